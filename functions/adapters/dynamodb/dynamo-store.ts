@@ -1,0 +1,563 @@
+import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../domain/audience';
+import type { Brand } from '../../domain/brand';
+import { emptyCounts, type Campaign, type CampaignStatus, type Recipient, type RecipientStatus } from '../../domain/campaign';
+import { ConflictError } from '../../domain/errors';
+import type { Release, ReleaseContent } from '../../domain/release';
+import type { Page, RecipientOutcome, Store } from '../../ports';
+import type { CompiledMail } from '../../render/compiled-mail';
+import { decodeCursor, encodeCursor, gsi, keys } from './keys';
+
+type Item = Record<string, unknown>;
+
+/** Attributes the store adds to every item; stripped before handing an entity back. */
+const storageAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'c_sending', 'c_sent', 'c_failed', 'c_skipped'];
+const strip = <T>(item: Item): T => {
+  const copy: Item = { ...item };
+  for (const a of storageAttributes) delete copy[a];
+  return copy as T;
+};
+
+const countedStates = ['sending', 'sent', 'failed', 'skipped'] as const;
+
+function toCampaign(item: Item): Campaign {
+  const counts = emptyCounts();
+  for (const s of countedStates) counts[s] = Number(item[`c_${s}`] ?? 0);
+  const total = item.total === undefined ? undefined : Number(item.total);
+  counts.pending = total === undefined ? 0 : Math.max(0, total - counts.sending - counts.sent - counts.failed - counts.skipped);
+  return { ...strip<Campaign>(item), counts };
+}
+
+const isConditionFailure = (e: unknown) =>
+  e instanceof ConditionalCheckFailedException ||
+  (e instanceof TransactionCanceledException && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+
+export class DynamoStore implements Store {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async ping(): Promise<boolean> {
+    await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.brand('__ping__') }));
+    return true;
+  }
+
+  // --- helpers -----------------------------------------------------------------------------
+
+  private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return r.Item ? strip<T>(r.Item) : undefined;
+  }
+
+  private async query(input: Omit<QueryCommandInput, 'TableName'>, cursor?: string): Promise<{ items: Item[]; cursor?: string }> {
+    const r = await this.doc.send(
+      new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: decodeCursor(cursor) }),
+    );
+    return { items: r.Items ?? [], cursor: encodeCursor(r.LastEvaluatedKey) };
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const all: Item[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.query(input, cursor);
+      all.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    return all;
+  }
+
+  // --- brands ------------------------------------------------------------------------------
+
+  async putBrand(brand: Brand): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.brand(brand.id), gsi1pk: gsi.brands, gsi1sk: brand.name, type: 'brand', ...brand },
+      }),
+    );
+  }
+
+  getBrand(id: string): Promise<Brand | undefined> {
+    return this.get<Brand>(keys.brand(id));
+  }
+
+  async listBrands(): Promise<Brand[]> {
+    const items = await this.queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': gsi.brands } });
+    return items.map((i) => strip<Brand>(i));
+  }
+
+  // --- releases ----------------------------------------------------------------------------
+
+  private releaseItem(release: Release): Item {
+    const date = release.content.dateline?.date ?? release.createdAt.slice(0, 10);
+    return {
+      ...keys.release(release.id),
+      gsi1pk: gsi.releasesOfBrand(release.content.brandId),
+      gsi1sk: `${date}#${release.id}`,
+      type: 'release',
+      ...release,
+    };
+  }
+
+  private versionItem(release: Release): Item {
+    return { ...keys.releaseVersion(release.id, release.version), type: 'release-version', content: release.content, at: release.updatedAt };
+  }
+
+  async createRelease(release: Release): Promise<void> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: this.releaseItem(release), ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.tableName, Item: this.versionItem(release) } },
+          ],
+        }),
+      );
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) throw new ConflictError(`Le communiqué ${release.id} existe déjà.`);
+      throw e;
+    }
+  }
+
+  getRelease(id: string): Promise<Release | undefined> {
+    return this.get<Release>(keys.release(id));
+  }
+
+  async updateRelease(release: Release, expectedVersion: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: this.releaseItem(release),
+                ConditionExpression: 'version = :v',
+                ExpressionAttributeValues: { ':v': expectedVersion },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: this.versionItem(release) } },
+          ],
+        }),
+      );
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) {
+        throw new ConflictError(`Le communiqué a été modifié entre-temps (version attendue ${expectedVersion}) : rechargez-le.`);
+      }
+      throw e;
+    }
+  }
+
+  async getReleaseVersion(id: string, version: number): Promise<ReleaseContent | undefined> {
+    const item = await this.get<{ content: ReleaseContent }>(keys.releaseVersion(id, version));
+    return item?.content;
+  }
+
+  async listReleasesByBrand(brandId: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Release>> {
+    const page = await this.query(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': gsi.releasesOfBrand(brandId) },
+        ScanIndexForward: false,
+        Limit: options.limit ?? 50,
+      },
+      options.cursor,
+    );
+    return { items: page.items.map((i) => strip<Release>(i)), cursor: page.cursor };
+  }
+
+  async listReleases(options: { limit?: number } = {}): Promise<Page<Release>> {
+    const brands = await this.listBrands();
+    const pages = await Promise.all(brands.map((b) => this.listReleasesByBrand(b.id, { limit: options.limit ?? 50 })));
+    const items = pages.flatMap((p) => p.items);
+    items.sort((a, b) => (b.content.dateline?.date ?? b.createdAt).localeCompare(a.content.dateline?.date ?? a.createdAt));
+    return { items: items.slice(0, options.limit ?? 50) };
+  }
+
+  // --- lists and subscribers ---------------------------------------------------------------
+
+  async createList(list: MailingList): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.list(list.id), gsi1pk: gsi.lists, gsi1sk: `${list.name}#${list.id}`, type: 'list', ...list },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  getList(id: string): Promise<MailingList | undefined> {
+    return this.get<MailingList>(keys.list(id));
+  }
+
+  async listLists(): Promise<MailingList[]> {
+    const items = await this.queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': gsi.lists } });
+    return items.map((i) => strip<MailingList>(i));
+  }
+
+  async createSubscriber(subscriber: Subscriber): Promise<{ subscriber: Subscriber; created: boolean }> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.email(subscriber.email), type: 'email', subscriberId: subscriber.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: this.tableName, Item: { ...keys.subscriber(subscriber.id), type: 'subscriber', ...subscriber } } },
+          ],
+        }),
+      );
+      return { subscriber, created: true };
+    } catch (e: unknown) {
+      if (!isConditionFailure(e)) throw e;
+      const existing = await this.getSubscriberByEmail(subscriber.email);
+      if (!existing) throw new ConflictError(`Adresse en cours d’enregistrement : ${subscriber.email}`);
+      return { subscriber: existing, created: false };
+    }
+  }
+
+  getSubscriber(id: string): Promise<Subscriber | undefined> {
+    return this.get<Subscriber>(keys.subscriber(id));
+  }
+
+  async getSubscriberByEmail(email: string): Promise<Subscriber | undefined> {
+    const guard = await this.get<{ subscriberId: string }>(keys.email(email));
+    return guard ? this.getSubscriber(guard.subscriberId) : undefined;
+  }
+
+  async updateSubscriber(subscriber: Subscriber): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.subscriber(subscriber.id), type: 'subscriber', ...subscriber },
+        ConditionExpression: 'attribute_exists(pk) AND email = :e',
+        ExpressionAttributeValues: { ':e': subscriber.email },
+      }),
+    );
+  }
+
+  async putMembership(m: Membership): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.membership(m.listId, m.subscriberId),
+          gsi1pk: gsi.listsOfSubscriber(m.subscriberId),
+          gsi1sk: `LIST#${m.listId}`,
+          type: 'membership',
+          ...m,
+        },
+      }),
+    );
+  }
+
+  getMembership(listId: string, subscriberId: string): Promise<Membership | undefined> {
+    return this.get<Membership>(keys.membership(listId, subscriberId));
+  }
+
+  async setMembershipStatus(listId: string, subscriberId: string, status: SubscriptionStatus, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.membership(listId, subscriberId),
+        UpdateExpression: 'SET #s = :s, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status, ':at': at },
+      }),
+    );
+  }
+
+  async listMembers(listId: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Membership>> {
+    const page = await this.query(
+      {
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :m)',
+        ExpressionAttributeValues: { ':p': keys.list(listId).pk, ':m': 'MEMBER#' },
+        Limit: options.limit ?? 100,
+      },
+      options.cursor,
+    );
+    return { items: page.items.map((i) => strip<Membership>(i)), cursor: page.cursor };
+  }
+
+  async listMembershipsOf(subscriberId: string): Promise<Membership[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :l)',
+      ExpressionAttributeValues: { ':p': gsi.listsOfSubscriber(subscriberId), ':l': 'LIST#' },
+    });
+    return items.map((i) => strip<Membership>(i));
+  }
+
+  async isSuppressed(email: string): Promise<boolean> {
+    return (await this.get(keys.suppression(email))) !== undefined;
+  }
+
+  async suppress(email: string, reason: string, at: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.suppression(email), type: 'suppression', reason, at } }));
+  }
+
+  // --- campaigns ---------------------------------------------------------------------------
+
+  async createCampaign(campaign: Campaign, mail: CompiledMail): Promise<{ created: boolean; campaign: Campaign }> {
+    const { counts: _counts, ...rest } = campaign;
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.campaign(campaign.id),
+                  gsi1pk: gsi.campaigns,
+                  gsi1sk: `${campaign.createdAt}#${campaign.id}`,
+                  type: 'campaign',
+                  ...rest,
+                  c_sending: 0,
+                  c_sent: 0,
+                  c_failed: 0,
+                  c_skipped: 0,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: this.tableName, Item: { ...keys.compiledMail(campaign.id), type: 'compiled-mail', mail } } },
+          ],
+        }),
+      );
+      return { created: true, campaign };
+    } catch (e: unknown) {
+      if (!isConditionFailure(e)) throw e;
+      const existing = await this.getCampaign(campaign.id);
+      if (!existing) throw e;
+      return { created: false, campaign: existing };
+    }
+  }
+
+  async getCampaign(id: string): Promise<Campaign | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.campaign(id), ConsistentRead: true }));
+    return r.Item ? toCampaign(r.Item) : undefined;
+  }
+
+  async getCompiledMail(campaignId: string): Promise<CompiledMail | undefined> {
+    return (await this.get<{ mail: CompiledMail }>(keys.compiledMail(campaignId)))?.mail;
+  }
+
+  async listCampaigns(options: { limit?: number; cursor?: string } = {}): Promise<Page<Campaign>> {
+    const page = await this.query(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': gsi.campaigns },
+        ScanIndexForward: false,
+        Limit: options.limit ?? 50,
+      },
+      options.cursor,
+    );
+    return { items: page.items.map(toCampaign), cursor: page.cursor };
+  }
+
+  async setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], at: string): Promise<boolean> {
+    const names: Record<string, string> = { '#s': 'status' };
+    const values: Record<string, unknown> = { ':to': to, ':at': at };
+    from.forEach((s, i) => (values[`:f${i}`] = s));
+    const stamp = to === 'running' ? ', startedAt = if_not_exists(startedAt, :at)' : to === 'finished' || to === 'cancelled' ? ', finishedAt = :at' : '';
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.campaign(id),
+          UpdateExpression: `SET #s = :to, updatedAt = :at${stamp}`,
+          ConditionExpression: `#s IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async setCampaignTotal(id: string, total: number): Promise<Campaign> {
+    const r = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.campaign(id),
+        UpdateExpression: 'SET #t = :t',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#t': 'total' },
+        ExpressionAttributeValues: { ':t': total },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toCampaign(r.Attributes ?? {});
+  }
+
+  async addRecipients(campaignId: string, recipients: readonly Recipient[]): Promise<number> {
+    let added = 0;
+    // Conditional puts, not BatchWrite: a re-delivered launch must not reset a recipient already sent.
+    await Promise.all(
+      recipients.map(async (r) => {
+        try {
+          await this.doc.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { ...keys.recipient(campaignId, r.subscriberId), type: 'recipient', ...r },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+          added++;
+        } catch (e: unknown) {
+          if (!isConditionFailure(e)) throw e;
+        }
+      }),
+    );
+    return added;
+  }
+
+  getRecipient(campaignId: string, subscriberId: string): Promise<Recipient | undefined> {
+    return this.get<Recipient>(keys.recipient(campaignId, subscriberId));
+  }
+
+  async countRecipients(campaignId: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :p AND begins_with(sk, :r)',
+          ExpressionAttributeValues: { ':p': keys.campaign(campaignId).pk, ':r': 'RCPT#' },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += r.Count ?? 0;
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  async getRecipients(campaignId: string, subscriberIds: readonly string[]): Promise<Recipient[]> {
+    const out: Recipient[] = [];
+    for (let i = 0; i < subscriberIds.length; i += 100) {
+      let pending: Item[] | undefined = subscriberIds.slice(i, i + 100).map((id) => keys.recipient(campaignId, id));
+      while (pending && pending.length > 0) {
+        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        out.push(...(r.Responses?.[this.tableName] ?? []).map((it) => strip<Recipient>(it)));
+        pending = r.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    return out;
+  }
+
+  async listRecipients(
+    campaignId: string,
+    options: { limit?: number; cursor?: string; status?: RecipientStatus } = {},
+  ): Promise<Page<Recipient>> {
+    const values: Record<string, unknown> = { ':p': keys.campaign(campaignId).pk, ':r': 'RCPT#' };
+    if (options.status) values[':s'] = options.status;
+    const page = await this.query(
+      {
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :r)',
+        FilterExpression: options.status ? '#s = :s' : undefined,
+        ExpressionAttributeNames: options.status ? { '#s': 'status' } : undefined,
+        ExpressionAttributeValues: values,
+        Limit: options.limit ?? 100,
+      },
+      options.cursor,
+    );
+    return { items: page.items.map((i) => strip<Recipient>(i)), cursor: page.cursor };
+  }
+
+  async claimRecipient(campaignId: string, subscriberId: string, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.recipient(campaignId, subscriberId),
+                UpdateExpression: 'SET #s = :sending, updatedAt = :at, claimedAt = :at',
+                ConditionExpression: '#s = :pending',
+                ExpressionAttributeNames: { '#s': 'status' },
+                ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.campaign(campaignId),
+                UpdateExpression: 'ADD c_sending :one',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async settleRecipient(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string): Promise<void> {
+    const detail = outcome.status === 'sent' ? { messageId: outcome.messageId } : { error: outcome.error };
+    const counter = outcome.status === 'pending' ? 'ADD c_sending :minus' : `ADD c_sending :minus, c_${outcome.status} :one`;
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.recipient(campaignId, subscriberId),
+              UpdateExpression: `SET #s = :to, updatedAt = :at, ${outcome.status === 'sent' ? 'messageId = :d' : '#e = :d'}`,
+              ConditionExpression: '#s = :sending',
+              ExpressionAttributeNames: { '#s': 'status', ...(outcome.status === 'sent' ? {} : { '#e': 'error' }) },
+              ExpressionAttributeValues: {
+                ':to': outcome.status,
+                ':sending': 'sending',
+                ':at': at,
+                ':d': 'messageId' in detail ? detail.messageId : detail.error,
+              },
+            },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.campaign(campaignId),
+              UpdateExpression: counter,
+              ExpressionAttributeValues: outcome.status === 'pending' ? { ':minus': -1 } : { ':minus': -1, ':one': 1 },
+            },
+          },
+        ],
+      }),
+    );
+  }
+}

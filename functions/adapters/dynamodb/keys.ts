@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Single-table keys. Access patterns (see docs/data-model.md):
+ * - entity by id: pk = `<TYPE>#<id>`, sk = `#<TYPE>`
+ * - members of a list by cursor: pk = `LIST#<listId>`, sk begins with `MEMBER#`
+ * - lists of a subscriber: gsi1pk = `SUB#<subscriberId>`, gsi1sk = `LIST#<listId>`
+ * - subscriber by email: pk = `EMAIL#<normalised email>` (uniqueness guard holding the id)
+ * - releases by brand and date: gsi1pk = `BRAND#<brandId>#RELEASES`, gsi1sk = `<date>#<id>`
+ * - recipients of a campaign: pk = `CAMPAIGN#<id>`, sk begins with `RCPT#`
+ */
+export const keys = {
+  brand: (id: string) => ({ pk: `BRAND#${id}`, sk: '#BRAND' }),
+  release: (id: string) => ({ pk: `RELEASE#${id}`, sk: '#RELEASE' }),
+  releaseVersion: (id: string, version: number) => ({ pk: `RELEASE#${id}`, sk: `VERSION#${String(version).padStart(6, '0')}` }),
+  list: (id: string) => ({ pk: `LIST#${id}`, sk: '#LIST' }),
+  subscriber: (id: string) => ({ pk: `SUB#${id}`, sk: '#SUB' }),
+  email: (email: string) => ({ pk: `EMAIL#${email}`, sk: '#EMAIL' }),
+  membership: (listId: string, subscriberId: string) => ({ pk: `LIST#${listId}`, sk: `MEMBER#${subscriberId}` }),
+  suppression: (email: string) => ({ pk: `SUPPRESSED#${emailHash(email)}`, sk: '#SUPPRESSED' }),
+  campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: '#CAMPAIGN' }),
+  compiledMail: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: '#MAIL' }),
+  recipient: (campaignId: string, subscriberId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: `RCPT#${subscriberId}` }),
+} as const;
+
+export const gsi = {
+  brands: 'BRANDS',
+  lists: 'LISTS',
+  campaigns: 'CAMPAIGNS',
+  releasesOfBrand: (brandId: string) => `BRAND#${brandId}#RELEASES`,
+  listsOfSubscriber: (subscriberId: string) => `SUB#${subscriberId}`,
+} as const;
+
+/** Suppressions outlive erasure, so they are keyed by a hash of the address, never the address. */
+export function emailHash(email: string): string {
+  return createHash('sha256').update(email).digest('hex');
+}
+
+export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed && typeof parsed === 'object') return parsed as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidCursorError(cursor);
+}
+
+export class InvalidCursorError extends Error {
+  constructor(cursor: string) {
+    super(`invalid pagination cursor: ${cursor.slice(0, 40)}`);
+    this.name = 'InvalidCursorError';
+  }
+}

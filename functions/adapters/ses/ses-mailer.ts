@@ -1,0 +1,50 @@
+import { GetAccountCommand, SendEmailCommand, SESv2ServiceException, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Mailer, OutgoingMail } from '../../ports';
+
+/** RFC 2047 encoded-word for display names with non-ASCII characters ("Conseil départemental"). */
+export function formatAddress(name: string, address: string): string {
+  // eslint-disable-next-line no-control-regex
+  const safe = /^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/(["\\])/g, '\\$1')}"` : `=?UTF-8?B?${Buffer.from(name).toString('base64')}?=`;
+  return `${safe} <${address}>`;
+}
+
+/** SES tag values allow only letters, digits, `_`, `-`, `.` and `@`. */
+const tagValue = (v: string) => v.replace(/[^A-Za-z0-9_\-.@]/g, '_').slice(0, 256);
+
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly configurationSet?: string,
+  ) {}
+
+  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    const result = await this.client.send(
+      new SendEmailCommand({
+        FromEmailAddress: formatAddress(mail.from.name, mail.from.address),
+        Destination: { ToAddresses: [mail.to] },
+        ReplyToAddresses: mail.replyTo ? [...mail.replyTo] : undefined,
+        ConfigurationSetName: this.configurationSet,
+        EmailTags: Object.entries(mail.tags).map(([Name, Value]) => ({ Name, Value: tagValue(Value) })),
+        Content: {
+          Simple: {
+            Subject: { Data: mail.subject, Charset: 'UTF-8' },
+            Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
+            Headers: mail.headers.map((h) => ({ Name: h.name, Value: h.value })),
+          },
+        },
+      }),
+    );
+    if (!result.MessageId) throw new Error('SES accepted the mail without returning a MessageId');
+    return { messageId: result.MessageId };
+  }
+
+  /** True when SES answers at all: an API error still proves the service is reachable. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.client.send(new GetAccountCommand({}));
+      return true;
+    } catch (e: unknown) {
+      return e instanceof SESv2ServiceException && e.$metadata.httpStatusCode !== undefined;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import type { TokenKeyRing } from '../domain/tokens';
+import type { Clock, Mailer, SendQueue, Store } from '../ports';
+import type { CompiledMail } from '../render/compiled-mail';
+import type { CompileInput } from '../render/compile-release';
+
+/** What the send worker needs: no renderer, so MJML stays out of its bundle. */
+export interface SendDeps {
+  readonly store: Store;
+  readonly mailer: Mailer;
+  readonly queue: SendQueue;
+  readonly clock: Clock;
+  readonly tokenKeys: TokenKeyRing;
+  readonly publicBaseUrl: string;
+  /** Recipients per queue message. */
+  readonly batchSize?: number;
+}
+
+/** What the API's use-cases need. */
+export interface AppDeps extends SendDeps {
+  readonly newId: () => string;
+  readonly compileRelease: (input: CompileInput) => Promise<CompiledMail>;
+}

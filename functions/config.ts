@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** Thrown once at start with every missing or invalid variable, so a deploy fails loudly and completely. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const awsEnvSchema = z.object({
+  AWS_REGION: z.string().min(1),
+  TABLE_NAME: z.string().min(1),
+  SEND_QUEUE_URL: z.string().url(),
+  PUBLIC_BASE_URL: z.string().url(),
+  ADMIN_TOKEN_SECRET_ARN: z.string().min(1),
+  TOKEN_KEYS_SECRET_ARN: z.string().min(1),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+});
+
+export interface AppConfig {
+  readonly region: string;
+  readonly tableName: string;
+  readonly publicBaseUrl: string;
+  readonly sesConfigurationSet?: string;
+  /** Explicit endpoints (local emulators); absent in AWS. */
+  readonly dynamoEndpoint?: string;
+  readonly sesEndpoint?: string;
+}
+
+export interface AwsConfig extends AppConfig {
+  readonly sendQueueUrl: string;
+  readonly adminTokenSecretArn: string;
+  readonly tokenKeysSecretArn: string;
+}
+
+export function loadAwsConfig(env: NodeJS.ProcessEnv): AwsConfig {
+  const parsed = awsEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    region: e.AWS_REGION,
+    tableName: e.TABLE_NAME,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    sesConfigurationSet: e.SES_CONFIGURATION_SET,
+    sendQueueUrl: e.SEND_QUEUE_URL,
+    adminTokenSecretArn: e.ADMIN_TOKEN_SECRET_ARN,
+    tokenKeysSecretArn: e.TOKEN_KEYS_SECRET_ARN,
+  };
+}
+
+const portSchema = z.coerce.number().int().min(1).max(65535);
+
+export interface LocalConfig extends AppConfig {
+  readonly port: number;
+  readonly dynamoPort: number;
+  readonly sesPort: number;
+  readonly dataDir: string;
+  /** Set when AWS_ENDPOINT_URL_* points at an emulator someone else runs. */
+  readonly externalDynamo: boolean;
+  readonly externalSes: boolean;
+  readonly adminToken?: string;
+}
+
+/** Local runtime: every variable has a default that just works. */
+export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
+  const problems: string[] = [];
+  const port = (name: string, fallback: number) => {
+    const r = portSchema.safeParse(env[name] ?? fallback);
+    if (!r.success) problems.push(`${name}: port attendu (1-65535), reçu « ${env[name]} »`);
+    return r.success ? r.data : fallback;
+  };
+  const appPort = port('PORT', 3000);
+  const dynamoPort = port('DYNAMODB_PORT', 8000);
+  const sesPort = port('SES_PORT', 8005);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const dynamoEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${dynamoPort}`;
+  const sesEndpoint = env.AWS_ENDPOINT_URL_SESV2 ?? `http://127.0.0.1:${sesPort}`;
+  return {
+    region: env.AWS_REGION ?? 'eu-west-3',
+    tableName: env.TABLE_NAME ?? 'communique',
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${appPort}`).replace(/\/$/, ''),
+    sesConfigurationSet: env.SES_CONFIGURATION_SET,
+    dynamoEndpoint,
+    sesEndpoint,
+    port: appPort,
+    dynamoPort,
+    sesPort,
+    dataDir: env.DATA_DIR ?? '.data',
+    externalDynamo: env.AWS_ENDPOINT_URL_DYNAMODB !== undefined,
+    externalSes: env.AWS_ENDPOINT_URL_SESV2 !== undefined,
+    adminToken: env.COMMUNIQUE_ADMIN_TOKEN,
+  };
+}

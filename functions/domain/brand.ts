@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { aboutBlockSchema, pressContactSchema, socialLinkSchema } from './release';
+import { safeUrl, singleLine } from './text-fields';
+
+const hexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'couleur hexadécimale attendue (#RRGGBB)');
+
+export const brandSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'identifiant en minuscules, chiffres et tirets'),
+  name: singleLine(200),
+  senderName: singleLine(120),
+  senderEmail: z.email(),
+  replyTo: z.email().optional(),
+  logo: z.object({ url: safeUrl, alt: z.string().trim().min(1, 'texte alternatif obligatoire').max(300) }).optional(),
+  colours: z.object({ primary: hexColour, accent: hexColour.optional(), text: hexColour.default('#1a1a1a') }),
+  websiteUrl: safeUrl.optional(),
+  postalAddress: z.string().trim().max(300).optional(),
+  footer: z.string().trim().max(2_000).default(''),
+  socialLinks: z.array(socialLinkSchema).default([]),
+  boilerplate: z.array(aboutBlockSchema).default([]),
+  pressContacts: z.array(pressContactSchema).default([]),
+});
+export type Brand = z.infer<typeof brandSchema>;
+export type BrandInput = z.input<typeof brandSchema>;

@@ -1,0 +1,53 @@
+export const campaignStatuses = ['draft', 'scheduled', 'running', 'paused', 'finished', 'cancelled'] as const;
+export type CampaignStatus = (typeof campaignStatuses)[number];
+
+export const recipientStatuses = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
+export type RecipientStatus = (typeof recipientStatuses)[number];
+
+export type CampaignCounts = Record<RecipientStatus, number>;
+
+export interface Sender {
+  readonly name: string;
+  readonly address: string;
+  readonly replyTo?: string;
+}
+
+export interface Campaign {
+  readonly id: string;
+  readonly releaseId: string;
+  readonly listIds: readonly string[];
+  /** Taken from the brand at launch, so a later brand edit does not change a running campaign. */
+  readonly sender: Sender;
+  readonly status: CampaignStatus;
+  /** Recipients in the audience snapshot; undefined until the snapshot is taken. */
+  readonly total?: number;
+  readonly counts: CampaignCounts;
+  readonly createdAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+}
+
+/** One item per recipient of a campaign: the ledger that makes sending exactly-once. */
+export interface Recipient {
+  readonly campaignId: string;
+  readonly subscriberId: string;
+  readonly email: string;
+  /** The campaign's lists this recipient was confirmed on at snapshot time. */
+  readonly listIds: readonly string[];
+  readonly status: RecipientStatus;
+  readonly messageId?: string;
+  readonly error?: string;
+  readonly updatedAt: string;
+}
+
+export const emptyCounts = (): CampaignCounts => ({ pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 });
+
+/** A campaign is done when every recipient of the snapshot has reached a final state. */
+export function isComplete(total: number | undefined, counts: CampaignCounts): boolean {
+  return total !== undefined && counts.sent + counts.failed + counts.skipped >= total;
+}
+
+/** Recipients only move forward: a sent mail is never claimed again. */
+export function canClaim(status: RecipientStatus): boolean {
+  return status === 'pending';
+}

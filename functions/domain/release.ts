@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { safeUrl, singleLine } from './text-fields';
+
+/** Local wall-clock time in the event's time zone, e.g. `2024-04-02T09:00`. */
+const localDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'date et heure locales attendues (AAAA-MM-JJTHH:mm)');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue (AAAA-MM-JJ)');
+
+export const pressContactSchema = z.object({
+  name: singleLine(120),
+  role: z.string().trim().max(160).optional(),
+  organisation: z.string().trim().max(200).optional(),
+  email: z.string().trim().max(254).optional(),
+  phone: z.string().trim().max(40).optional(),
+});
+export type PressContact = z.infer<typeof pressContactSchema>;
+
+export const socialLinkSchema = z.object({ network: singleLine(40), label: singleLine(80), url: safeUrl });
+export type SocialLink = z.infer<typeof socialLinkSchema>;
+
+export const aboutBlockSchema = z.object({ title: singleLine(300), body: z.string().trim().min(1).max(20_000) });
+export type AboutBlock = z.infer<typeof aboutBlockSchema>;
+
+export const quoteSchema = z.object({
+  text: z.string().trim().min(1).max(5_000),
+  author: singleLine(120),
+  role: z.string().trim().max(300).optional(),
+  /** Index of the body paragraph the quote follows; absent = after the whole body. */
+  afterParagraph: z.number().int().min(0).optional(),
+});
+export type Quote = z.infer<typeof quoteSchema>;
+
+export const linkSchema = z.object({ label: singleLine(200), url: safeUrl });
+export const imageSchema = z.object({
+  url: safeUrl,
+  alt: z.string({ error: 'texte alternatif obligatoire' }).trim().min(1, 'texte alternatif obligatoire').max(300),
+  caption: z.string().trim().max(300).optional(),
+  credit: z.string().trim().max(120).optional(),
+});
+export const attachmentSchema = z.object({
+  label: singleLine(200),
+  url: safeUrl,
+  kind: z.enum(['photo', 'pdf', 'document', 'other']).default('other'),
+});
+
+export const eventSchema = z.object({
+  name: singleLine(200),
+  edition: z.string().trim().max(60).optional(),
+  theme: z.string().trim().max(300).optional(),
+  start: localDateTime,
+  end: localDateTime.optional(),
+  timeZone: z.string().default('Europe/Paris'),
+  venue: z.object({
+    name: singleLine(200),
+    address: z.string().trim().max(300).optional(),
+    mapUrl: safeUrl.optional(),
+  }),
+  programme: z
+    .array(z.object({ time: z.string().trim().max(20).optional(), title: singleLine(300), speaker: z.string().trim().max(200).optional() }))
+    .default([]),
+  speakers: z.array(z.object({ name: singleLine(120), title: z.string().trim().max(300).optional() })).default([]),
+  registrationUrl: safeUrl.optional(),
+  organiserContacts: z
+    .array(z.object({ organisation: singleLine(200), label: z.string().trim().max(60).optional(), email: z.string().trim().max(254) }))
+    .default([]),
+});
+export type EventDetails = z.infer<typeof eventSchema>;
+
+export const releaseKinds = ['press-release', 'event-announcement'] as const;
+export const announcementTypes = ['save-the-date', 'invitation', 'reminder', 'day-of', 'thank-you'] as const;
+
+/**
+ * What an author writes. One schema for both kinds: an event announcement is a communiqué
+ * plus its `event`. Versioned by `schemaVersion` so stored drafts can be migrated.
+ */
+export const releaseContentSchema = z
+  .object({
+    schemaVersion: z.literal(1).default(1),
+    kind: z.enum(releaseKinds).default('press-release'),
+    announcementType: z.enum(announcementTypes).optional(),
+    brandId: singleLine(64),
+    coBrandIds: z.array(singleLine(64)).default([]),
+    language: z.string().default('fr-FR'),
+    dateline: z.object({ city: singleLine(80), date: isoDate }).optional(),
+    title: singleLine(300),
+    subtitle: z.string().trim().max(500).optional(),
+    lead: z.string().trim().max(3_000).optional(),
+    /** Markdown: paragraphs, lists, links, emphasis. */
+    body: z.string().max(200_000).default(''),
+    quotes: z.array(quoteSchema).default([]),
+    about: z.array(aboutBlockSchema).default([]),
+    pressContacts: z.array(pressContactSchema).default([]),
+    socialLinks: z.array(socialLinkSchema).default([]),
+    links: z.array(linkSchema).default([]),
+    images: z.array(imageSchema).default([]),
+    attachments: z.array(attachmentSchema).default([]),
+    /** ISO instant with offset; before it the release is under embargo. */
+    embargoUntil: z.iso.datetime({ offset: true }).optional(),
+    event: eventSchema.optional(),
+  })
+  .refine((c) => c.kind !== 'event-announcement' || c.event !== undefined, {
+    message: 'une annonce d’événement doit décrire son événement',
+    path: ['event'],
+  });
+export type ReleaseContent = z.infer<typeof releaseContentSchema>;
+export type ReleaseContentInput = z.input<typeof releaseContentSchema>;
+
+export const releaseStatuses = ['draft', 'sent'] as const;
+export type ReleaseStatus = (typeof releaseStatuses)[number];
+
+export interface Release {
+  readonly id: string;
+  readonly status: ReleaseStatus;
+  /** Incremented on every edit; earlier versions are kept by the store. */
+  readonly version: number;
+  readonly content: ReleaseContent;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly sentAt?: string;
+}

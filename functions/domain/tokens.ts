@@ -1,0 +1,55 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DomainError } from './errors';
+
+/** Signing keys by id; `currentKeyId` signs, every key verifies, so keys rotate without breaking old links. */
+export interface TokenKeyRing {
+  readonly currentKeyId: string;
+  readonly keys: Readonly<Record<string, string>>;
+}
+
+export type TokenPurpose = 'unsubscribe' | 'preferences' | 'confirm';
+
+export interface TokenClaims {
+  readonly purpose: TokenPurpose;
+  readonly subscriberId: string;
+  readonly listId?: string;
+  readonly campaignId?: string;
+  /** Expiry, seconds since the epoch. */
+  readonly exp?: number;
+}
+
+export class InvalidTokenError extends DomainError {
+  constructor(reason: string) {
+    super('invalid_token', `Lien invalide ou expiré (${reason}).`);
+  }
+}
+
+const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
+const mac = (secret: string, data: string) => createHmac('sha256', secret).update(data).digest();
+
+export function signToken(claims: TokenClaims, ring: TokenKeyRing): string {
+  const secret = ring.keys[ring.currentKeyId];
+  if (!secret) throw new Error(`token key ring has no key for currentKeyId "${ring.currentKeyId}"`);
+  const body = `${ring.currentKeyId}.${b64(JSON.stringify(claims))}`;
+  return `${body}.${b64(mac(secret, body))}`;
+}
+
+export function verifyToken(token: string, ring: TokenKeyRing, nowSeconds: number, purpose: TokenPurpose): TokenClaims {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new InvalidTokenError('format');
+  const [kid, payload, signature] = parts as [string, string, string];
+  const secret = ring.keys[kid];
+  if (!secret) throw new InvalidTokenError('clé inconnue');
+  const expected = mac(secret, `${kid}.${payload}`);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidTokenError('signature');
+  let claims: TokenClaims;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as TokenClaims;
+  } catch (e: unknown) {
+    throw new InvalidTokenError(e instanceof Error ? 'contenu illisible' : 'contenu');
+  }
+  if (claims.purpose !== purpose) throw new InvalidTokenError('usage');
+  if (claims.exp !== undefined && claims.exp < nowSeconds) throw new InvalidTokenError('expiré');
+  return claims;
+}

@@ -1,0 +1,144 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../app/deps';
+import { launchCampaign } from '../app/launch-campaign';
+import { addSubscriberToList, createList, getList, listMembers } from '../app/manage-audience';
+import { createRelease, getRelease, updateRelease } from '../app/manage-releases';
+import { previewRelease } from '../app/preview-release';
+import { NotFoundError } from '../domain/errors';
+import type { Campaign } from '../domain/campaign';
+import {
+  AddSubscriberSchema,
+  CampaignSchema,
+  ErrorSchema,
+  IdParam,
+  LaunchCampaignSchema,
+  ListInputSchema,
+  ListSchema,
+  MembershipSchema,
+  PageQuery,
+  ReleaseContentSchema,
+  ReleaseSchema,
+  SubscriberSchema,
+  UpdateReleaseSchema,
+} from './api-schemas';
+import { validationBody } from './error-responses';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const errors = {
+  400: json(ErrorSchema, 'Requête invalide (le champ fautif est nommé)'),
+  401: json(ErrorSchema, 'Jeton d’administration absent ou invalide'),
+  404: json(ErrorSchema, 'Ressource introuvable'),
+};
+const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
+const campaignView = (c: Campaign) => {
+  const { sender: _sender, listIds, ...view } = c;
+  return { ...view, listIds: [...listIds] };
+};
+
+/** The admin JSON API. Every route is described in /api/openapi.json; bodies are validated by zod. */
+export function apiRoutes(deps: AppDeps): OpenAPIHono {
+  const api = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json(validationBody(result.error), 400);
+    },
+  });
+
+  // --- releases ----------------------------------------------------------------------------
+  api.openapi(
+    createRoute({ method: 'get', path: '/releases', tags: ['releases'], request: { query: z.object({ brandId: z.string().optional(), ...PageQuery.shape }) }, responses: { 200: json(z.object({ items: z.array(ReleaseSchema), cursor: z.string().optional() }), 'Communiqués, les plus récents d’abord'), ...errors } }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const page = q.brandId ? await deps.store.listReleasesByBrand(q.brandId, q) : await deps.store.listReleases(q);
+      return c.json(page, 200);
+    },
+  );
+  api.openapi(
+    createRoute({ method: 'post', path: '/releases', tags: ['releases'], request: body(ReleaseContentSchema), responses: { 201: json(ReleaseSchema, 'Brouillon créé'), ...errors } }),
+    async (c) => c.json(await createRelease(deps, c.req.valid('json')), 201),
+  );
+  api.openapi(
+    createRoute({ method: 'get', path: '/releases/{id}', tags: ['releases'], request: { params: IdParam }, responses: { 200: json(ReleaseSchema, 'Le communiqué'), ...errors } }),
+    async (c) => c.json(await getRelease(deps, c.req.valid('param').id), 200),
+  );
+  api.openapi(
+    createRoute({ method: 'put', path: '/releases/{id}', tags: ['releases'], request: { params: IdParam, ...body(UpdateReleaseSchema) }, responses: { 200: json(ReleaseSchema, 'Nouvelle version enregistrée'), 409: json(ErrorSchema, 'Déjà envoyé, ou modifié entre-temps'), ...errors } }),
+    async (c) => {
+      const { content, expectedVersion } = c.req.valid('json');
+      return c.json(await updateRelease(deps, c.req.valid('param').id, content, expectedVersion), 200);
+    },
+  );
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/releases/{id}/preview',
+      tags: ['releases'],
+      request: { params: IdParam, query: z.object({ format: z.enum(['html', 'text']).default('html') }) },
+      responses: { 200: { content: { 'text/html': { schema: z.string() }, 'text/plain': { schema: z.string() } }, description: 'Aperçu du mail' }, 422: json(ErrorSchema, 'Erreur de rendu'), ...errors },
+    }),
+    async (c) => {
+      const preview = await previewRelease(deps, c.req.valid('param').id);
+      return c.req.valid('query').format === 'text' ? c.text(preview.text, 200) : c.html(preview.html, 200);
+    },
+  );
+
+  // --- lists and subscribers ---------------------------------------------------------------
+  api.openapi(
+    createRoute({ method: 'get', path: '/lists', tags: ['audience'], responses: { 200: json(z.object({ items: z.array(ListSchema) }), 'Listes'), ...errors } }),
+    async (c) => c.json({ items: await deps.store.listLists() }, 200),
+  );
+  api.openapi(
+    createRoute({ method: 'post', path: '/lists', tags: ['audience'], request: body(ListInputSchema), responses: { 201: json(ListSchema, 'Liste créée'), ...errors } }),
+    async (c) => c.json(await createList(deps, c.req.valid('json')), 201),
+  );
+  api.openapi(
+    createRoute({ method: 'get', path: '/lists/{id}', tags: ['audience'], request: { params: IdParam }, responses: { 200: json(ListSchema, 'La liste'), ...errors } }),
+    async (c) => c.json(await getList(deps, c.req.valid('param').id), 200),
+  );
+  api.openapi(
+    createRoute({ method: 'get', path: '/lists/{id}/subscribers', tags: ['audience'], request: { params: IdParam, query: PageQuery }, responses: { 200: json(z.object({ items: z.array(MembershipSchema), cursor: z.string().optional() }), 'Membres, page par page (curseur)'), ...errors } }),
+    async (c) => c.json(await listMembers(deps, c.req.valid('param').id, c.req.valid('query')), 200),
+  );
+  api.openapi(
+    createRoute({ method: 'post', path: '/lists/{id}/subscribers', tags: ['audience'], request: { params: IdParam, ...body(AddSubscriberSchema) }, responses: { 201: json(z.object({ subscriber: SubscriberSchema, membership: MembershipSchema, created: z.boolean() }), 'Abonné ajouté à la liste'), ...errors } }),
+    async (c) => {
+      const { email, status, ...profile } = c.req.valid('json');
+      return c.json(await addSubscriberToList(deps, c.req.valid('param').id, { email, status, profile }), 201);
+    },
+  );
+  api.openapi(
+    createRoute({ method: 'get', path: '/subscribers/{id}', tags: ['audience'], request: { params: IdParam }, responses: { 200: json(SubscriberSchema.extend({ memberships: z.array(MembershipSchema) }), 'L’abonné et ses listes'), ...errors } }),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      const subscriber = await deps.store.getSubscriber(id);
+      if (!subscriber) throw new NotFoundError('Abonné', id);
+      return c.json({ ...subscriber, memberships: await deps.store.listMembershipsOf(id) }, 200);
+    },
+  );
+
+  // --- campaigns ---------------------------------------------------------------------------
+  api.openapi(
+    createRoute({ method: 'post', path: '/campaigns', tags: ['campaigns'], request: body(LaunchCampaignSchema), responses: { 202: json(CampaignSchema, 'Campagne lancée (ou la même, si la clé d’idempotence est connue)'), 422: json(ErrorSchema, 'Erreur de rendu'), ...errors } }),
+    async (c) => {
+      const { campaign } = await launchCampaign(deps, c.req.valid('json'));
+      return c.json(campaignView(campaign), 202);
+    },
+  );
+  api.openapi(
+    createRoute({ method: 'get', path: '/campaigns', tags: ['campaigns'], request: { query: PageQuery }, responses: { 200: json(z.object({ items: z.array(CampaignSchema), cursor: z.string().optional() }), 'Campagnes, les plus récentes d’abord'), ...errors } }),
+    async (c) => {
+      const page = await deps.store.listCampaigns(c.req.valid('query'));
+      return c.json({ items: page.items.map(campaignView), cursor: page.cursor }, 200);
+    },
+  );
+  api.openapi(
+    createRoute({ method: 'get', path: '/campaigns/{id}', tags: ['campaigns'], request: { params: IdParam }, responses: { 200: json(CampaignSchema, 'Statut et décompte par état'), ...errors } }),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      const campaign = await deps.store.getCampaign(id);
+      if (!campaign) throw new NotFoundError('Campagne', id);
+      return c.json(campaignView(campaign), 200);
+    },
+  );
+  return api;
+}

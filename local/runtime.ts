@@ -1,0 +1,84 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { ensureTable } from '../functions/adapters/dynamodb/table-definition';
+import type { LocalConfig } from '../functions/config';
+import { compileRelease } from '../functions/render/compile-release';
+import { buildLocalWiring, type LocalWiring } from '../functions/wiring';
+import { loadDemoData } from './demo-data';
+import { startDynamoLocal, startSesEmulator, type RunningService } from './emulators';
+import { loadOrCreateLocalSecrets } from './secrets';
+import { join } from 'node:path';
+
+export interface RunningRuntime {
+  readonly appUrl: string;
+  readonly outboxUrl: string;
+  readonly adminToken: string;
+  readonly adminTokenFile: string;
+  readonly demoLoaded: boolean;
+  readonly resumedCampaigns: number;
+  readonly wiring: LocalWiring;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything `npm start` runs, in dependency order: DynamoDB Local (unless
+ * AWS_ENDPOINT_URL_DYNAMODB points elsewhere), the SES emulator (unless AWS_ENDPOINT_URL_SESV2),
+ * the table, demo data on first start, running campaigns resumed from the ledger, the HTTP app.
+ */
+export async function startRuntime(config: LocalConfig, log: (line: string) => void = () => {}): Promise<RunningRuntime> {
+  const services: RunningService[] = [];
+  const stopAll = async () => {
+    for (const s of services.reverse()) await s.stop().catch(() => undefined);
+  };
+  try {
+    if (!config.externalDynamo) {
+      log('démarrage de DynamoDB Local…');
+      services.push(await startDynamoLocal({ port: config.dynamoPort, dbPath: join(config.dataDir, 'dynamodb') }));
+    }
+    if (!config.externalSes) {
+      const rate = process.env.SES_MAX_SEND_RATE ? Number(process.env.SES_MAX_SEND_RATE) : undefined;
+      services.push(await startSesEmulator({ port: config.sesPort, maxSendRate: rate }));
+    }
+    const secrets = loadOrCreateLocalSecrets(config.dataDir, config.adminToken);
+    const wiring = buildLocalWiring(config, secrets, compileRelease);
+    services.push({ endpoint: '', stop: async () => wiring.close() });
+    if ((await ensureTable(wiring.dynamo, config.tableName)) === 'created') log(`table ${config.tableName} créée`);
+    const demoLoaded = await loadDemoData(wiring.deps);
+
+    // The in-process queue does not survive a restart; the ledger does: queue running campaigns again.
+    let resumedCampaigns = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await wiring.deps.store.listCampaigns({ cursor, limit: 100 });
+      cursor = page.cursor;
+      const running = page.items.filter((c) => c.status === 'running');
+      if (running.length > 0) await wiring.queue.enqueue(running.map((c) => ({ type: 'launch' as const, campaignId: c.id })));
+      resumedCampaigns += running.length;
+    } while (cursor);
+
+    const server: ServerType = await new Promise((resolve, reject) => {
+      const s = serve({ fetch: wiring.http.fetch, port: config.port, hostname: '0.0.0.0' }, () => resolve(s));
+      s.once('error', reject);
+    });
+    services.push({
+      endpoint: '',
+      stop: () =>
+        new Promise<void>((r) => {
+          server.close(() => r());
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        }),
+    });
+    return {
+      appUrl: `http://localhost:${config.port}`,
+      outboxUrl: config.sesEndpoint ?? '',
+      adminToken: secrets.adminToken,
+      adminTokenFile: join(config.dataDir, 'admin-token'),
+      demoLoaded,
+      resumedCampaigns,
+      wiring,
+      stop: stopAll,
+    };
+  } catch (e: unknown) {
+    await stopAll();
+    throw e;
+  }
+}

@@ -1,0 +1,194 @@
+import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../functions/domain/audience';
+import type { Brand } from '../../functions/domain/brand';
+import { emptyCounts, type Campaign, type CampaignStatus, type Recipient, type RecipientStatus } from '../../functions/domain/campaign';
+import { ConflictError } from '../../functions/domain/errors';
+import type { Release, ReleaseContent } from '../../functions/domain/release';
+import type { Page, RecipientOutcome, Store } from '../../functions/ports';
+import type { CompiledMail } from '../../functions/render/compiled-mail';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+/** Pages an array by a numeric-offset cursor (the fake's cursor is opaque to callers, as in the real store). */
+function paginate<T>(all: T[], options: { limit?: number; cursor?: string } = {}): Page<T> {
+  const start = options.cursor ? Number(options.cursor) : 0;
+  const end = start + (options.limit ?? 100);
+  return { items: all.slice(start, end).map(clone), cursor: end < all.length ? String(end) : undefined };
+}
+
+/** The Store port in memory, for unit tests of use-cases: same contract as DynamoStore, no I/O. */
+export class InMemoryStore implements Store {
+  readonly brands = new Map<string, Brand>();
+  readonly releases = new Map<string, Release>();
+  readonly versions = new Map<string, ReleaseContent>();
+  readonly lists = new Map<string, MailingList>();
+  readonly subscribers = new Map<string, Subscriber>();
+  readonly memberships = new Map<string, Membership>();
+  readonly suppressed = new Map<string, string>();
+  readonly campaigns = new Map<string, Omit<Campaign, 'counts'> & { tally: Record<RecipientStatus, number> }>();
+  readonly mails = new Map<string, CompiledMail>();
+  readonly recipients = new Map<string, Recipient>();
+
+  async ping() {
+    return true;
+  }
+  async putBrand(b: Brand) {
+    this.brands.set(b.id, clone(b));
+  }
+  async getBrand(id: string) {
+    return clone(this.brands.get(id));
+  }
+  async listBrands() {
+    return [...this.brands.values()].map(clone);
+  }
+  async createRelease(r: Release) {
+    if (this.releases.has(r.id)) throw new ConflictError('exists');
+    this.releases.set(r.id, clone(r));
+    this.versions.set(`${r.id}#${r.version}`, clone(r.content));
+  }
+  async getRelease(id: string) {
+    return clone(this.releases.get(id));
+  }
+  async updateRelease(r: Release, expectedVersion: number) {
+    if (this.releases.get(r.id)?.version !== expectedVersion) throw new ConflictError('version');
+    this.releases.set(r.id, clone(r));
+    this.versions.set(`${r.id}#${r.version}`, clone(r.content));
+  }
+  async getReleaseVersion(id: string, version: number) {
+    return clone(this.versions.get(`${id}#${version}`));
+  }
+  async listReleasesByBrand(brandId: string, options?: { limit?: number; cursor?: string }) {
+    const all = [...this.releases.values()].filter((r) => r.content.brandId === brandId);
+    all.sort((a, b) => (b.content.dateline?.date ?? b.createdAt).localeCompare(a.content.dateline?.date ?? a.createdAt));
+    return paginate(all, options);
+  }
+  async listReleases(options?: { limit?: number; cursor?: string }) {
+    return paginate([...this.releases.values()], options);
+  }
+  async createList(l: MailingList) {
+    this.lists.set(l.id, clone(l));
+  }
+  async getList(id: string) {
+    return clone(this.lists.get(id));
+  }
+  async listLists() {
+    return [...this.lists.values()].map(clone);
+  }
+  async createSubscriber(s: Subscriber) {
+    const existing = [...this.subscribers.values()].find((x) => x.email === s.email);
+    if (existing) return { subscriber: clone(existing), created: false };
+    this.subscribers.set(s.id, clone(s));
+    return { subscriber: clone(s), created: true };
+  }
+  async getSubscriber(id: string) {
+    return clone(this.subscribers.get(id));
+  }
+  async getSubscriberByEmail(email: string) {
+    return clone([...this.subscribers.values()].find((x) => x.email === email));
+  }
+  async updateSubscriber(s: Subscriber) {
+    this.subscribers.set(s.id, clone(s));
+  }
+  async putMembership(m: Membership) {
+    this.memberships.set(`${m.listId}#${m.subscriberId}`, clone(m));
+  }
+  async getMembership(listId: string, subscriberId: string) {
+    return clone(this.memberships.get(`${listId}#${subscriberId}`));
+  }
+  async setMembershipStatus(listId: string, subscriberId: string, status: SubscriptionStatus, at: string) {
+    const m = this.memberships.get(`${listId}#${subscriberId}`);
+    if (!m) throw new Error('no membership');
+    this.memberships.set(`${listId}#${subscriberId}`, { ...m, status, updatedAt: at });
+  }
+  async listMembers(listId: string, options?: { limit?: number; cursor?: string }) {
+    return paginate([...this.memberships.values()].filter((m) => m.listId === listId), options);
+  }
+  async listMembershipsOf(subscriberId: string) {
+    return [...this.memberships.values()].filter((m) => m.subscriberId === subscriberId).map(clone);
+  }
+  async isSuppressed(email: string) {
+    return this.suppressed.has(email);
+  }
+  async suppress(email: string, reason: string) {
+    this.suppressed.set(email, reason);
+  }
+  private view(id: string): Campaign | undefined {
+    const c = this.campaigns.get(id);
+    if (!c) return undefined;
+    const { tally, ...rest } = c;
+    const counts = { ...emptyCounts(), ...tally };
+    counts.pending = c.total === undefined ? 0 : c.total - counts.sending - counts.sent - counts.failed - counts.skipped;
+    return clone({ ...rest, counts });
+  }
+  async createCampaign(c: Campaign, mail: CompiledMail) {
+    if (this.campaigns.has(c.id)) return { created: false, campaign: this.view(c.id) as Campaign };
+    const { counts: _c, ...rest } = c;
+    this.campaigns.set(c.id, { ...clone(rest), tally: emptyCounts() });
+    this.mails.set(c.id, clone(mail));
+    return { created: true, campaign: this.view(c.id) as Campaign };
+  }
+  async getCampaign(id: string) {
+    return this.view(id);
+  }
+  async getCompiledMail(id: string) {
+    return clone(this.mails.get(id));
+  }
+  async listCampaigns(options?: { limit?: number; cursor?: string }) {
+    return paginate([...this.campaigns.keys()].map((id) => this.view(id) as Campaign), options);
+  }
+  async setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[]) {
+    const c = this.campaigns.get(id);
+    if (!c || !from.includes(c.status)) return false;
+    this.campaigns.set(id, { ...c, status: to });
+    return true;
+  }
+  async setCampaignTotal(id: string, total: number) {
+    const c = this.campaigns.get(id);
+    if (!c) throw new Error('no campaign');
+    this.campaigns.set(id, { ...c, total });
+    return this.view(id) as Campaign;
+  }
+  async addRecipients(campaignId: string, recipients: readonly Recipient[]) {
+    let added = 0;
+    for (const r of recipients) {
+      const k = `${campaignId}#${r.subscriberId}`;
+      if (!this.recipients.has(k)) {
+        this.recipients.set(k, clone(r));
+        added++;
+      }
+    }
+    return added;
+  }
+  async countRecipients(campaignId: string) {
+    return [...this.recipients.values()].filter((r) => r.campaignId === campaignId).length;
+  }
+  async getRecipient(campaignId: string, subscriberId: string) {
+    return clone(this.recipients.get(`${campaignId}#${subscriberId}`));
+  }
+  async getRecipients(campaignId: string, ids: readonly string[]) {
+    return ids.map((id) => this.recipients.get(`${campaignId}#${id}`)).filter((r) => r !== undefined).map(clone);
+  }
+  async listRecipients(campaignId: string, options: { limit?: number; cursor?: string; status?: RecipientStatus } = {}) {
+    const all = [...this.recipients.values()].filter((r) => r.campaignId === campaignId && (!options.status || r.status === options.status));
+    return paginate(all, options);
+  }
+  async claimRecipient(campaignId: string, subscriberId: string, at: string) {
+    const k = `${campaignId}#${subscriberId}`;
+    const r = this.recipients.get(k);
+    if (r?.status !== 'pending') return false;
+    this.recipients.set(k, { ...r, status: 'sending', updatedAt: at });
+    this.tally(campaignId, 'sending', 1);
+    return true;
+  }
+  async settleRecipient(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string) {
+    const k = `${campaignId}#${subscriberId}`;
+    const r = this.recipients.get(k);
+    if (r?.status !== 'sending') throw new Error(`recipient ${subscriberId} is not sending`);
+    this.recipients.set(k, { ...r, ...outcome, status: outcome.status, updatedAt: at });
+    this.tally(campaignId, 'sending', -1);
+    if (outcome.status !== 'pending') this.tally(campaignId, outcome.status, 1);
+  }
+  private tally(campaignId: string, status: RecipientStatus, delta: number) {
+    const c = this.campaigns.get(campaignId);
+    if (c) c.tally[status] += delta;
+  }
+}

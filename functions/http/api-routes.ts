@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { cancelCampaign, pauseCampaign, resumeCampaign } from '../app/control-campaign';
 import type { AppDeps } from '../app/deps';
 import { launchCampaign } from '../app/launch-campaign';
 import { addSubscriberToList, createList, getList, listMembers } from '../app/manage-audience';
@@ -140,5 +141,12 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
       return c.json(campaignView(campaign), 200);
     },
   );
+  const control = { pause: pauseCampaign, resume: resumeCampaign, cancel: cancelCampaign } as const;
+  for (const [action, run] of Object.entries(control)) {
+    api.openapi(
+      createRoute({ method: 'post', path: `/campaigns/{id}/${action}`, tags: ['campaigns'], request: { params: IdParam }, responses: { 200: json(CampaignSchema, 'Nouvel état de la campagne'), 409: json(ErrorSchema, 'Transition impossible depuis l’état actuel'), ...errors } }),
+      async (c) => c.json(campaignView(await run(deps, c.req.valid('param').id)), 200),
+    );
+  }
   return api;
 }

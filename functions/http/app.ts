@@ -43,6 +43,7 @@ export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono {
   const api = apiRoutes(deps);
   api.doc('/openapi.json', {
     openapi: '3.0.3',
+    servers: [{ url: '/api' }],
     info: { title: 'Communiqué — API d’administration', version: '0.1.0', description: 'Communiqués, listes, abonnés, campagnes.' },
   });
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

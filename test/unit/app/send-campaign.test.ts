@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { cancelCampaign, pauseCampaign, resumeCampaign } from '../../../functions/app/control-campaign';
+import { handleSendMessage } from '../../../functions/app/handle-send-message';
 import { launchCampaign } from '../../../functions/app/launch-campaign';
 import { addSubscriberToList, createList } from '../../../functions/app/manage-audience';
 import { createRelease, updateRelease } from '../../../functions/app/manage-releases';
@@ -115,5 +117,40 @@ describe('sending a release to lists', () => {
     await expect(launchCampaign(deps, { releaseId: 'nope', listIds: [presse.id] })).rejects.toBeInstanceOf(NotFoundError);
     await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
     await expect(updateRelease(deps, release.id, { brandId: 'cd41', title: 'Autre' })).rejects.toBeInstanceOf(ConflictError);
+  });
+});
+
+describe('pause, resume, cancel', () => {
+  it('pauses mid-campaign without losing or repeating anyone, then resumes to the end', async () => {
+    const { deps, store, mailer, queue, release, presse } = await world();
+    for (let n = 1; n <= 9; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    queue.messages.length = 0;
+    await snapshotAudience(deps, campaign.id); // queues 3 batches of 3
+    const [firstBatch] = queue.messages.splice(0, 1);
+    if (firstBatch) await handleSendMessage(deps, firstBatch);
+
+    await pauseCampaign(deps, campaign.id);
+    await queue.drain(); // the two remaining batches arrive while paused: nothing sent
+    expect(mailer.sent).toHaveLength(3);
+    expect((await store.getCampaign(campaign.id))?.counts).toMatchObject({ sent: 3, pending: 6 });
+    await expect(pauseCampaign(deps, campaign.id)).rejects.toThrow(/en pause/);
+
+    await resumeCampaign(deps, campaign.id);
+    await queue.drain();
+    expect(mailer.sent).toHaveLength(9);
+    expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(9);
+    expect((await store.getCampaign(campaign.id))?.status).toBe('finished');
+    await expect(cancelCampaign(deps, campaign.id)).rejects.toThrow(/terminée/);
+  });
+
+  it('cancels: pending recipients are never sent', async () => {
+    const { deps, mailer, queue, release, presse } = await world();
+    for (let n = 1; n <= 4; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    await cancelCampaign(deps, campaign.id);
+    await queue.drain();
+    expect(mailer.sent).toHaveLength(0);
+    await expect(resumeCampaign(deps, campaign.id)).rejects.toBeInstanceOf(ConflictError);
   });
 });

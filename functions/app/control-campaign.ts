@@ -1,0 +1,34 @@
+import type { Campaign, CampaignStatus } from '../domain/campaign';
+import { ConflictError, NotFoundError } from '../domain/errors';
+import type { AppDeps } from './deps';
+
+const labels: Record<CampaignStatus, string> = {
+  draft: 'brouillon',
+  scheduled: 'programmée',
+  running: 'en cours',
+  paused: 'en pause',
+  finished: 'terminée',
+  cancelled: 'annulée',
+};
+
+async function transition(deps: AppDeps, id: string, to: CampaignStatus, from: CampaignStatus[], verb: string): Promise<Campaign> {
+  const campaign = await deps.store.getCampaign(id);
+  if (!campaign) throw new NotFoundError('Campagne', id);
+  if (!(await deps.store.setCampaignStatus(id, to, from, deps.clock.now().toISOString()))) {
+    const current = (await deps.store.getCampaign(id))?.status ?? campaign.status;
+    throw new ConflictError(`Impossible de ${verb} une campagne ${labels[current]}.`);
+  }
+  return (await deps.store.getCampaign(id)) as Campaign;
+}
+
+/** Workers stop claiming at once; mails already handed to SES finish, nobody pending is lost. */
+export const pauseCampaign = (deps: AppDeps, id: string) => transition(deps, id, 'paused', ['running'], 'mettre en pause');
+
+/** Queues the campaign again: the snapshot is kept, only recipients still pending are sent. */
+export async function resumeCampaign(deps: AppDeps, id: string): Promise<Campaign> {
+  const campaign = await transition(deps, id, 'running', ['paused'], 'reprendre');
+  await deps.queue.enqueue([{ type: 'launch', campaignId: id }]);
+  return campaign;
+}
+
+export const cancelCampaign = (deps: AppDeps, id: string) => transition(deps, id, 'cancelled', ['draft', 'scheduled', 'running', 'paused'], 'annuler');

@@ -1,0 +1,43 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Talks to a running Communiqué (local `npm start` by default) with the admin token. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): ApiClient {
+    const baseUrl = (env.COMMUNIQUE_API_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/$/, '');
+    const tokenFile = join(env.DATA_DIR ?? '.data', 'admin-token');
+    const token = env.COMMUNIQUE_ADMIN_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
+    if (!token) throw new Error(`jeton admin introuvable : définissez COMMUNIQUE_ADMIN_TOKEN ou lancez d'abord npm start (qui crée ${tokenFile})`);
+    return new ApiClient(baseUrl, token);
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e: unknown) {
+      throw new Error(`Communiqué ne répond pas sur ${this.baseUrl} (npm start est-il lancé ?) : ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? text;
+      } catch {
+        // not JSON: keep the raw text
+      }
+      throw new Error(`${method} ${path} → ${response.status} : ${message}`);
+    }
+    const type = response.headers.get('content-type') ?? '';
+    return (type.includes('application/json') ? JSON.parse(text) : text) as T;
+  }
+}

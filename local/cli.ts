@@ -1,0 +1,86 @@
+import { Command } from 'commander';
+import type { Campaign } from '../functions/domain/campaign';
+import { ApiClient } from './api-client';
+
+const program = new Command('communique')
+  .description('Communiqué en ligne de commande : démarrer en local, envoyer, suivre.')
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('démarre tout en local (DynamoDB Local, émulateur SES, application, données de démo) — comme npm start')
+  .action(async () => {
+    await import('./start');
+  });
+
+program
+  .command('releases')
+  .description('liste les communiqués')
+  .action(async () => {
+    const api = ApiClient.fromEnv();
+    const { items } = await api.request<{ items: { id: string; status: string; content: { title: string; dateline?: { date: string } } }[] }>('GET', '/api/releases');
+    for (const r of items) console.log(`${r.id}  ${r.status.padEnd(6)}  ${r.content.dateline?.date ?? '          '}  ${r.content.title}`);
+  });
+
+program
+  .command('lists')
+  .description('liste les listes de diffusion')
+  .action(async () => {
+    const api = ApiClient.fromEnv();
+    const { items } = await api.request<{ items: { id: string; name: string; kind: string }[] }>('GET', '/api/lists');
+    for (const l of items) console.log(`${l.id}  ${l.kind.padEnd(8)}  ${l.name}`);
+  });
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+program
+  .command('send')
+  .description('envoie un communiqué maintenant à une ou plusieurs listes')
+  .argument('<release>', 'identifiant du communiqué')
+  .requiredOption('-l, --list <id>', 'liste destinataire (répétable)', collect, [])
+  .option('-k, --idempotency-key <key>', 'relancer avec la même clé ne crée pas une seconde campagne')
+  .option('-w, --watch', 'suit la progression jusqu’à la fin')
+  .action(async (releaseId: string, options: { list: string[]; idempotencyKey?: string; watch?: boolean }) => {
+    const api = ApiClient.fromEnv();
+    const campaign = await api.request<Campaign>('POST', '/api/campaigns', { releaseId, listIds: options.list, idempotencyKey: options.idempotencyKey });
+    console.log(`campagne ${campaign.id} : ${campaign.status}`);
+    if (options.watch) await watch(api, campaign.id);
+  });
+
+program
+  .command('campaign')
+  .description('affiche l’état d’une campagne')
+  .argument('<id>')
+  .option('-w, --watch', 'suit la progression jusqu’à la fin')
+  .action(async (id: string, options: { watch?: boolean }) => {
+    const api = ApiClient.fromEnv();
+    if (options.watch) await watch(api, id);
+    else console.log(progressLine(await api.request<Campaign>('GET', `/api/campaigns/${id}`)));
+  });
+
+function progressLine(c: Campaign): string {
+  const total = c.total ?? 0;
+  const done = c.counts.sent + c.counts.failed + c.counts.skipped;
+  const width = 30;
+  const filled = total === 0 ? (c.status === 'finished' ? width : 0) : Math.round((done / total) * width);
+  const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+  return `${bar} ${done}/${c.total ?? '?'}  envoyés ${c.counts.sent}  échecs ${c.counts.failed}  ignorés ${c.counts.skipped}  [${c.status}]`;
+}
+
+async function watch(api: ApiClient, id: string): Promise<void> {
+  const final = new Set(['finished', 'cancelled', 'paused']);
+  for (;;) {
+    const c = await api.request<Campaign>('GET', `/api/campaigns/${id}`);
+    process.stdout.write(`\r${progressLine(c)}`);
+    if (final.has(c.status)) {
+      process.stdout.write('\n');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  console.error(`communique: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -108,7 +108,7 @@ export class InMemoryStore implements Store {
   async isSuppressed(email: string) {
     return this.suppressed.has(email);
   }
-  async suppress(email: string, reason: string) {
+  async suppress(email: string, reason: string, _at: string) {
     this.suppressed.set(email, reason);
   }
   private view(id: string): Campaign | undefined {

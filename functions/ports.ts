@@ -1,5 +1,6 @@
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from './domain/audience';
 import type { Brand } from './domain/brand';
+import type { ConsentRecord } from './domain/consent';
 import type { Campaign, CampaignStatus, Recipient, RecipientStatus } from './domain/campaign';
 import type { Release, ReleaseContent } from './domain/release';
 import type { CompiledMail } from './render/compiled-mail';
@@ -46,7 +47,13 @@ export interface AudienceStore {
   listMembers(listId: string, options?: { limit?: number; cursor?: string }): Promise<Page<Membership>>;
   listMembershipsOf(subscriberId: string): Promise<Membership[]>;
   isSuppressed(email: string): Promise<boolean>;
+  /** Why an address is suppressed (unsubscribed-all, hard-bounce, complaint, manual, erased), if it is. */
+  suppressionOf(email: string): Promise<{ reason: string; at: string } | undefined>;
   suppress(email: string, reason: string, at: string): Promise<void>;
+  unsuppress(email: string): Promise<void>;
+  /** Append-only: records are never updated or deleted (erasure blanks their personal fields only). */
+  appendConsent(record: ConsentRecord): Promise<void>;
+  listConsent(subscriberId: string): Promise<ConsentRecord[]>;
 }
 
 export interface CampaignStore {

@@ -1,6 +1,7 @@
 import { listInputSchema, subscriberProfileSchema, type ListInput, type MailingList, type Membership, type Subscriber } from '../domain/audience';
 import { normaliseEmail } from '../domain/email-address';
-import { NotFoundError } from '../domain/errors';
+import type { ConsentRecord } from '../domain/consent';
+import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Page } from '../ports';
 import type { AppDeps } from './deps';
 
@@ -19,32 +20,75 @@ export async function getList(deps: Pick<AppDeps, 'store'>, id: string): Promise
 export interface AddSubscriberInput {
   readonly email: string;
   readonly profile?: unknown;
-  /** Admin-managed lists confirm at once; a double opt-in list keeps the member unconfirmed. */
+  /** Admin-managed (single opt-in) lists confirm at once; a double opt-in list keeps the member unconfirmed. */
   readonly status?: Membership['status'];
+  /** How the address came in; defaults to an admin action on the basis the list's kind implies. */
+  readonly consent?: Partial<Omit<ConsentRecord, 'subscriberId' | 'listId' | 'event' | 'at'>>;
 }
 
+/** created / updated / unchanged, or suppressed: the address asked to leave (or bounced) and is not brought back. */
+export type AddOutcome = 'created' | 'updated' | 'unchanged' | 'suppressed';
+
+export class SuppressedAddressError extends ConflictError {
+  constructor(reason: string) {
+    super(`Cette adresse ne reçoit plus d’envois (${reason}) : elle ne peut pas être réinscrite par un administrateur ni par un import.`);
+  }
+}
+
+const profileKeys = ['name', 'organisation', 'role', 'outlet', 'mediumType', 'tags', 'department', 'language'] as const;
+
 /**
- * Adds an address to a list: one subscriber per normalised address, so adding a known
- * address to a second list reuses it. Suppressed addresses are added as unsubscribed: an
- * admin cannot silently bring back someone who asked to leave.
+ * Adds an address to a list, one subscriber per normalised address. An address on the
+ * suppression list, or that unsubscribed from this list, is never brought back by an admin or
+ * an import (only the person can, through the public form and a new confirmation).
+ * Records the consent event that explains the membership.
  */
 export async function addSubscriberToList(
-  deps: AppDeps,
+  deps: Pick<AppDeps, 'store' | 'clock' | 'newId'>,
   listId: string,
   input: AddSubscriberInput,
-): Promise<{ subscriber: Subscriber; membership: Membership; created: boolean }> {
-  const list = await getList(deps, listId);
+  knownList?: MailingList,
+): Promise<{ outcome: AddOutcome; subscriber?: Subscriber; membership?: Membership; reason?: string }> {
+  const list = knownList ?? (await getList(deps, listId));
   const email = normaliseEmail(input.email);
-  const profile = subscriberProfileSchema.parse(input.profile ?? {});
+  const profile = subscriberProfileSchema.partial().parse(input.profile ?? {});
+  const suppression = await deps.store.suppressionOf(email);
+  if (suppression) return { outcome: 'suppressed', reason: suppression.reason };
+
   const now = deps.clock.now().toISOString();
-  const { subscriber, created } = await deps.store.createSubscriber({ ...profile, id: deps.newId(), email, createdAt: now, updatedAt: now });
-  const suppressed = await deps.store.isSuppressed(email);
-  const wanted = input.status ?? (list.optIn === 'single' ? 'confirmed' : 'unconfirmed');
-  const existing = await deps.store.getMembership(listId, subscriber.id);
-  const status = suppressed || existing?.status === 'unsubscribed' ? 'unsubscribed' : wanted;
-  const membership: Membership = { listId, subscriberId: subscriber.id, email, status, updatedAt: now };
-  await deps.store.putMembership(membership);
-  return { subscriber, membership, created };
+  const fresh: Subscriber = { tags: [], language: 'fr', ...profile, id: deps.newId(), email, createdAt: now, updatedAt: now };
+  const { subscriber: stored, created } = await deps.store.createSubscriber(fresh);
+  const existing = created ? undefined : await deps.store.getMembership(listId, stored.id);
+  if (existing?.status === 'unsubscribed') return { outcome: 'suppressed', subscriber: stored, reason: 'désinscrit de cette liste' };
+
+  let subscriber = stored;
+  let changed = created;
+  if (!created) {
+    const merged = { ...stored, ...profile };
+    if (profileKeys.some((k) => JSON.stringify(merged[k]) !== JSON.stringify(stored[k]))) {
+      subscriber = { ...merged, updatedAt: now };
+      await deps.store.updateSubscriber(subscriber);
+      changed = true;
+    }
+  }
+  const status = input.status ?? (list.optIn === 'single' ? 'confirmed' : 'unconfirmed');
+  let membership = existing;
+  if (!existing || (existing.status === 'unconfirmed' && status === 'confirmed')) {
+    membership = { listId, subscriberId: subscriber.id, email, status, updatedAt: now };
+    await deps.store.putMembership(membership);
+    const source = input.consent?.source ?? 'admin';
+    await deps.store.appendConsent({
+      lawfulBasis: list.kind === 'press' ? 'legitimate-interest' : 'consent',
+      ...input.consent,
+      source,
+      subscriberId: subscriber.id,
+      listId,
+      event: source === 'import' ? 'imported' : status === 'confirmed' ? 'confirmed' : 'requested',
+      at: now,
+    });
+    changed = true;
+  }
+  return { outcome: created ? 'created' : changed ? 'updated' : 'unchanged', subscriber, membership };
 }
 
 export async function listMembers(

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../app/control-campaign';
 import type { AppDeps } from '../app/deps';
 import { launchCampaign } from '../app/launch-campaign';
-import { addSubscriberToList, createList, getList, listMembers } from '../app/manage-audience';
+import { addSubscriberToList, createList, getList, listMembers, SuppressedAddressError } from '../app/manage-audience';
 import { createRelease, getRelease, updateRelease } from '../app/manage-releases';
 import { previewRelease } from '../app/preview-release';
 import { NotFoundError } from '../domain/errors';
@@ -101,10 +101,12 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
     async (c) => c.json(await listMembers(deps, c.req.valid('param').id, c.req.valid('query')), 200),
   );
   api.openapi(
-    createRoute({ method: 'post', path: '/lists/{id}/subscribers', tags: ['audience'], request: { params: IdParam, ...body(AddSubscriberSchema) }, responses: { 201: json(z.object({ subscriber: SubscriberSchema, membership: MembershipSchema, created: z.boolean() }), 'Abonné ajouté à la liste'), ...errors } }),
+    createRoute({ method: 'post', path: '/lists/{id}/subscribers', tags: ['audience'], request: { params: IdParam, ...body(AddSubscriberSchema) }, responses: { 201: json(z.object({ outcome: z.enum(['created', 'updated', 'unchanged']), subscriber: SubscriberSchema, membership: MembershipSchema }), 'Abonné ajouté à la liste (ou déjà présent)'), 409: json(ErrorSchema, 'Adresse supprimée ou désinscrite : pas de réinscription par un administrateur'), ...errors } }),
     async (c) => {
       const { email, status, ...profile } = c.req.valid('json');
-      return c.json(await addSubscriberToList(deps, c.req.valid('param').id, { email, status, profile }), 201);
+      const r = await addSubscriberToList(deps, c.req.valid('param').id, { email, status, profile, consent: { source: 'api' } });
+      if (r.outcome === 'suppressed' || !r.subscriber || !r.membership) throw new SuppressedAddressError(r.reason ?? 'désinscrit');
+      return c.json({ outcome: r.outcome, subscriber: r.subscriber, membership: r.membership }, 201);
     },
   );
   api.openapi(

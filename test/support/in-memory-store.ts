@@ -1,5 +1,6 @@
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../functions/domain/audience';
 import type { Brand } from '../../functions/domain/brand';
+import type { ConsentRecord } from '../../functions/domain/consent';
 import { emptyCounts, type Campaign, type CampaignStatus, type Recipient, type RecipientStatus } from '../../functions/domain/campaign';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Release, ReleaseContent } from '../../functions/domain/release';
@@ -23,7 +24,7 @@ export class InMemoryStore implements Store {
   readonly lists = new Map<string, MailingList>();
   readonly subscribers = new Map<string, Subscriber>();
   readonly memberships = new Map<string, Membership>();
-  readonly suppressed = new Map<string, string>();
+  readonly suppressed = new Map<string, { reason: string; at: string }>();
   readonly campaigns = new Map<string, Omit<Campaign, 'counts'> & { tally: Record<RecipientStatus, number> }>();
   readonly mails = new Map<string, CompiledMail>();
   readonly recipients = new Map<string, Recipient>();
@@ -108,8 +109,21 @@ export class InMemoryStore implements Store {
   async isSuppressed(email: string) {
     return this.suppressed.has(email);
   }
-  async suppress(email: string, reason: string, _at: string) {
-    this.suppressed.set(email, reason);
+  async suppressionOf(email: string) {
+    return clone(this.suppressed.get(email));
+  }
+  async suppress(email: string, reason: string, at: string) {
+    this.suppressed.set(email, { reason, at });
+  }
+  async unsuppress(email: string) {
+    this.suppressed.delete(email);
+  }
+  readonly consent: ConsentRecord[] = [];
+  async appendConsent(record: ConsentRecord) {
+    this.consent.push(clone(record));
+  }
+  async listConsent(subscriberId: string) {
+    return this.consent.filter((r) => r.subscriberId === subscriberId).map(clone);
   }
   private view(id: string): Campaign | undefined {
     const c = this.campaigns.get(id);

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -10,7 +11,9 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../domain/audience';
+import { randomUUID } from 'node:crypto';
 import type { Brand } from '../../domain/brand';
+import type { ConsentRecord } from '../../domain/consent';
 import { emptyCounts, type Campaign, type CampaignStatus, type Recipient, type RecipientStatus } from '../../domain/campaign';
 import { ConflictError } from '../../domain/errors';
 import type { Release, ReleaseContent } from '../../domain/release';
@@ -314,8 +317,35 @@ export class DynamoStore implements Store {
     return (await this.get(keys.suppression(email))) !== undefined;
   }
 
+  async suppressionOf(email: string): Promise<{ reason: string; at: string } | undefined> {
+    const item = await this.get<{ reason: string; at: string }>(keys.suppression(email));
+    return item ? { reason: item.reason, at: item.at } : undefined;
+  }
+
   async suppress(email: string, reason: string, at: string): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.suppression(email), type: 'suppression', reason, at } }));
+  }
+
+  async unsuppress(email: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.suppression(email) }));
+  }
+
+  async appendConsent(record: ConsentRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.consent(record.subscriberId, record.at, randomUUID().slice(0, 8)), type: 'consent', ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async listConsent(subscriberId: string): Promise<ConsentRecord[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',
+      ExpressionAttributeValues: { ':p': keys.subscriber(subscriberId).pk, ':c': 'CONSENT#' },
+    });
+    return items.map((i) => strip<ConsentRecord>(i));
   }
 
   // --- campaigns ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ export const keys = {
   subscriber: (id: string) => ({ pk: `SUB#${id}`, sk: '#SUB' }),
   email: (email: string) => ({ pk: `EMAIL#${email}`, sk: '#EMAIL' }),
   membership: (listId: string, subscriberId: string) => ({ pk: `LIST#${listId}`, sk: `MEMBER#${subscriberId}` }),
+  consent: (subscriberId: string, at: string, seq: string) => ({ pk: `SUB#${subscriberId}`, sk: `CONSENT#${at}#${seq}` }),
   suppression: (email: string) => ({ pk: `SUPPRESSED#${emailHash(email)}`, sk: '#SUPPRESSED' }),
   campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: '#CAMPAIGN' }),
   compiledMail: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: '#MAIL' }),

@@ -54,6 +54,10 @@ export interface AudienceStore {
   /** Append-only: records are never updated or deleted (erasure blanks their personal fields only). */
   appendConsent(record: ConsentRecord): Promise<void>;
   listConsent(subscriberId: string): Promise<ConsentRecord[]>;
+  /** Counts an attempt in a fixed window (rate limits); returns the count including this one. */
+  hit(key: string, windowSeconds: number, now: Date): Promise<number>;
+  /** GDPR erasure: personal data removed everywhere (profile, email guard, memberships, ledger, consent details). */
+  eraseSubscriber(subscriberId: string, at: string): Promise<void>;
 }
 
 export interface CampaignStore {
@@ -69,6 +73,8 @@ export interface CampaignStore {
   getRecipient(campaignId: string, subscriberId: string): Promise<Recipient | undefined>;
   countRecipients(campaignId: string): Promise<number>;
   getRecipients(campaignId: string, subscriberIds: readonly string[]): Promise<Recipient[]>;
+  /** Every campaign recipient entry of one subscriber (GDPR export). */
+  listSendsOf(subscriberId: string): Promise<Recipient[]>;
   listRecipients(campaignId: string, options?: { limit?: number; cursor?: string; status?: RecipientStatus }): Promise<Page<Recipient>>;
   /** Conditional `pending -> sending` (counted on the campaign in the same transaction); false when taken or done. */
   claimRecipient(campaignId: string, subscriberId: string, at: string): Promise<boolean>;

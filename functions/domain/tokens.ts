@@ -12,7 +12,7 @@ export type TokenPurpose = 'unsubscribe' | 'preferences' | 'confirm';
 export interface TokenClaims {
   readonly purpose: TokenPurpose;
   readonly subscriberId: string;
-  readonly listId?: string;
+  readonly listIds?: readonly string[];
   readonly campaignId?: string;
   /** Expiry, seconds since the epoch. */
   readonly exp?: number;

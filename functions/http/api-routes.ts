@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../app/control-campaign';
 import type { AppDeps } from '../app/deps';
+import { eraseSubscriber, exportSubscriber } from '../app/subscriber-privacy';
 import { launchCampaign } from '../app/launch-campaign';
 import { addSubscriberToList, createList, getList, listMembers, SuppressedAddressError } from '../app/manage-audience';
 import { createRelease, getRelease, updateRelease } from '../app/manage-releases';
@@ -116,6 +117,18 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
       const subscriber = await deps.store.getSubscriber(id);
       if (!subscriber) throw new NotFoundError('Abonné', id);
       return c.json({ ...subscriber, memberships: await deps.store.listMembershipsOf(id) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({ method: 'get', path: '/subscribers/{id}/export', tags: ['audience'], request: { params: IdParam }, responses: { 200: json(z.object({ exportedAt: z.string(), subscriber: z.any(), memberships: z.array(z.any()), consent: z.array(z.any()), sends: z.array(z.any()) }), 'Export RGPD : profil, listes, registre de consentement, envois'), ...errors } }),
+    async (c) => c.json(await exportSubscriber(deps, c.req.valid('param').id), 200),
+  );
+  api.openapi(
+    createRoute({ method: 'delete', path: '/subscribers/{id}', tags: ['audience'], request: { params: IdParam }, responses: { 204: { description: 'Données personnelles effacées ; l’adresse reste bloquée (empreinte)' }, ...errors } }),
+    async (c) => {
+      await eraseSubscriber(deps, c.req.valid('param').id);
+      return c.body(null, 204);
     },
   );
 

@@ -1,3 +1,4 @@
+// Schemas built from the domain's plain zod schemas carry no component name (no .openapi() on them).
 import { z } from '@hono/zod-openapi';
 import { campaignStatuses, recipientStatuses } from '../domain/campaign';
 import { listInputSchema, subscriberProfileSchema, subscriptionStatuses } from '../domain/audience';
@@ -18,7 +19,7 @@ export const PageQuery = z.object({
   cursor: z.string().optional(),
 });
 
-export const ReleaseContentSchema = releaseContentSchema.openapi('ReleaseContent');
+export const ReleaseContentSchema = releaseContentSchema;
 export const ReleaseSchema = z
   .object({
     id: z.string(),
@@ -32,18 +33,16 @@ export const ReleaseSchema = z
   .openapi('Release');
 export const UpdateReleaseSchema = z.object({ content: releaseContentSchema, expectedVersion: z.number().int().min(1).optional() });
 
-export const ListInputSchema = listInputSchema.openapi('ListInput');
-export const ListSchema = listInputSchema.extend({ id: z.string(), createdAt: z.string() }).openapi('List');
+export const ListInputSchema = listInputSchema;
+export const ListSchema = listInputSchema.extend({ id: z.string(), createdAt: z.string() });
 
 export const AddSubscriberSchema = subscriberProfileSchema
-  .extend({ email: z.string().max(320), status: z.enum(subscriptionStatuses).optional() })
-  .openapi('AddSubscriber');
+  .extend({ email: z.string().max(320), status: z.enum(subscriptionStatuses).optional() });
 export const MembershipSchema = z
   .object({ listId: z.string(), subscriberId: z.string(), email: z.string(), status: z.enum(subscriptionStatuses), updatedAt: z.string() })
   .openapi('Membership');
 export const SubscriberSchema = subscriberProfileSchema
-  .extend({ id: z.string(), email: z.string(), createdAt: z.string(), updatedAt: z.string() })
-  .openapi('Subscriber');
+  .extend({ id: z.string(), email: z.string(), createdAt: z.string(), updatedAt: z.string() });
 
 export const LaunchCampaignSchema = z
   .object({

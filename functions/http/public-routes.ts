@@ -1,43 +1,130 @@
+import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
+import { ZodError } from 'zod';
+import { confirmSubscription } from '../app/confirm-subscription';
 import type { AppDeps } from '../app/deps';
+import { getPreferences, updatePreferences, type PreferencesView } from '../app/manage-preferences';
+import { RateLimitedError, subscribe, type RequestContext } from '../app/subscribe';
 import { unsubscribeByToken } from '../app/unsubscribe';
-import { verifyToken } from '../domain/tokens';
+import { signupWording } from '../domain/consent';
+import { DomainError } from '../domain/errors';
+import { InvalidTokenError, verifyToken } from '../domain/tokens';
+import { zodIssues } from './error-responses';
+import { invalidLinkPage, publicPage } from './public-page';
 
-const page = (title: string, body: ReturnType<typeof html>) => html`<!doctype html>
-<html lang="fr">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <meta name="robots" content="noindex" />
-    <title>${title}</title>
-    <style>
-      body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; color: #1a1a1a; line-height: 1.5; }
-      button { font-size: 1rem; padding: 0.6rem 1.2rem; background: #00557f; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
-    </style>
-  </head>
-  <body>
-    ${body}
-  </body>
-</html>`;
+function requestContext(c: Context): RequestContext {
+  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket;
+  return { ip: forwarded || socket?.remoteAddress || 'inconnue', userAgent: c.req.header('user-agent') ?? '' };
+}
 
-const invalidLink = () =>
-  page('Lien invalide', html`<h1>Lien invalide ou expiré</h1><p>Ce lien n’est pas valide. Utilisez le lien du dernier message reçu, ou écrivez-nous.</p>`);
+const asArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 
-/** Pages reached from mails: no login, the signed token in the path is the authority. */
+/** Turns a use-case error into a French page; anything unexpected goes to the app's error handler. */
+function errorPage(c: Context, e: unknown) {
+  if (e instanceof InvalidTokenError) return c.html(invalidLinkPage(), 403);
+  if (e instanceof RateLimitedError) return c.html(publicPage('Trop de demandes', html`<h1>Trop de demandes</h1><p>${e.message}</p>`), 429);
+  if (e instanceof ZodError) {
+    const issue = zodIssues(e)[0];
+    return c.html(publicPage('Formulaire incomplet', html`<h1>Formulaire incomplet</h1><p class="error">${issue?.field} : ${issue?.message}</p><p><a href="/subscribe">Revenir au formulaire</a></p>`), 400);
+  }
+  if (e instanceof DomainError) return c.html(publicPage('Demande refusée', html`<h1>Demande refusée</h1><p class="error">${e.message}</p><p><a href="/subscribe">Revenir au formulaire</a></p>`), 400);
+  throw e;
+}
+
+const preferencesForm = (view: PreferencesView, saved: boolean) =>
+  publicPage(
+    'Vos préférences',
+    html`<h1>Vos préférences</h1>
+      ${saved ? html`<p role="status">Préférences enregistrées.</p>` : ''}
+      <p>Adresse : <strong>${view.subscriber.email}</strong></p>
+      <form method="post">
+        <label>Nom <input type="text" name="name" value="${view.subscriber.name ?? ''}" maxlength="200" /></label>
+        <label>Langue
+          <select name="language">
+            <option value="fr" ${view.subscriber.language === 'fr' ? 'selected' : ''}>français</option>
+            <option value="en" ${view.subscriber.language === 'en' ? 'selected' : ''}>English</option>
+          </select>
+        </label>
+        <fieldset>
+          <legend>Listes</legend>
+          ${view.lists.map(
+            ({ list, status }) =>
+              html`<label><input type="checkbox" name="listIds" value="${list.id}" ${status === 'confirmed' ? 'checked' : ''} /> ${list.name}
+                ${list.description ? html`<br /><small>${list.description}</small>` : ''}</label>`,
+          )}
+        </fieldset>
+        <button type="submit">Enregistrer</button>
+      </form>
+      <form method="post"><input type="hidden" name="unsubscribeAll" value="1" /><p><button class="secondary" type="submit">Me désinscrire de tout</button></p></form>`,
+  );
+
+/** Pages reached from mails and the public sign-up: no login, a signed token is the authority. */
 export function publicRoutes(deps: AppDeps): Hono {
   const pub = new Hono();
+  const nowSeconds = () => Math.floor(deps.clock.now().getTime() / 1000);
 
-  // GET only shows a button: link scanners follow GETs and must not unsubscribe anyone.
-  pub.get('/unsubscribe/:token', (c) => {
-    const token = c.req.param('token');
+  pub.get('/subscribe', async (c) => {
+    const lists = (await deps.store.listLists()).filter((l) => l.publicSignup);
+    return c.html(
+      publicPage(
+        'S’inscrire',
+        html`<h1>Recevoir nos communiqués et annonces</h1>
+          <form method="post">
+            <label>Adresse e-mail <input type="email" name="email" required maxlength="254" autocomplete="email" /></label>
+            <label>Nom (facultatif) <input type="text" name="name" maxlength="200" autocomplete="name" /></label>
+            <label class="hp" aria-hidden="true">Site web <input type="text" name="website" tabindex="-1" autocomplete="off" /></label>
+            <fieldset>
+              <legend>Listes</legend>
+              ${lists.map((l) => html`<label><input type="checkbox" name="listIds" value="${l.id}" /> ${l.name}${l.description ? html`<br /><small>${l.description}</small>` : ''}</label>`)}
+            </fieldset>
+            <p><small>${signupWording.text}</small></p>
+            <button type="submit">S’inscrire</button>
+          </form>`,
+      ),
+    );
+  });
+
+  pub.post('/subscribe', async (c) => {
+    const form = await c.req.parseBody({ all: true });
     try {
-      verifyToken(token, deps.tokenKeys, Math.floor(deps.clock.now().getTime() / 1000), 'unsubscribe');
-    } catch {
-      return c.html(invalidLink(), 403);
+      await subscribe(deps, { email: String(form.email ?? ''), name: form.name ? String(form.name) : undefined, listIds: asArray(form.listIds), website: form.website ? String(form.website) : undefined }, requestContext(c));
+    } catch (e: unknown) {
+      return errorPage(c, e);
+    }
+    // The same answer whatever the address: the form must not reveal who is subscribed.
+    return c.html(publicPage('Vérifiez votre messagerie', html`<h1>Vérifiez votre messagerie</h1><p>Si l’adresse est valide, un message de confirmation vient de lui être envoyé. Cliquez sur le lien qu’il contient pour confirmer votre inscription.</p>`));
+  });
+
+  // GET shows a button, POST acts: mail scanners follow links and must not confirm or unsubscribe anyone.
+  pub.get('/confirm/:token', (c) => {
+    try {
+      verifyToken(c.req.param('token'), deps.tokenKeys, nowSeconds(), 'confirm');
+    } catch (e: unknown) {
+      return errorPage(c, e);
+    }
+    return c.html(publicPage('Confirmer l’inscription', html`<h1>Confirmer votre inscription</h1><form method="post"><button type="submit">Je confirme mon inscription</button></form>`));
+  });
+
+  pub.post('/confirm/:token', async (c) => {
+    try {
+      const r = await confirmSubscription(deps, c.req.param('token'), requestContext(c));
+      const text = r.alreadyConfirmed ? 'Cette inscription était déjà confirmée : rien n’a changé.' : 'Merci : votre inscription est confirmée.';
+      return c.html(publicPage('Inscription confirmée', html`<h1>Inscription confirmée</h1><p>${text}</p>`));
+    } catch (e: unknown) {
+      return errorPage(c, e);
+    }
+  });
+
+  pub.get('/unsubscribe/:token', (c) => {
+    try {
+      verifyToken(c.req.param('token'), deps.tokenKeys, nowSeconds(), 'unsubscribe');
+    } catch (e: unknown) {
+      return errorPage(c, e);
     }
     return c.html(
-      page(
+      publicPage(
         'Se désinscrire',
         html`<h1>Se désinscrire</h1>
           <p>Vous ne recevrez plus les envois de cette liste.</p>
@@ -51,10 +138,32 @@ export function publicRoutes(deps: AppDeps): Hono {
     try {
       await unsubscribeByToken(deps, c.req.param('token'));
     } catch (e: unknown) {
-      if (e instanceof Error && e.name === 'InvalidTokenError') return c.html(invalidLink(), 403);
-      throw e;
+      return errorPage(c, e);
     }
-    return c.html(page('Désinscription confirmée', html`<h1>Désinscription confirmée</h1><p>Votre désinscription est prise en compte dès maintenant.</p>`));
+    return c.html(publicPage('Désinscription confirmée', html`<h1>Désinscription confirmée</h1><p>Votre désinscription est prise en compte dès maintenant.</p>`));
+  });
+
+  pub.get('/preferences/:token', async (c) => {
+    try {
+      return c.html(preferencesForm(await getPreferences(deps, c.req.param('token')), false));
+    } catch (e: unknown) {
+      return errorPage(c, e);
+    }
+  });
+
+  pub.post('/preferences/:token', async (c) => {
+    const form = await c.req.parseBody({ all: true });
+    try {
+      const view = await updatePreferences(deps, c.req.param('token'), {
+        name: form.name === undefined ? undefined : String(form.name),
+        language: form.language === undefined ? undefined : String(form.language),
+        listIds: asArray(form.listIds),
+        unsubscribeAll: form.unsubscribeAll === '1',
+      });
+      return c.html(preferencesForm(view, true));
+    } catch (e: unknown) {
+      return errorPage(c, e);
+    }
   });
 
   return pub;

@@ -118,6 +118,30 @@ export class InMemoryStore implements Store {
   async unsuppress(email: string) {
     this.suppressed.delete(email);
   }
+  readonly hits = new Map<string, number>();
+  async hit(key: string, windowSeconds: number, now: Date) {
+    const k = `${key}#${Math.floor(now.getTime() / 1000 / windowSeconds)}`;
+    this.hits.set(k, (this.hits.get(k) ?? 0) + 1);
+    return this.hits.get(k) as number;
+  }
+  async eraseSubscriber(subscriberId: string, at: string) {
+    const s = this.subscribers.get(subscriberId);
+    if (!s) return;
+    this.suppressed.set(s.email, { reason: 'erased', at });
+    const erased = `erased:${subscriberId}`;
+    this.subscribers.set(subscriberId, { id: subscriberId, email: erased, tags: [], language: s.language, createdAt: s.createdAt, updatedAt: at });
+    for (const [k, m] of this.memberships) if (m.subscriberId === subscriberId) this.memberships.set(k, { ...m, email: erased, status: 'unsubscribed' });
+    for (const [k, r] of this.recipients) if (r.subscriberId === subscriberId) this.recipients.set(k, { ...r, email: erased });
+    this.consent.forEach((c, i) => {
+      if (c.subscriberId === subscriberId) {
+        const { ip: _ip, userAgent: _ua, ...rest } = c;
+        this.consent[i] = rest;
+      }
+    });
+  }
+  async listSendsOf(subscriberId: string) {
+    return [...this.recipients.values()].filter((r) => r.subscriberId === subscriberId).map(clone);
+  }
   readonly consent: ConsentRecord[] = [];
   async appendConsent(record: ConsentRecord) {
     this.consent.push(clone(record));

@@ -19,7 +19,7 @@ import { ConflictError } from '../../domain/errors';
 import type { Release, ReleaseContent } from '../../domain/release';
 import type { Page, RecipientOutcome, Store } from '../../ports';
 import type { CompiledMail } from '../../render/compiled-mail';
-import { decodeCursor, encodeCursor, gsi, keys } from './keys';
+import { decodeCursor, emailHash, encodeCursor, gsi, keys } from './keys';
 
 type Item = Record<string, unknown>;
 
@@ -330,6 +330,65 @@ export class DynamoStore implements Store {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.suppression(email) }));
   }
 
+  async hit(key: string, windowSeconds: number, now: Date): Promise<number> {
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const windowStart = nowSeconds - (nowSeconds % windowSeconds);
+    const r = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.rate(key, windowStart),
+        UpdateExpression: 'ADD hits :one SET #ttl = :ttl',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': windowStart + windowSeconds * 2 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(r.Attributes?.hits ?? 1);
+  }
+
+  async eraseSubscriber(subscriberId: string, at: string): Promise<void> {
+    const subscriber = await this.getSubscriber(subscriberId);
+    if (!subscriber) return;
+    const hash = emailHash(subscriber.email);
+    const memberships = await this.listMembershipsOf(subscriberId);
+    const sends = await this.listSendsOf(subscriberId);
+    const consent = await this.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',
+      ExpressionAttributeValues: { ':p': keys.subscriber(subscriberId).pk, ':c': 'CONSENT#' },
+    });
+    const erasedEmail = `erased:${hash.slice(0, 16)}`;
+    // Suppression first: if erasure stops half-way, the address is already never mailed again.
+    await this.suppress(subscriber.email, 'erased', at);
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.email(subscriber.email) }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.subscriber(subscriberId), type: 'subscriber', id: subscriberId, email: erasedEmail, tags: [], language: subscriber.language, createdAt: subscriber.createdAt, updatedAt: at, erasedAt: at },
+      }),
+    );
+    for (const m of memberships) {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.membership(m.listId, subscriberId),
+          UpdateExpression: 'SET #s = :u, email = :e, updatedAt = :at',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':u': 'unsubscribed', ':e': erasedEmail, ':at': at },
+        }),
+      );
+    }
+    for (const r of sends) {
+      await this.doc.send(
+        new UpdateCommand({ TableName: this.tableName, Key: keys.recipient(r.campaignId, subscriberId), UpdateExpression: 'SET email = :e', ExpressionAttributeValues: { ':e': erasedEmail } }),
+      );
+    }
+    for (const c of consent) {
+      await this.doc.send(
+        new UpdateCommand({ TableName: this.tableName, Key: { pk: c.pk, sk: c.sk }, UpdateExpression: 'REMOVE ip, userAgent' }),
+      );
+    }
+  }
+
   async appendConsent(record: ConsentRecord): Promise<void> {
     await this.doc.send(
       new PutCommand({
@@ -456,7 +515,13 @@ export class DynamoStore implements Store {
           await this.doc.send(
             new PutCommand({
               TableName: this.tableName,
-              Item: { ...keys.recipient(campaignId, r.subscriberId), type: 'recipient', ...r },
+              Item: {
+                ...keys.recipient(campaignId, r.subscriberId),
+                gsi1pk: gsi.listsOfSubscriber(r.subscriberId),
+                gsi1sk: `RCPT#${campaignId}`,
+                type: 'recipient',
+                ...r,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           );
@@ -490,6 +555,15 @@ export class DynamoStore implements Store {
       start = r.LastEvaluatedKey;
     } while (start);
     return count;
+  }
+
+  async listSendsOf(subscriberId: string): Promise<Recipient[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :r)',
+      ExpressionAttributeValues: { ':p': gsi.listsOfSubscriber(subscriberId), ':r': 'RCPT#' },
+    });
+    return items.map((i) => strip<Recipient>(i));
   }
 
   async getRecipients(campaignId: string, subscriberIds: readonly string[]): Promise<Recipient[]> {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { emailHash } from '../../domain/email-hash';
 
 /**
  * Single-table keys. Access patterns (see docs/data-model.md):
@@ -18,6 +18,7 @@ export const keys = {
   email: (email: string) => ({ pk: `EMAIL#${email}`, sk: '#EMAIL' }),
   membership: (listId: string, subscriberId: string) => ({ pk: `LIST#${listId}`, sk: `MEMBER#${subscriberId}` }),
   consent: (subscriberId: string, at: string, seq: string) => ({ pk: `SUB#${subscriberId}`, sk: `CONSENT#${at}#${seq}` }),
+  rate: (key: string, windowStart: number) => ({ pk: `RATE#${key}`, sk: `#${windowStart}` }),
   suppression: (email: string) => ({ pk: `SUPPRESSED#${emailHash(email)}`, sk: '#SUPPRESSED' }),
   campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: '#CAMPAIGN' }),
   compiledMail: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: '#MAIL' }),
@@ -32,10 +33,7 @@ export const gsi = {
   listsOfSubscriber: (subscriberId: string) => `SUB#${subscriberId}`,
 } as const;
 
-/** Suppressions outlive erasure, so they are keyed by a hash of the address, never the address. */
-export function emailHash(email: string): string {
-  return createHash('sha256').update(email).digest('hex');
-}
+export { emailHash };
 
 export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;

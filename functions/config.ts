@@ -16,6 +16,9 @@ const awsEnvSchema = z.object({
   ADMIN_TOKEN_SECRET_ARN: z.string().min(1),
   TOKEN_KEYS_SECRET_ARN: z.string().min(1),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Concurrent send workers (the send Lambda's reserved concurrency): each paces at MaxSendRate / this. */
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).default(2),
+  SES_MAX_SEND_RATE: z.coerce.number().positive().optional(),
 });
 
 export interface AppConfig {
@@ -23,6 +26,8 @@ export interface AppConfig {
   readonly tableName: string;
   readonly publicBaseUrl: string;
   readonly sesConfigurationSet?: string;
+  /** Overrides the MaxSendRate read from SES GetAccount. */
+  readonly sesMaxSendRate?: number;
   /** Explicit endpoints (local emulators); absent in AWS. */
   readonly dynamoEndpoint?: string;
   readonly sesEndpoint?: string;
@@ -32,6 +37,7 @@ export interface AwsConfig extends AppConfig {
   readonly sendQueueUrl: string;
   readonly adminTokenSecretArn: string;
   readonly tokenKeysSecretArn: string;
+  readonly sendConcurrency: number;
 }
 
 export function loadAwsConfig(env: NodeJS.ProcessEnv): AwsConfig {
@@ -48,6 +54,8 @@ export function loadAwsConfig(env: NodeJS.ProcessEnv): AwsConfig {
     sendQueueUrl: e.SEND_QUEUE_URL,
     adminTokenSecretArn: e.ADMIN_TOKEN_SECRET_ARN,
     tokenKeysSecretArn: e.TOKEN_KEYS_SECRET_ARN,
+    sendConcurrency: e.SEND_CONCURRENCY,
+    sesMaxSendRate: e.SES_MAX_SEND_RATE,
   };
 }
 
@@ -75,6 +83,8 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
   const appPort = port('PORT', 3000);
   const dynamoPort = port('DYNAMODB_PORT', 8000);
   const sesPort = port('SES_PORT', 8005);
+  const rate = env.SES_MAX_SEND_RATE === undefined ? undefined : Number(env.SES_MAX_SEND_RATE);
+  if (rate !== undefined && !(rate > 0)) problems.push(`SES_MAX_SEND_RATE: nombre positif attendu, reçu « ${env.SES_MAX_SEND_RATE} »`);
   if (problems.length > 0) throw new ConfigError(problems);
   const dynamoEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${dynamoPort}`;
   const sesEndpoint = env.AWS_ENDPOINT_URL_SESV2 ?? `http://127.0.0.1:${sesPort}`;
@@ -83,6 +93,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     tableName: env.TABLE_NAME ?? 'communique',
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${appPort}`).replace(/\/$/, ''),
     sesConfigurationSet: env.SES_CONFIGURATION_SET,
+    sesMaxSendRate: rate,
     dynamoEndpoint,
     sesEndpoint,
     port: appPort,

@@ -66,7 +66,8 @@ export interface CampaignStore {
   getCampaign(id: string): Promise<Campaign | undefined>;
   getCompiledMail(campaignId: string): Promise<CompiledMail | undefined>;
   listCampaigns(options?: { limit?: number; cursor?: string }): Promise<Page<Campaign>>;
-  setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], at: string): Promise<boolean>;
+  /** Conditional move; `reason` is shown with a pause (SES refused, quota reached) and cleared otherwise. */
+  setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], at: string, reason?: string): Promise<boolean>;
   setCampaignTotal(id: string, total: number): Promise<Campaign>;
   /** Adds recipients in `pending` unless present already; returns how many were new. */
   addRecipients(campaignId: string, recipients: readonly Recipient[]): Promise<number>;
@@ -82,13 +83,25 @@ export interface CampaignStore {
   settleRecipient(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string): Promise<void>;
 }
 
+export type DeliveryCounter = 'delivered' | 'bounced' | 'transientBounces' | 'complaints';
+
+export interface FeedbackStore {
+  /** True the first time a key is seen: SES events arrive at least once. */
+  markEventSeen(key: string): Promise<boolean>;
+  /** Records a claim as sent from SES's own Send event; does nothing unless it is still `sending`. */
+  settleIfSending(campaignId: string, subscriberId: string, messageId: string, at: string): Promise<boolean>;
+  countDelivery(campaignId: string, counter: DeliveryCounter): Promise<void>;
+  /** Adds one transient bounce for the address and returns its total. */
+  countTransientBounce(email: string): Promise<number>;
+}
+
 export type RecipientOutcome =
   | { readonly status: 'sent'; readonly messageId: string }
   | { readonly status: 'failed' | 'skipped'; readonly error: string }
   /** Claim released: the send will be retried. */
   | { readonly status: 'pending'; readonly error: string };
 
-export interface Store extends BrandStore, ReleaseStore, AudienceStore, CampaignStore {
+export interface Store extends BrandStore, ReleaseStore, AudienceStore, CampaignStore, FeedbackStore {
   ping(): Promise<boolean>;
 }
 
@@ -112,6 +125,8 @@ export interface OutgoingMail {
 export interface Mailer {
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
   ping(): Promise<boolean>;
+  /** The account's sending rate (SES GetAccount MaxSendRate), when the service tells. */
+  maxSendRate?(): Promise<number | undefined>;
 }
 
 /** What travels on the send queue. */

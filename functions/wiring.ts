@@ -10,10 +10,12 @@ import { SesMailer } from './adapters/ses/ses-mailer';
 import { SqsSendQueue } from './adapters/sqs/sqs-send-queue';
 import type { AppDeps, SendDeps } from './app/deps';
 import { handleSendMessage } from './app/handle-send-message';
-import { loadAwsConfig, type AppConfig, type AwsConfig } from './config';
+import { ConfigError, loadAwsConfig, type AppConfig, type AwsConfig } from './config';
 import type { TokenKeyRing } from './domain/tokens';
 import { buildHttpApp } from './http/app';
-import type { Clock } from './ports';
+import type { Clock, Mailer } from './ports';
+import { SendPacer } from './domain/send-pacer';
+import { EmulatorSentMail } from './adapters/ses/emulator-sent-mail';
 
 /**
  * The composition root: the only place that builds SDK clients from config and assembles
@@ -41,16 +43,33 @@ async function readSecret(client: SecretsManagerClient, arn: string): Promise<st
   return r.SecretString;
 }
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** SES sandbox rate: the safe guess when GetAccount cannot be read. */
+const FALLBACK_SEND_RATE = 1;
+
 async function awsSendDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<SendDeps> {
   const { store, mailer } = buildStoreAndMailer(config);
   const tokenKeys = JSON.parse(await readSecret(secrets, config.tokenKeysSecretArn)) as TokenKeyRing;
   const queue = new SqsSendQueue(new SQSClient({ region: config.region }), config.sendQueueUrl);
-  return { store, mailer, queue, clock: systemClock, tokenKeys, publicBaseUrl: config.publicBaseUrl };
+  const rate = config.sesMaxSendRate ?? (await mailer.maxSendRate().catch(() => undefined)) ?? FALLBACK_SEND_RATE;
+  // Every concurrent instance takes its share, so the sum stays under the account's rate.
+  const pacer = new SendPacer(rate / config.sendConcurrency);
+  return { store, mailer, queue, clock: systemClock, tokenKeys, publicBaseUrl: config.publicBaseUrl, pacer, sleep };
 }
 
 export async function buildAwsSendDeps(env: NodeJS.ProcessEnv = process.env): Promise<SendDeps> {
   const config = loadAwsConfig(env);
   return awsSendDeps(config, new SecretsManagerClient({ region: config.region }));
+}
+
+/** The feedback Lambda needs only the store: no secrets, no queue. */
+export function buildAwsFeedbackDeps(env: NodeJS.ProcessEnv = process.env): Pick<SendDeps, 'store' | 'clock'> {
+  const region = env.AWS_REGION;
+  const tableName = env.TABLE_NAME;
+  const missing = [!region && 'AWS_REGION', !tableName && 'TABLE_NAME'].filter(Boolean);
+  if (missing.length > 0 || !region || !tableName) throw new ConfigError(missing.map((m) => `${m}: Required`));
+  const dynamo = new DynamoDBClient({ region });
+  return { store: new DynamoStore(dynamo, tableName), clock: systemClock };
 }
 
 export async function buildAwsHttpApp(compileRelease: Compile, env: NodeJS.ProcessEnv = process.env) {
@@ -70,6 +89,8 @@ export async function buildAwsHttpApp(compileRelease: Compile, env: NodeJS.Proce
 export interface LocalWiring {
   readonly deps: AppDeps;
   readonly queue: InProcessQueue;
+  /** Shared by every local worker; its rate is set from GetAccount (or SES_MAX_SEND_RATE) at start. */
+  readonly pacer: SendPacer;
   readonly dynamo: DynamoDBClient;
   readonly http: ReturnType<typeof buildHttpApp>;
   close(): void;
@@ -79,9 +100,12 @@ export function buildLocalWiring(
   config: AppConfig,
   secrets: { adminToken: string; tokenKeys: TokenKeyRing },
   compileRelease: Compile,
-  options: { concurrency?: number; clock?: Clock; batchSize?: number; onQueueError?: (e: unknown) => void } = {},
+  options: { concurrency?: number; clock?: Clock; batchSize?: number; onQueueError?: (e: unknown) => void; wrapMailer?: (m: Mailer) => Mailer; sendRate?: number } = {},
 ): LocalWiring {
-  const { dynamo, ses, store, mailer } = buildStoreAndMailer(config);
+  const built = buildStoreAndMailer(config);
+  const { dynamo, ses, store } = built;
+  const mailer = options.wrapMailer ? options.wrapMailer(built.mailer) : built.mailer;
+  const pacer = new SendPacer(options.sendRate ?? config.sesMaxSendRate ?? 14);
   const queue: InProcessQueue = new InProcessQueue({
     handler: (message) => handleSendMessage(deps, message),
     concurrency: options.concurrency ?? 4,
@@ -95,6 +119,9 @@ export function buildLocalWiring(
     tokenKeys: secrets.tokenKeys,
     publicBaseUrl: config.publicBaseUrl,
     batchSize: options.batchSize,
+    pacer,
+    sleep,
+    sentMail: config.sesEndpoint ? new EmulatorSentMail(config.sesEndpoint) : undefined,
     newId: randomUUID,
     compileRelease,
   };
@@ -109,6 +136,7 @@ export function buildLocalWiring(
   return {
     deps,
     queue,
+    pacer,
     dynamo,
     http,
     close() {

@@ -13,6 +13,12 @@ export interface SendDeps {
   readonly publicBaseUrl: string;
   /** Recipients per queue message. */
   readonly batchSize?: number;
+  /** Spaces sends to the SES rate; absent = unpaced (tests). */
+  readonly pacer?: { acquire(): Promise<void> };
+  /** Finds a mail SES accepted by its reference header, when the ledger did not record it (local: the emulator's store). */
+  readonly sentMail?: { findByRef(ref: string): Promise<string | undefined> };
+  /** Backoff between throttled attempts; absent = retry at once (tests). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** What the API's use-cases need. */

@@ -1,9 +1,11 @@
-import type { Recipient } from '../domain/campaign';
+import { recipientRef, recipientRefHeader, type Campaign, type Recipient } from '../domain/campaign';
+import type { OutgoingMail } from '../ports';
 import type { CompiledMail } from '../render/compiled-mail';
 import { personalise } from '../render/compiled-mail';
 import type { SendDeps } from './deps';
 import { finishIfComplete } from './finish-campaign';
 import { recipientLinks, unsubscribeHeaders } from './recipient-links';
+import { classifySendError, describeError } from './send-errors';
 
 /** Raised so the queue delivers the message again; recipients already sent are skipped then. */
 export class SendBatchError extends Error {
@@ -16,11 +18,7 @@ export class SendBatchError extends Error {
   }
 }
 
-/** SES errors that retrying will not cure: the recipient is marked failed with the reason. */
-const permanentErrors = new Set(['MessageRejected', 'MailFromDomainNotVerifiedException', 'BadRequestException', 'NotFoundException']);
-
-const errorName = (e: unknown) => (e instanceof Error ? e.name : 'Error');
-const errorText = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, 500);
+const THROTTLE_RETRIES = 4;
 
 // Per worker instance: the compiled mail of a campaign never changes once launched.
 const compiledMails = new Map<string, CompiledMail>();
@@ -35,9 +33,30 @@ async function compiledMailOf(deps: SendDeps, campaignId: string): Promise<Compi
   return mail;
 }
 
+type Attempt = { ok: true; messageId: string } | { ok: false; kind: 'paused' | 'permanent' | 'retry'; error: string };
+
+/** One recipient's send: paced, throttles retried here with backoff before giving the message back to the queue. */
+async function sendPaced(deps: SendDeps, mail: OutgoingMail): Promise<Attempt> {
+  for (let attempt = 0; ; attempt++) {
+    await deps.pacer?.acquire();
+    try {
+      return { ok: true, messageId: (await deps.mailer.send(mail)).messageId };
+    } catch (e: unknown) {
+      const kind = classifySendError(e);
+      if (kind === 'throttled' && attempt < THROTTLE_RETRIES) {
+        await deps.sleep?.(Math.min(5_000, 100 * 2 ** attempt) * (0.5 + Math.random()));
+        continue;
+      }
+      return { ok: false, kind: kind === 'paused' || kind === 'permanent' ? kind : 'retry', error: describeError(e) };
+    }
+  }
+}
+
 /**
  * Sends one batch of a campaign. Each recipient is claimed (`pending -> sending`, conditional)
- * before SES is called and settled after, so a redelivered or duplicated message sends nothing twice.
+ * before SES is called and settled after, so a redelivered or duplicated message sends nothing
+ * twice. Once SES has accepted a mail the claim is never released: if recording fails the
+ * recipient stays `sending` until reconciliation finds the mail (see reconcile-claims.ts).
  */
 export async function sendBatch(deps: SendDeps, campaignId: string, subscriberIds: readonly string[]): Promise<void> {
   const campaign = await deps.store.getCampaign(campaignId);
@@ -47,43 +66,50 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
   if (!mail) throw new Error(`campaign ${campaignId} has no compiled mail`);
   const recipients = await deps.store.getRecipients(campaignId, subscriberIds);
   const failures: { subscriberId: string; error: string }[] = [];
+  const at = () => deps.clock.now().toISOString();
 
   for (const recipient of recipients) {
     if (recipient.status !== 'pending') continue;
-    if (!(await deps.store.claimRecipient(campaignId, recipient.subscriberId, deps.clock.now().toISOString()))) continue;
-    const at = () => deps.clock.now().toISOString();
-    try {
-      const reason = await exclusionReason(deps, recipient);
-      if (reason) {
-        await deps.store.settleRecipient(campaignId, recipient.subscriberId, { status: 'skipped', error: reason }, at());
-        continue;
+    if (!(await deps.store.getCampaign(campaignId).then((c) => c?.status === 'running'))) break;
+    if (!(await deps.store.claimRecipient(campaignId, recipient.subscriberId, at()))) continue;
+    const reason = await exclusionReason(deps, recipient);
+    if (reason) {
+      await deps.store.settleRecipient(campaignId, recipient.subscriberId, { status: 'skipped', error: reason }, at());
+      continue;
+    }
+    const result = await sendPaced(deps, await outgoingMail(deps, campaign, mail, recipient));
+    if (result.ok) {
+      await deps.store.settleRecipient(campaignId, recipient.subscriberId, { status: 'sent', messageId: result.messageId }, at());
+    } else if (result.kind === 'permanent') {
+      await deps.store.settleRecipient(campaignId, recipient.subscriberId, { status: 'failed', error: result.error }, at());
+    } else {
+      await deps.store.settleRecipient(campaignId, recipient.subscriberId, { status: 'pending', error: result.error }, at());
+      if (result.kind === 'paused') {
+        // SES stopped sending for the account (paused, daily quota): stop and say why, don't burn retries.
+        await deps.store.setCampaignStatus(campaignId, 'paused', ['running'], at(), `SES refuse les envois : ${result.error}`);
+        return;
       }
-      const subscriber = await deps.store.getSubscriber(recipient.subscriberId);
-      const links = recipientLinks(deps, recipient.subscriberId, campaignId);
-      const content = personalise(mail, { ...links, email: recipient.email, name: subscriber?.name });
-      const { messageId } = await deps.mailer.send({
-        from: { name: campaign.sender.name, address: campaign.sender.address },
-        replyTo: campaign.sender.replyTo ? [campaign.sender.replyTo] : undefined,
-        to: recipient.email,
-        subject: content.subject,
-        html: content.html,
-        text: content.text,
-        headers: unsubscribeHeaders(links.unsubscribeUrl),
-        tags: { campaign: campaignId, recipient: recipient.subscriberId },
-      });
-      await deps.store.settleRecipient(campaignId, recipient.subscriberId, { status: 'sent', messageId }, at());
-    } catch (e: unknown) {
-      const error = errorText(e);
-      if (permanentErrors.has(errorName(e))) {
-        await deps.store.settleRecipient(campaignId, recipient.subscriberId, { status: 'failed', error }, at());
-      } else {
-        await deps.store.settleRecipient(campaignId, recipient.subscriberId, { status: 'pending', error }, at());
-        failures.push({ subscriberId: recipient.subscriberId, error });
-      }
+      failures.push({ subscriberId: recipient.subscriberId, error: result.error });
     }
   }
   await finishIfComplete(deps, campaignId);
   if (failures.length > 0) throw new SendBatchError(campaignId, failures);
+}
+
+async function outgoingMail(deps: SendDeps, campaign: Campaign, mail: CompiledMail, recipient: Recipient): Promise<OutgoingMail> {
+  const subscriber = await deps.store.getSubscriber(recipient.subscriberId);
+  const links = recipientLinks(deps, recipient.subscriberId, campaign.id);
+  const content = personalise(mail, { ...links, email: recipient.email, name: subscriber?.name });
+  return {
+    from: { name: campaign.sender.name, address: campaign.sender.address },
+    replyTo: campaign.sender.replyTo ? [campaign.sender.replyTo] : undefined,
+    to: recipient.email,
+    subject: content.subject,
+    html: content.html,
+    text: content.text,
+    headers: [...unsubscribeHeaders(links.unsubscribeUrl), { name: recipientRefHeader, value: recipientRef(campaign.id, recipient.subscriberId) }],
+    tags: { campaign: campaign.id, recipient: recipient.subscriberId },
+  };
 }
 
 /** Checked at send time, not only at snapshot: an unsubscribe or a bounce takes effect at once. */

@@ -19,9 +19,13 @@ export interface Campaign {
   /** Taken from the brand at launch, so a later brand edit does not change a running campaign. */
   readonly sender: Sender;
   readonly status: CampaignStatus;
+  /** Why the campaign paused itself (SES paused the account, daily quota reached). */
+  readonly pauseReason?: string;
   /** Recipients in the audience snapshot; undefined until the snapshot is taken. */
   readonly total?: number;
   readonly counts: CampaignCounts;
+  /** From SES events after sending: delivered, bounced, transient bounces, complaints. */
+  readonly delivery?: Partial<Record<'delivered' | 'bounced' | 'transientBounces' | 'complaints', number>>;
   readonly createdAt: string;
   readonly startedAt?: string;
   readonly finishedAt?: string;
@@ -37,6 +41,8 @@ export interface Recipient {
   readonly status: RecipientStatus;
   readonly messageId?: string;
   readonly error?: string;
+  /** When a worker claimed it (`sending`): how old a stuck claim is. */
+  readonly claimedAt?: string;
   readonly updatedAt: string;
 }
 
@@ -51,3 +57,7 @@ export function isComplete(total: number | undefined, counts: CampaignCounts): b
 export function canClaim(status: RecipientStatus): boolean {
   return status === 'pending';
 }
+
+/** Header that lets the ledger find a mail SES accepted if the worker died before recording it. */
+export const recipientRefHeader = 'X-Communique-Ref';
+export const recipientRef = (campaignId: string, subscriberId: string) => `${campaignId}/${subscriberId}`;

@@ -14,11 +14,20 @@ export type RecipientVarName = keyof RecipientVars;
 /** Literal text, or the name of a per-recipient value (already escaped for its context at compile time). */
 export type Segment = string | { readonly v: RecipientVarName };
 
+/** A file sent with every copy of the mail (the .ics of an event announcement). */
+export interface MailAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: string;
+}
+
 export interface CompiledMail {
   readonly formatVersion: 1;
   readonly subject: string;
   readonly html: readonly Segment[];
   readonly text: readonly Segment[];
+  /** Same for every recipient; absent when there is none. */
+  readonly attachments?: readonly MailAttachment[];
 }
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

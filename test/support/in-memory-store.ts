@@ -4,7 +4,7 @@ import type { ConsentRecord } from '../../functions/domain/consent';
 import { emptyCounts, type Campaign, type CampaignStatus, type Recipient, type RecipientStatus } from '../../functions/domain/campaign';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Release, ReleaseContent } from '../../functions/domain/release';
-import type { Page, RecipientOutcome, Store } from '../../functions/ports';
+import type { DeliveryCounter, Page, RecipientOutcome, Store } from '../../functions/ports';
 import type { CompiledMail } from '../../functions/render/compiled-mail';
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -118,6 +118,28 @@ export class InMemoryStore implements Store {
   async unsuppress(email: string) {
     this.suppressed.delete(email);
   }
+  readonly seen = new Set<string>();
+  readonly delivery = new Map<string, Record<string, number>>();
+  readonly transient = new Map<string, number>();
+  async markEventSeen(key: string) {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
+  async settleIfSending(campaignId: string, subscriberId: string, messageId: string, at: string) {
+    if (this.recipients.get(`${campaignId}#${subscriberId}`)?.status !== 'sending') return false;
+    await this.settleRecipient(campaignId, subscriberId, { status: 'sent', messageId }, at);
+    return true;
+  }
+  async countDelivery(campaignId: string, counter: DeliveryCounter) {
+    const d = this.delivery.get(campaignId) ?? {};
+    d[counter] = (d[counter] ?? 0) + 1;
+    this.delivery.set(campaignId, d);
+  }
+  async countTransientBounce(email: string) {
+    this.transient.set(email, (this.transient.get(email) ?? 0) + 1);
+    return this.transient.get(email) as number;
+  }
   readonly hits = new Map<string, number>();
   async hit(key: string, windowSeconds: number, now: Date) {
     const k = `${key}#${Math.floor(now.getTime() / 1000 / windowSeconds)}`;
@@ -155,7 +177,7 @@ export class InMemoryStore implements Store {
     const { tally, ...rest } = c;
     const counts = { ...emptyCounts(), ...tally };
     counts.pending = c.total === undefined ? 0 : c.total - counts.sending - counts.sent - counts.failed - counts.skipped;
-    return clone({ ...rest, counts });
+    return clone({ ...rest, counts, delivery: { ...this.delivery.get(id) } });
   }
   async createCampaign(c: Campaign, mail: CompiledMail) {
     if (this.campaigns.has(c.id)) return { created: false, campaign: this.view(c.id) as Campaign };
@@ -173,10 +195,10 @@ export class InMemoryStore implements Store {
   async listCampaigns(options?: { limit?: number; cursor?: string }) {
     return paginate([...this.campaigns.keys()].map((id) => this.view(id) as Campaign), options);
   }
-  async setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[]) {
+  async setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], _at: string, reason?: string) {
     const c = this.campaigns.get(id);
     if (!c || !from.includes(c.status)) return false;
-    this.campaigns.set(id, { ...c, status: to });
+    this.campaigns.set(id, { ...c, status: to, pauseReason: reason });
     return true;
   }
   async setCampaignTotal(id: string, total: number) {

@@ -17,14 +17,15 @@ import type { ConsentRecord } from '../../domain/consent';
 import { emptyCounts, type Campaign, type CampaignStatus, type Recipient, type RecipientStatus } from '../../domain/campaign';
 import { ConflictError } from '../../domain/errors';
 import type { Release, ReleaseContent } from '../../domain/release';
-import type { Page, RecipientOutcome, Store } from '../../ports';
+import type { DeliveryCounter, Page, RecipientOutcome, Store } from '../../ports';
 import type { CompiledMail } from '../../render/compiled-mail';
 import { decodeCursor, emailHash, encodeCursor, gsi, keys } from './keys';
 
 type Item = Record<string, unknown>;
 
 /** Attributes the store adds to every item; stripped before handing an entity back. */
-const storageAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'c_sending', 'c_sent', 'c_failed', 'c_skipped'];
+const deliveryCounters = ['delivered', 'bounced', 'transientBounces', 'complaints'] as const;
+const storageAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'c_sending', 'c_sent', 'c_failed', 'c_skipped', ...deliveryCounters.map((c) => `d_${c}`)];
 const strip = <T>(item: Item): T => {
   const copy: Item = { ...item };
   for (const a of storageAttributes) delete copy[a];
@@ -38,7 +39,9 @@ function toCampaign(item: Item): Campaign {
   for (const s of countedStates) counts[s] = Number(item[`c_${s}`] ?? 0);
   const total = item.total === undefined ? undefined : Number(item.total);
   counts.pending = total === undefined ? 0 : Math.max(0, total - counts.sending - counts.sent - counts.failed - counts.skipped);
-  return { ...strip<Campaign>(item), counts };
+  const delivery: NonNullable<Campaign['delivery']> = {};
+  for (const d of deliveryCounters) delivery[d] = Number(item[`d_${d}`] ?? 0);
+  return { ...strip<Campaign>(item), counts, delivery };
 }
 
 const isConditionFailure = (e: unknown) =>
@@ -330,6 +333,60 @@ export class DynamoStore implements Store {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.suppression(email) }));
   }
 
+  async markEventSeen(key: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.seenEvent(key), type: 'seen-event', ttl: Math.floor(Date.now() / 1000) + 30 * 86_400 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async settleIfSending(campaignId: string, subscriberId: string, messageId: string, at: string): Promise<boolean> {
+    try {
+      await this.settleRecipient(campaignId, subscriberId, { status: 'sent', messageId }, at);
+      return true;
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async countDelivery(campaignId: string, counter: DeliveryCounter): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.campaign(campaignId),
+        UpdateExpression: `ADD d_${counter} :one`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    ).catch((e: unknown) => {
+      if (!isConditionFailure(e)) throw e;
+    });
+  }
+
+  async countTransientBounce(email: string): Promise<number> {
+    const r = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.transientBounces(email),
+        UpdateExpression: 'ADD bounces :one SET #t = :type',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: { ':one': 1, ':type': 'transient-bounces' },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(r.Attributes?.bounces ?? 1);
+  }
+
   async hit(key: string, windowSeconds: number, now: Date): Promise<number> {
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const windowStart = nowSeconds - (nowSeconds % windowSeconds);
@@ -468,9 +525,9 @@ export class DynamoStore implements Store {
     return { items: page.items.map(toCampaign), cursor: page.cursor };
   }
 
-  async setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], at: string): Promise<boolean> {
+  async setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], at: string, reason?: string): Promise<boolean> {
     const names: Record<string, string> = { '#s': 'status' };
-    const values: Record<string, unknown> = { ':to': to, ':at': at };
+    const values: Record<string, unknown> = { ':to': to, ':at': at, ...(reason ? { ':r': reason } : {}) };
     from.forEach((s, i) => (values[`:f${i}`] = s));
     const stamp = to === 'running' ? ', startedAt = if_not_exists(startedAt, :at)' : to === 'finished' || to === 'cancelled' ? ', finishedAt = :at' : '';
     try {
@@ -478,7 +535,7 @@ export class DynamoStore implements Store {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.campaign(id),
-          UpdateExpression: `SET #s = :to, updatedAt = :at${stamp}`,
+          UpdateExpression: `SET #s = :to, updatedAt = :at${stamp}${reason ? ', pauseReason = :r' : ''}${reason ? '' : ' REMOVE pauseReason'}`,
           ConditionExpression: `#s IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

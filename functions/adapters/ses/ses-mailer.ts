@@ -38,6 +38,11 @@ export class SesMailer implements Mailer {
     return { messageId: result.MessageId };
   }
 
+  async maxSendRate(): Promise<number | undefined> {
+    const account = await this.client.send(new GetAccountCommand({}));
+    return account.SendQuota?.MaxSendRate;
+  }
+
   /** True when SES answers at all: an API error still proves the service is reachable. */
   async ping(): Promise<boolean> {
     try {

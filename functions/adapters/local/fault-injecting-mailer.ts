@@ -1,0 +1,58 @@
+import type { Mailer, OutgoingMail } from '../../ports';
+
+export interface FaultRates {
+  /** Share of calls refused as SES throttling (429 TooManyRequestsException). */
+  readonly throttle?: number;
+  /** Share of calls failing with a 5xx before SES accepts anything. */
+  readonly serverError?: number;
+  /** Extra latency per call, in ms. */
+  readonly delayMs?: number;
+}
+
+/** Error shaped like the AWS SDK's, so the worker classifies it as it would the real one. */
+function sdkError(name: string, message: string, httpStatusCode: number): Error {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode }, $fault: httpStatusCode >= 500 ? 'server' : 'client' });
+}
+
+/**
+ * Wraps a Mailer to imitate SES on a bad day, at given rates: throttling, 5xx, latency.
+ * Deterministic with a seeded random source so a failing test can be replayed.
+ */
+export class FaultInjectingMailer implements Mailer {
+  readonly injected = { throttle: 0, serverError: 0 };
+
+  constructor(
+    private readonly inner: Mailer,
+    private readonly rates: FaultRates,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    if (this.rates.delayMs) await new Promise((r) => setTimeout(r, this.rates.delayMs));
+    if (this.random() < (this.rates.throttle ?? 0)) {
+      this.injected.throttle++;
+      throw sdkError('TooManyRequestsException', 'Maximum sending rate exceeded.', 429);
+    }
+    if (this.random() < (this.rates.serverError ?? 0)) {
+      this.injected.serverError++;
+      throw sdkError('InternalFailure', 'We encountered an internal error. Please try again.', 500);
+    }
+    return this.inner.send(mail);
+  }
+
+  ping(): Promise<boolean> {
+    return this.inner.ping();
+  }
+}
+
+/** Small seeded PRNG (mulberry32) for reproducible fault patterns. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Paces sends to a rate: evenly spaced (a drift-free schedule, so timer lateness does not add
+ * up) and never more than `floor(rate)` sends in any one-second window (checked against the
+ * actual times of the last sends). One pacer is shared by every worker of a process; in AWS
+ * each Lambda instance gets `rate / concurrency`, so the sum over workers stays under MaxSendRate.
+ */
+export class SendPacer {
+  private intervalMs = 0;
+  private cap = 1;
+  private scheduled = Number.NEGATIVE_INFINITY;
+  private readonly recent: number[] = [];
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    ratePerSecond: number,
+    private readonly now: () => number = () => performance.now(),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
+    this.setRate(ratePerSecond);
+  }
+
+  get rate(): number {
+    return 1000 / this.intervalMs;
+  }
+
+  setRate(ratePerSecond: number): void {
+    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new RangeError(`send rate must be a positive number, got ${ratePerSecond}`);
+    this.intervalMs = 1000 / ratePerSecond;
+    this.cap = Math.max(1, Math.floor(ratePerSecond));
+  }
+
+  /** Resolves when the caller may send one mail. Callers are served in arrival order. */
+  acquire(): Promise<void> {
+    const turn = this.chain.then(() => this.take());
+    this.chain = turn;
+    return turn;
+  }
+
+  private async take(): Promise<void> {
+    const start = this.now();
+    // A slot missed by less than one interval is caught up (so late timers do not slow the
+    // average); after a longer gap, such as an idle spell, the schedule starts afresh.
+    const next = this.scheduled + this.intervalMs;
+    const ideal = next < start - this.intervalMs ? start : next;
+    const oldest = this.recent.length >= this.cap ? (this.recent[this.recent.length - this.cap] as number) : Number.NEGATIVE_INFINITY;
+    const at = Math.max(ideal, oldest + 1000);
+    for (let t = this.now(); t < at; t = this.now()) await this.sleep(at - t);
+    this.scheduled = ideal;
+    this.recent.push(this.now());
+    if (this.recent.length > this.cap * 2) this.recent.splice(0, this.recent.length - this.cap);
+  }
+}

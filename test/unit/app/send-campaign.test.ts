@@ -154,3 +154,74 @@ describe('pause, resume, cancel', () => {
     await expect(resumeCampaign(deps, campaign.id)).rejects.toBeInstanceOf(ConflictError);
   });
 });
+
+describe('when SES misbehaves', () => {
+  it('retries a throttle in place, and pauses the campaign with a reason when SES stops sending', async () => {
+    const { deps, store, mailer, queue, release, presse } = await world();
+    for (let n = 1; n <= 5; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+    const throttle = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
+    const paused = Object.assign(new Error('Sending is paused for this account.'), { name: 'SendingPausedException' });
+    mailer.failures.push(throttle, throttle, undefined, paused);
+
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    await queue.drain();
+
+    const c = await store.getCampaign(campaign.id);
+    expect(c?.status).toBe('paused');
+    expect(c?.pauseReason).toContain('SendingPausedException');
+    expect(c?.counts).toMatchObject({ sent: 1, pending: 4, sending: 0 }); // two throttles retried in place, then sent; the next hits the pause
+    await resumeCampaign(deps, campaign.id);
+    await queue.drain();
+    expect((await store.getCampaign(campaign.id))?.status).toBe('finished');
+    expect((await store.getCampaign(campaign.id))?.pauseReason).toBeUndefined();
+    expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(5);
+    expect(mailer.sent).toHaveLength(5);
+  });
+
+  it('never resends a mail SES accepted when recording it failed; reconciliation settles it from the outbox', async () => {
+    const { deps, store, mailer, queue, release, presse } = await world();
+    for (let n = 1; n <= 3; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+    // the "crash": the ledger write after SES accepted the first mail fails once
+    const settle = store.settleRecipient.bind(store);
+    let crashed = false;
+    store.settleRecipient = async (c, s, outcome, at) => {
+      if (!crashed && outcome.status === 'sent') {
+        crashed = true;
+        throw new Error('worker died after SES accepted the mail');
+      }
+      return settle(c, s, outcome, at);
+    };
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    await queue.drain();
+    expect(mailer.sent).toHaveLength(3);
+    const stuck = (await store.listRecipients(campaign.id, { status: 'sending' })).items;
+    expect(stuck).toHaveLength(1);
+    expect((await store.getCampaign(campaign.id))?.status).toBe('running');
+
+    const sentMail = { findByRef: async (ref: string) => mailer.sent.find((m) => m.headers.some((h) => h.value === ref))?.messageId };
+    const { reconcileClaims } = await import('../../../functions/app/reconcile-claims');
+    expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 1, requeued: 0 });
+    await queue.drain();
+    expect(mailer.sent).toHaveLength(3);
+    expect((await store.getCampaign(campaign.id))?.status).toBe('finished');
+  });
+
+  it('requeues a stale claim SES never accepted', async () => {
+    const { deps, store, mailer, queue, clock, release, presse } = await world();
+    await addSubscriberToList(deps, presse.id, { email: 'lost@example.org' });
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    queue.messages.length = 0;
+    await snapshotAudience(deps, campaign.id);
+    queue.messages.length = 0; // the worker "died" before sending: only the claim remains
+    const [r] = (await store.listRecipients(campaign.id)).items;
+    await store.claimRecipient(campaign.id, r?.subscriberId ?? '', clock.now().toISOString());
+
+    const { reconcileClaims } = await import('../../../functions/app/reconcile-claims');
+    const sentMail = { findByRef: async () => undefined };
+    expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 0, requeued: 0 });
+    clock.advance(61_000);
+    expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 0, requeued: 1 });
+    await queue.drain();
+    expect(mailer.sent.map((m) => m.to)).toEqual(['lost@example.org']);
+  });
+});

@@ -3,6 +3,7 @@ import { ensureTable } from '../functions/adapters/dynamodb/table-definition';
 import type { LocalConfig } from '../functions/config';
 import { compileRelease } from '../functions/render/compile-release';
 import { buildLocalWiring, type LocalWiring } from '../functions/wiring';
+import { reconcileClaims } from '../functions/app/reconcile-claims';
 import { loadDemoData } from './demo-data';
 import { startDynamoLocal, startSesEmulator, type RunningService } from './emulators';
 import { loadOrCreateLocalSecrets } from './secrets';
@@ -43,17 +44,18 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
     services.push({ endpoint: '', stop: async () => wiring.close() });
     if ((await ensureTable(wiring.dynamo, config.tableName)) === 'created') log(`table ${config.tableName} créée`);
     const demoLoaded = await loadDemoData(wiring.deps);
+    if (config.sesMaxSendRate === undefined) {
+      const rate = await wiring.deps.mailer.maxSendRate?.().catch(() => undefined);
+      if (rate) wiring.pacer.setRate(rate);
+    }
 
-    // The in-process queue does not survive a restart; the ledger does: queue running campaigns again.
-    let resumedCampaigns = 0;
-    let cursor: string | undefined;
-    do {
-      const page = await wiring.deps.store.listCampaigns({ cursor, limit: 100 });
-      cursor = page.cursor;
-      const running = page.items.filter((c) => c.status === 'running');
-      if (running.length > 0) await wiring.queue.enqueue(running.map((c) => ({ type: 'launch' as const, campaignId: c.id })));
-      resumedCampaigns += running.length;
-    } while (cursor);
+    // The in-process queue does not survive a restart; the ledger does. Claims left by the
+    // previous process are settled from the outbox (sent) or released (pending), then running
+    // campaigns are queued again. While running, a sweep does the same for claims stuck a minute.
+    const resumedCampaigns = await sweepRunningCampaigns(wiring, 0, true);
+    const sweep = setInterval(() => void sweepRunningCampaigns(wiring, 60_000, false).catch((e: unknown) => log(`reprise : ${String(e)}`)), 30_000);
+    sweep.unref();
+    services.push({ endpoint: '', stop: async () => clearInterval(sweep) });
 
     const server: ServerType = await new Promise((resolve, reject) => {
       const s = serve({ fetch: wiring.http.fetch, port: config.port, hostname: '0.0.0.0' }, () => resolve(s));
@@ -81,4 +83,19 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
     await stopAll();
     throw e;
   }
+}
+
+async function sweepRunningCampaigns(wiring: LocalWiring, staleAfterMs: number, requeue: boolean): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await wiring.deps.store.listCampaigns({ cursor, limit: 100 });
+    cursor = page.cursor;
+    for (const c of page.items.filter((x) => x.status === 'running')) {
+      await reconcileClaims(wiring.deps, c.id, staleAfterMs);
+      if (requeue) await wiring.queue.enqueue([{ type: 'launch', campaignId: c.id }]);
+      count++;
+    }
+  } while (cursor);
+  return count;
 }

@@ -74,6 +74,11 @@ export interface CampaignStore {
   getRecipient(campaignId: string, subscriberId: string): Promise<Recipient | undefined>;
   countRecipients(campaignId: string): Promise<number>;
   getRecipients(campaignId: string, subscriberIds: readonly string[]): Promise<Recipient[]>;
+  /**
+   * What the worker checks before sending to a batch, read in one go: which addresses are
+   * suppressed, which recipients are still confirmed on one of their lists, and their names.
+   */
+  loadSendContext(recipients: readonly Recipient[]): Promise<SendContext>;
   /** Every campaign recipient entry of one subscriber (GDPR export). */
   listSendsOf(subscriberId: string): Promise<Recipient[]>;
   listRecipients(campaignId: string, options?: { limit?: number; cursor?: string; status?: RecipientStatus }): Promise<Page<Recipient>>;
@@ -81,6 +86,12 @@ export interface CampaignStore {
   claimRecipient(campaignId: string, subscriberId: string, at: string): Promise<boolean>;
   /** Moves a claimed (`sending`) recipient to its outcome and adjusts the campaign counts in the same transaction. */
   settleRecipient(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string): Promise<void>;
+}
+
+export interface SendContext {
+  readonly suppressed: ReadonlySet<string>;
+  readonly stillConfirmed: ReadonlySet<string>;
+  readonly names: ReadonlyMap<string, string>;
 }
 
 export type DeliveryCounter = 'delivered' | 'bounced' | 'transientBounces' | 'complaints';

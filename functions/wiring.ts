@@ -100,7 +100,16 @@ export function buildLocalWiring(
   config: AppConfig,
   secrets: { adminToken: string; tokenKeys: TokenKeyRing },
   compileRelease: Compile,
-  options: { concurrency?: number; clock?: Clock; batchSize?: number; onQueueError?: (e: unknown) => void; wrapMailer?: (m: Mailer) => Mailer; sendRate?: number } = {},
+  options: {
+    concurrency?: number;
+    clock?: Clock;
+    batchSize?: number;
+    onQueueError?: (e: unknown) => void;
+    sendRate?: number;
+    /** Fault injection (tests, benches): wrap the SES mailer, duplicate queue deliveries. */
+    wrapMailer?: (m: Mailer) => Mailer;
+    duplicateDeliveries?: number;
+  } = {},
 ): LocalWiring {
   const built = buildStoreAndMailer(config);
   const { dynamo, ses, store } = built;
@@ -109,6 +118,7 @@ export function buildLocalWiring(
   const queue: InProcessQueue = new InProcessQueue({
     handler: (message) => handleSendMessage(deps, message),
     concurrency: options.concurrency ?? 4,
+    duplicateRate: options.duplicateDeliveries,
     onError: options.onQueueError ?? ((e, m, n) => logger.warn('send message failed, will retry', { error: e as Error, campaignId: m.campaignId, receiveCount: n })),
   });
   const deps: AppDeps = {

@@ -1,5 +1,5 @@
 import { recipientRef, recipientRefHeader, type Campaign, type Recipient } from '../domain/campaign';
-import type { OutgoingMail } from '../ports';
+import type { OutgoingMail, SendContext } from '../ports';
 import type { CompiledMail } from '../render/compiled-mail';
 import { personalise } from '../render/compiled-mail';
 import type { SendDeps } from './deps';
@@ -64,20 +64,26 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
   if (!campaign || campaign.status !== 'running') return;
   const mail = await compiledMailOf(deps, campaignId);
   if (!mail) throw new Error(`campaign ${campaignId} has no compiled mail`);
-  const recipients = await deps.store.getRecipients(campaignId, subscriberIds);
+  const recipients = (await deps.store.getRecipients(campaignId, subscriberIds)).filter((r) => r.status === 'pending');
+  // Read once per batch (a few seconds of sending): suppressions, memberships, names.
+  const context = await deps.store.loadSendContext(recipients);
   const failures: { subscriberId: string; error: string }[] = [];
   const at = () => deps.clock.now().toISOString();
+  let statusCheckedAt = deps.clock.now().getTime();
 
   for (const recipient of recipients) {
-    if (recipient.status !== 'pending') continue;
-    if (!(await deps.store.getCampaign(campaignId).then((c) => c?.status === 'running'))) break;
+    // A pause or cancel is seen within a second, without a read per recipient.
+    if (deps.clock.now().getTime() - statusCheckedAt > 1_000) {
+      if ((await deps.store.getCampaign(campaignId))?.status !== 'running') break;
+      statusCheckedAt = deps.clock.now().getTime();
+    }
     if (!(await deps.store.claimRecipient(campaignId, recipient.subscriberId, at()))) continue;
-    const reason = await exclusionReason(deps, recipient);
+    const reason = exclusionReason(context, recipient);
     if (reason) {
       await deps.store.settleRecipient(campaignId, recipient.subscriberId, { status: 'skipped', error: reason }, at());
       continue;
     }
-    const result = await sendPaced(deps, await outgoingMail(deps, campaign, mail, recipient));
+    const result = await sendPaced(deps, outgoingMail(deps, campaign, mail, recipient, context.names.get(recipient.subscriberId)));
     if (result.ok) {
       await deps.store.settleRecipient(campaignId, recipient.subscriberId, { status: 'sent', messageId: result.messageId }, at());
     } else if (result.kind === 'permanent') {
@@ -96,10 +102,9 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
   if (failures.length > 0) throw new SendBatchError(campaignId, failures);
 }
 
-async function outgoingMail(deps: SendDeps, campaign: Campaign, mail: CompiledMail, recipient: Recipient): Promise<OutgoingMail> {
-  const subscriber = await deps.store.getSubscriber(recipient.subscriberId);
+function outgoingMail(deps: SendDeps, campaign: Campaign, mail: CompiledMail, recipient: Recipient, name: string | undefined): OutgoingMail {
   const links = recipientLinks(deps, recipient.subscriberId, campaign.id);
-  const content = personalise(mail, { ...links, email: recipient.email, name: subscriber?.name });
+  const content = personalise(mail, { ...links, email: recipient.email, name });
   return {
     from: { name: campaign.sender.name, address: campaign.sender.address },
     replyTo: campaign.sender.replyTo ? [campaign.sender.replyTo] : undefined,
@@ -112,10 +117,9 @@ async function outgoingMail(deps: SendDeps, campaign: Campaign, mail: CompiledMa
   };
 }
 
-/** Checked at send time, not only at snapshot: an unsubscribe or a bounce takes effect at once. */
-async function exclusionReason(deps: SendDeps, recipient: Recipient): Promise<string | undefined> {
-  if (await deps.store.isSuppressed(recipient.email)) return 'adresse supprimée (désinscription, rebond ou plainte)';
-  const memberships = await Promise.all(recipient.listIds.map((l) => deps.store.getMembership(l, recipient.subscriberId)));
-  if (!memberships.some((m) => m?.status === 'confirmed')) return 'désinscrit depuis le lancement';
+/** Checked at send time, not only at snapshot: an unsubscribe or a bounce takes effect for the next batch. */
+function exclusionReason(context: SendContext, recipient: Recipient): string | undefined {
+  if (context.suppressed.has(recipient.email)) return 'adresse supprimée (désinscription, rebond ou plainte)';
+  if (!context.stillConfirmed.has(recipient.subscriberId)) return 'désinscrit depuis le lancement';
   return undefined;
 }

@@ -4,7 +4,7 @@ import type { ConsentRecord } from '../../functions/domain/consent';
 import { emptyCounts, type Campaign, type CampaignStatus, type Recipient, type RecipientStatus } from '../../functions/domain/campaign';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Release, ReleaseContent } from '../../functions/domain/release';
-import type { DeliveryCounter, Page, RecipientOutcome, Store } from '../../functions/ports';
+import type { DeliveryCounter, Page, RecipientOutcome, SendContext, Store } from '../../functions/ports';
 import type { CompiledMail } from '../../functions/render/compiled-mail';
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -160,6 +160,16 @@ export class InMemoryStore implements Store {
         this.consent[i] = rest;
       }
     });
+  }
+  async loadSendContext(recipients: readonly Recipient[]): Promise<SendContext> {
+    const suppressed = new Set(recipients.filter((r) => this.suppressed.has(r.email)).map((r) => r.email));
+    const stillConfirmed = new Set(recipients.filter((r) => r.listIds.some((l) => this.memberships.get(`${l}#${r.subscriberId}`)?.status === 'confirmed')).map((r) => r.subscriberId));
+    const names = new Map<string, string>();
+    for (const r of recipients) {
+      const name = this.subscribers.get(r.subscriberId)?.name;
+      if (name) names.set(r.subscriberId, name);
+    }
+    return { suppressed, stillConfirmed, names };
   }
   async listSendsOf(subscriberId: string) {
     return [...this.recipients.values()].filter((r) => r.subscriberId === subscriberId).map(clone);

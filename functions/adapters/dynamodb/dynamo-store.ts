@@ -17,7 +17,7 @@ import type { ConsentRecord } from '../../domain/consent';
 import { emptyCounts, type Campaign, type CampaignStatus, type Recipient, type RecipientStatus } from '../../domain/campaign';
 import { ConflictError } from '../../domain/errors';
 import type { Release, ReleaseContent } from '../../domain/release';
-import type { DeliveryCounter, Page, RecipientOutcome, Store } from '../../ports';
+import type { DeliveryCounter, Page, RecipientOutcome, SendContext, Store } from '../../ports';
 import type { CompiledMail } from '../../render/compiled-mail';
 import { decodeCursor, emailHash, encodeCursor, gsi, keys } from './keys';
 
@@ -612,6 +612,37 @@ export class DynamoStore implements Store {
       start = r.LastEvaluatedKey;
     } while (start);
     return count;
+  }
+
+  async loadSendContext(recipients: readonly Recipient[]): Promise<SendContext> {
+    const wanted: { pk: string; sk: string }[] = [];
+    for (const r of recipients) {
+      wanted.push(keys.suppression(r.email), keys.subscriber(r.subscriberId));
+      for (const l of r.listIds) wanted.push(keys.membership(l, r.subscriberId));
+    }
+    const unique = [...new Map(wanted.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+    const items: Item[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      let pending: Item[] | undefined = unique.slice(i, i + 100);
+      while (pending && pending.length > 0) {
+        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        items.push(...(r.Responses?.[this.tableName] ?? []));
+        pending = r.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    const byKey = new Map(items.map((it) => [`${String(it.pk)}|${String(it.sk)}`, it]));
+    const suppressed = new Set<string>();
+    const stillConfirmed = new Set<string>();
+    const names = new Map<string, string>();
+    for (const r of recipients) {
+      const s = keys.suppression(r.email);
+      if (byKey.has(`${s.pk}|${s.sk}`)) suppressed.add(r.email);
+      const sub = keys.subscriber(r.subscriberId);
+      const name = byKey.get(`${sub.pk}|${sub.sk}`)?.name;
+      if (typeof name === 'string') names.set(r.subscriberId, name);
+      if (r.listIds.some((l) => { const m = keys.membership(l, r.subscriberId); return byKey.get(`${m.pk}|${m.sk}`)?.status === 'confirmed'; })) stillConfirmed.add(r.subscriberId);
+    }
+    return { suppressed, stillConfirmed, names };
   }
 
   async listSendsOf(subscriberId: string): Promise<Recipient[]> {

@@ -9,6 +9,9 @@ export interface InProcessQueueOptions {
   /** Delay before a failed message is visible again (like the visibility timeout). */
   readonly retryDelayMs?: (receiveCount: number) => number;
   readonly onError?: (error: unknown, message: SendMessage, receiveCount: number) => void;
+  /** Share of messages delivered twice, as SQS may (at-least-once): for fault-injection tests. */
+  readonly duplicateRate?: number;
+  readonly random?: () => number;
 }
 
 interface Envelope {
@@ -32,7 +35,11 @@ export class InProcessQueue implements SendQueue {
   constructor(private readonly options: InProcessQueueOptions) {}
 
   async enqueue(messages: readonly SendMessage[]): Promise<void> {
-    for (const m of messages) this.ready.push({ body: JSON.stringify(m), receiveCount: 0 });
+    const random = this.options.random ?? Math.random;
+    for (const m of messages) {
+      this.ready.push({ body: JSON.stringify(m), receiveCount: 0 });
+      if (random() < (this.options.duplicateRate ?? 0)) this.ready.push({ body: JSON.stringify(m), receiveCount: 0 });
+    }
     this.pump();
   }
 

@@ -13,7 +13,7 @@ const awsEnvSchema = z.object({
   TABLE_NAME: z.string().min(1),
   SEND_QUEUE_URL: z.string().url(),
   PUBLIC_BASE_URL: z.string().url(),
-  ADMIN_TOKEN_SECRET_ARN: z.string().min(1),
+  ADMIN_TOKEN_SECRET_ARN: z.string().min(1).optional(),
   TOKEN_KEYS_SECRET_ARN: z.string().min(1),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Concurrent send workers (the send Lambda's reserved concurrency): each paces at MaxSendRate / this. */
@@ -35,7 +35,8 @@ export interface AppConfig {
 
 export interface AwsConfig extends AppConfig {
   readonly sendQueueUrl: string;
-  readonly adminTokenSecretArn: string;
+  /** Only the api function reads the admin token (see requireAdminTokenArn). */
+  readonly adminTokenSecretArn?: string;
   readonly tokenKeysSecretArn: string;
   readonly sendConcurrency: number;
 }
@@ -104,4 +105,10 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     externalSes: env.AWS_ENDPOINT_URL_SESV2 !== undefined,
     adminToken: env.COMMUNIQUE_ADMIN_TOKEN,
   };
+}
+
+/** The api function cannot start without the admin token's secret; the send function never needs it. */
+export function requireAdminTokenArn(config: AwsConfig): string {
+  if (!config.adminTokenSecretArn) throw new ConfigError(['ADMIN_TOKEN_SECRET_ARN: Required']);
+  return config.adminTokenSecretArn;
 }

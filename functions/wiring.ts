@@ -10,7 +10,7 @@ import { SesMailer } from './adapters/ses/ses-mailer';
 import { SqsSendQueue } from './adapters/sqs/sqs-send-queue';
 import type { AppDeps, SendDeps } from './app/deps';
 import { handleSendMessage } from './app/handle-send-message';
-import { ConfigError, loadAwsConfig, type AppConfig, type AwsConfig } from './config';
+import { ConfigError, loadAwsConfig, requireAdminTokenArn, type AppConfig, type AwsConfig } from './config';
 import type { TokenKeyRing } from './domain/tokens';
 import { buildHttpApp } from './http/app';
 import type { Clock, Mailer } from './ports';
@@ -47,14 +47,25 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** SES sandbox rate: the safe guess when GetAccount cannot be read. */
 const FALLBACK_SEND_RATE = 1;
 
-async function awsSendDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<SendDeps> {
+/** The key ring secret as the stack generates it: `{"currentKeyId":"k1","k1":"…","k2":"…"}`. */
+export function parseKeyRingSecret(secret: string): TokenKeyRing {
+  const { currentKeyId, ...keys } = JSON.parse(secret) as Record<string, string>;
+  if (!currentKeyId || !keys[currentKeyId]) throw new ConfigError([`link-signing key ring has no key "${currentKeyId}"`]);
+  return { currentKeyId, keys };
+}
+
+async function awsBaseDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<SendDeps> {
   const { store, mailer } = buildStoreAndMailer(config);
-  const tokenKeys = JSON.parse(await readSecret(secrets, config.tokenKeysSecretArn)) as TokenKeyRing;
+  const tokenKeys = parseKeyRingSecret(await readSecret(secrets, config.tokenKeysSecretArn));
   const queue = new SqsSendQueue(new SQSClient({ region: config.region }), config.sendQueueUrl);
-  const rate = config.sesMaxSendRate ?? (await mailer.maxSendRate().catch(() => undefined)) ?? FALLBACK_SEND_RATE;
+  return { store, mailer, queue, clock: systemClock, tokenKeys, publicBaseUrl: config.publicBaseUrl, sleep };
+}
+
+async function awsSendDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<SendDeps> {
+  const base = await awsBaseDeps(config, secrets);
+  const rate = config.sesMaxSendRate ?? (await base.mailer.maxSendRate?.().catch(() => undefined)) ?? FALLBACK_SEND_RATE;
   // Every concurrent instance takes its share, so the sum stays under the account's rate.
-  const pacer = new SendPacer(rate / config.sendConcurrency);
-  return { store, mailer, queue, clock: systemClock, tokenKeys, publicBaseUrl: config.publicBaseUrl, pacer, sleep };
+  return { ...base, pacer: new SendPacer(rate / config.sendConcurrency) };
 }
 
 export async function buildAwsSendDeps(env: NodeJS.ProcessEnv = process.env): Promise<SendDeps> {
@@ -75,7 +86,7 @@ export function buildAwsFeedbackDeps(env: NodeJS.ProcessEnv = process.env): Pick
 export async function buildAwsHttpApp(compileRelease: Compile, env: NodeJS.ProcessEnv = process.env) {
   const config = loadAwsConfig(env);
   const secrets = new SecretsManagerClient({ region: config.region });
-  const [sendDeps, adminToken] = await Promise.all([awsSendDeps(config, secrets), readSecret(secrets, config.adminTokenSecretArn)]);
+  const [sendDeps, adminToken] = await Promise.all([awsBaseDeps(config, secrets), readSecret(secrets, requireAdminTokenArn(config))]);
   const deps: AppDeps = { ...sendDeps, newId: randomUUID, compileRelease };
   return buildHttpApp(deps, {
     adminToken: adminToken.trim(),

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The repository root: entries, package-lock.json and esbuild are resolved from here, whatever the cwd. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * esbuild emits ESM (the handlers use top-level await); some bundled CommonJS dependencies
+ * still call `require`, which does not exist in an ES module unless we recreate it.
+ */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface CommuniqueFunctionProps {
+  /** Handler file, relative to the repository root (e.g. `functions/handlers/api.ts`) or absolute. */
+  readonly entry: string;
+  readonly description?: string;
+  /** Default 30 seconds. */
+  readonly timeout?: Duration;
+  /** Default 512 MB. */
+  readonly memorySize?: number;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly reservedConcurrentExecutions?: number;
+  /** X-Ray active tracing. Default off. */
+  readonly tracing?: boolean;
+  /** Default one month. */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Repository folders the code reads at run time (e.g. `templates`), copied into the bundle at
+   * the same place relative to the root.
+   */
+  readonly bundledDirs?: readonly string[];
+}
+
+/**
+ * A Lambda function with the project's shared defaults: Node.js 22 on ARM64, bundled locally by
+ * esbuild (never Docker) as minified ESM with source maps, AWS SDK v3 left to the runtime, the
+ * repository layout mirrored in the bundle, and its own log group with a bounded retention.
+ */
+export class CommuniqueFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: CommuniqueFunctionProps) {
+    const entry = isAbsolute(props.entry) ? props.entry : join(PROJECT_ROOT, props.entry);
+    if (!existsSync(entry)) throw new Error(`CommuniqueFunction ${id}: entry file not found: ${entry}`);
+    const memorySize = props.memorySize ?? 512;
+    if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
+      throw new Error(`CommuniqueFunction ${id}: memorySize must be an integer between 128 and 10240, got ${memorySize}`);
+    }
+    const entryDir = relative(PROJECT_ROOT, dirname(entry)).split(sep).join('/');
+    if (entryDir === '' || entryDir.startsWith('..')) {
+      throw new Error(`CommuniqueFunction ${id}: entry must live in a folder of the repository, got ${entry}`);
+    }
+    for (const dir of props.bundledDirs ?? []) {
+      if (isAbsolute(dir) || dir.split(/[\\/]/).includes('..') || !existsSync(join(PROJECT_ROOT, dir))) {
+        throw new Error(`CommuniqueFunction ${id}: bundledDirs must be existing folders relative to the repository root, got "${dir}"`);
+      }
+    }
+    if (props.environment && 'NODE_OPTIONS' in props.environment) {
+      throw new Error(`CommuniqueFunction ${id}: NODE_OPTIONS is set by the defaults (--enable-source-maps)`);
+    }
+
+    // A sibling of the function: `this` cannot be used as a scope before super().
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    super(scope, id, {
+      entry,
+      // The bundle sits where its entry sits in the repository (functions/handlers/index.mjs),
+      // so paths the code builds from import.meta.url (`../../templates/`) resolve in Lambda as
+      // they do locally.
+      handler: `${entryDir}/index.handler`,
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      logGroup,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        // Keeps the source map small: stack traces need the mappings, not the original text.
+        sourcesContent: false,
+        // Provided by the nodejs22.x runtime.
+        externalModules: ['@aws-sdk/*'],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => [
+            `mkdir -p "${outputDir}/${entryDir}"`,
+            `mv "${outputDir}/index.mjs" "${outputDir}/index.mjs.map" "${outputDir}/${entryDir}/"`,
+            ...(props.bundledDirs ?? []).flatMap((dir) => [
+              `mkdir -p "${outputDir}/${posix.dirname(dir)}"`,
+              `cp -R "${inputDir}/${dir}" "${outputDir}/${dir}"`,
+            ]),
+          ],
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,168 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CommuniqueFunction } from './function-defaults';
+
+export interface SendingConstructProps {
+  readonly table: dynamodb.ITable;
+  /**
+   * Domain the mail is sent from. When given, an SES domain identity is created (its DKIM
+   * records must be published in DNS) and sending is allowed from that domain only; when
+   * absent, sending is allowed from any identity of the account and region.
+   */
+  readonly senderDomain?: string;
+  /**
+   * Concurrent send workers, between 2 and 1000. Applied as the SQS event source's maximum
+   * concurrency (the only invoker) and passed as `SEND_CONCURRENCY`: each worker paces itself at
+   * the account's MaxSendRate divided by this number. Default: `reservedConcurrency`, else 2.
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Reserved concurrency of the send function, at least `maxConcurrency`. Default none: reserving
+   * fails on accounts whose concurrency quota is still the initial 10, and the event source's
+   * maximum concurrency already caps the workers.
+   */
+  readonly reservedConcurrency?: number;
+  readonly tracing?: boolean;
+}
+
+/** What the send worker needs to build links in mails; provided by the API construct. */
+export interface SendingLinks {
+  /** The key ring that signs unsubscribe, preference and confirmation links. */
+  readonly tokenKeysSecret: secretsmanager.ISecret;
+  /** Absolute https base URL of the public pages. */
+  readonly publicBaseUrl: string;
+}
+
+const SEND_TIMEOUT = Duration.seconds(60);
+const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i;
+
+/**
+ * The send pipeline: SQS queue (+ DLQ) feeding the "send" Lambda, which sends through SES v2
+ * with a configuration set (bounces and complaints go to the account suppression list).
+ */
+export class SendingConstruct extends Construct {
+  public readonly queue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly sendFunction: CommuniqueFunction;
+  public readonly configurationSet: ses.ConfigurationSet;
+  /** Present when `senderDomain` was given. */
+  public readonly senderIdentity?: ses.EmailIdentity;
+  /** Concurrent send workers (event source maximum concurrency). */
+  public readonly maxConcurrency: number;
+  private linked = false;
+
+  constructor(scope: Construct, id: string, props: SendingConstructProps) {
+    super(scope, id);
+    if (props.senderDomain !== undefined && !DOMAIN.test(props.senderDomain)) {
+      throw new Error(`SendingConstruct: senderDomain must be a domain name such as "example.org", got "${props.senderDomain}"`);
+    }
+    const reserved = props.reservedConcurrency;
+    const workers = props.maxConcurrency ?? reserved ?? 2;
+    if (!Number.isInteger(workers) || workers < 2 || workers > 1000) {
+      throw new Error(`SendingConstruct: maxConcurrency must be an integer between 2 and 1000, got ${workers}`);
+    }
+    if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < workers)) {
+      throw new Error(`SendingConstruct: reservedConcurrency must be an integer of at least maxConcurrency (${workers}), got ${reserved}`);
+    }
+
+    this.maxConcurrency = workers;
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      // AWS's rule for Lambda consumers: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(SEND_TIMEOUT.toSeconds() * 6),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+    });
+
+    this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      sendingEnabled: true,
+      reputationMetrics: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    if (props.senderDomain !== undefined) {
+      this.senderIdentity = new ses.EmailIdentity(this, 'SenderIdentity', {
+        identity: ses.Identity.domain(props.senderDomain),
+        configurationSet: this.configurationSet,
+      });
+    }
+
+    this.sendFunction = new CommuniqueFunction(this, 'SendFunction', {
+      entry: 'functions/handlers/send.ts',
+      description: 'Communiqué send worker: SQS batches -> SES',
+      timeout: SEND_TIMEOUT,
+      reservedConcurrentExecutions: reserved,
+      tracing: props.tracing,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        SEND_QUEUE_URL: this.queue.queueUrl,
+        SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
+        SEND_CONCURRENCY: String(workers),
+      },
+    });
+    this.sendFunction.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: workers,
+      }),
+    );
+
+    props.table.grantReadWriteData(this.sendFunction);
+    // A "launch" message fans out into "send" messages on the same queue.
+    this.queue.grantSendMessages(this.sendFunction);
+
+    const stack = Stack.of(this);
+    const identityArns =
+      props.senderDomain === undefined
+        ? [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })]
+        : [
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.senderDomain }),
+            // An address of the domain verified on its own is checked instead of the domain.
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: `*@${props.senderDomain}` }),
+          ];
+    const configurationSetArn = stack.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+    });
+    this.sendFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SendThroughSes',
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [...identityArns, configurationSetArn],
+      }),
+    );
+    this.sendFunction.addToRolePolicy(
+      // GetAccount (the account's MaxSendRate paces the workers) has no resource-level permissions.
+      new iam.PolicyStatement({ sid: 'ReadSesSendingQuota', actions: ['ses:GetAccount'], resources: ['*'] }),
+    );
+
+    this.node.addValidation({
+      validate: () => (this.linked ? [] : ['SendingConstruct: call configureLinks() with the token key ring and public base URL']),
+    });
+  }
+
+  /**
+   * Second half of the wiring: the link key ring and the public URL belong to the API construct,
+   * which itself needs this construct's queue, so they arrive after construction.
+   */
+  public configureLinks(links: SendingLinks): void {
+    if (this.linked) throw new Error('SendingConstruct: configureLinks() was already called');
+    this.linked = true;
+    this.sendFunction.addEnvironment('PUBLIC_BASE_URL', links.publicBaseUrl);
+    this.sendFunction.addEnvironment('TOKEN_KEYS_SECRET_ARN', links.tokenKeysSecret.secretArn);
+    links.tokenKeysSecret.grantRead(this.sendFunction);
+  }
+}

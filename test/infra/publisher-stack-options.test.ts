@@ -1,0 +1,70 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataConstruct } from '../../infra/constructs/data';
+import { SendingConstruct } from '../../infra/constructs/sending';
+import { actionsOf, functionResource, resourcesOf, statementsOfRole, synthPublisher, type Synthesised } from './synth';
+
+// Context-driven variants: bundling is skipped (placeholder assets), the template is what matters.
+describe('PublisherStack with publicBaseUrl, senderDomain and sendConcurrency', () => {
+  let s: Synthesised;
+  beforeAll(() => {
+    s = synthPublisher({
+      bundle: false,
+      props: { publicBaseUrl: 'https://presse.example.fr', senderDomain: 'presse.example.fr', sendConcurrency: 4, sendReservedConcurrency: 6 },
+    });
+  });
+  afterAll(() => s?.cleanup());
+
+  it('puts the public base URL in both functions', () => {
+    for (const fn of [s.stack.api.apiFunction, s.stack.sending.sendFunction]) {
+      expect(functionResource(s.template, s.logicalId(fn)).Properties.Environment.Variables.PUBLIC_BASE_URL).toBe('https://presse.example.fr');
+    }
+  });
+
+  it('creates the SES domain identity with the configuration set as default', () => {
+    s.template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'presse.example.fr',
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: s.logicalId(s.stack.sending.configurationSet) } },
+    });
+    s.template.hasOutput('SenderDkimRecords', {});
+  });
+
+  it('lets the send function send from that domain only', () => {
+    const send = functionResource(s.template, s.logicalId(s.stack.sending.sendFunction));
+    const statements = statementsOfRole(s.template, send.Properties.Role['Fn::GetAtt'][0]);
+    const sendStatement = statements.find((st) => actionsOf(st).includes('ses:SendEmail'));
+    const resources = JSON.stringify(resourcesOf(sendStatement!));
+    expect(resources).toContain(':identity/presse.example.fr"');
+    expect(resources).toContain(':identity/*@presse.example.fr"');
+    expect(resources).toContain(':configuration-set/');
+    expect(resources).not.toContain(':identity/*"');
+  });
+
+  it('caps the send workers at the event source and tells them their number', () => {
+    const send = functionResource(s.template, s.logicalId(s.stack.sending.sendFunction));
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 4 } });
+    expect(send.Properties.Environment.Variables.SEND_CONCURRENCY).toBe('4');
+    expect(send.Properties.ReservedConcurrentExecutions).toBe(6);
+  });
+});
+
+describe('props validation', () => {
+  it.each([
+    ['a stage with capitals', { stage: 'Prod' }, /stage must match/],
+    ['an http public base URL', { publicBaseUrl: 'http://presse.example.fr' }, /publicBaseUrl must be an absolute https URL/],
+    ['a relative public base URL', { publicBaseUrl: 'presse.example.fr' }, /publicBaseUrl must be an absolute https URL/],
+    ['a sender address instead of a domain', { senderDomain: 'presse@example.fr' }, /senderDomain must be a domain name/],
+    ['a send concurrency of 1', { sendConcurrency: 1 }, /maxConcurrency must be an integer between 2 and 1000/],
+    ['a reserved concurrency below the send concurrency', { sendConcurrency: 4, sendReservedConcurrency: 3 }, /reservedConcurrency must be an integer of at least maxConcurrency \(4\)/],
+  ])('rejects %s', (_name, props, message) => {
+    expect(() => synthPublisher({ bundle: false, props })).toThrow(message);
+  });
+
+  it('refuses to synthesise a SendingConstruct whose links were never configured', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Unlinked', { env: { region: 'eu-west-3' } });
+    new SendingConstruct(stack, 'Sending', { table: new DataConstruct(stack, 'Data').table });
+    expect(() => Template.fromStack(stack)).toThrow(/configureLinks/);
+  });
+});

@@ -69,6 +69,8 @@ export interface CampaignStore {
   /** Conditional move; `reason` is shown with a pause (SES refused, quota reached) and cleared otherwise. */
   setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], at: string, reason?: string): Promise<boolean>;
   setCampaignTotal(id: string, total: number): Promise<Campaign>;
+  /** Moves a scheduled campaign's send time; false unless it is still `scheduled`. */
+  rescheduleCampaign(id: string, schedule: { sendAt: string; localSendAt: string; timeZone: string }, at: string): Promise<boolean>;
   /** Adds recipients in `pending` unless present already; returns how many were new. */
   addRecipients(campaignId: string, recipients: readonly Recipient[]): Promise<number>;
   getRecipient(campaignId: string, subscriberId: string): Promise<Recipient | undefined>;
@@ -129,6 +131,8 @@ export interface OutgoingMail {
   readonly html: string;
   readonly text: string;
   readonly headers: readonly MailHeader[];
+  /** Text content (UTF-8), e.g. the event's .ics. */
+  readonly attachments?: readonly { readonly filename: string; readonly contentType: string; readonly content: string }[];
   /** SES message tags: carried into feedback events (campaign, recipient). */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -143,7 +147,18 @@ export interface Mailer {
 /** What travels on the send queue. */
 export type SendMessage =
   | { readonly type: 'launch'; readonly campaignId: string }
-  | { readonly type: 'send'; readonly campaignId: string; readonly subscriberIds: readonly string[] };
+  | { readonly type: 'send'; readonly campaignId: string; readonly subscriberIds: readonly string[] }
+  /** A one-time schedule came due (EventBridge Scheduler → queue). */
+  | { readonly type: 'fire'; readonly campaignId: string }
+  /** Periodic: fire due schedules that were missed, reconcile stuck claims. */
+  | { readonly type: 'sweep' };
+
+/** One-time schedules of campaigns (AWS: EventBridge Scheduler; local: due items read from the table). */
+export interface CampaignScheduler {
+  /** Creates or moves the campaign's schedule. */
+  schedule(campaignId: string, at: Date): Promise<void>;
+  unschedule(campaignId: string): Promise<void>;
+}
 
 export interface SendQueue {
   enqueue(messages: readonly SendMessage[]): Promise<void>;

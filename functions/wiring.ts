@@ -130,7 +130,7 @@ export function buildLocalWiring(
     handler: (message) => handleSendMessage(deps, message),
     concurrency: options.concurrency ?? 4,
     duplicateRate: options.duplicateDeliveries,
-    onError: options.onQueueError ?? ((e, m, n) => logger.warn('send message failed, will retry', { error: e as Error, campaignId: m.campaignId, receiveCount: n })),
+    onError: options.onQueueError ?? ((e, m, n) => logger.warn('send message failed, will retry', { error: e as Error, campaignId: 'campaignId' in m ? m.campaignId : undefined, receiveCount: n })),
   });
   const deps: AppDeps = {
     store,

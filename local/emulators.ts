@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
-import startSesServer from 'aws-ses-v2-local';
+import * as sesLocal from 'aws-ses-v2-local';
 
 export interface RunningService {
   readonly endpoint: string;
@@ -82,6 +82,9 @@ export async function startSesEmulator(options: { port: number; maxSendRate?: nu
     SendQuota: { Max24HourSend: 1_000_000, MaxSendRate: options.maxSendRate ?? 14, SentLast24Hours: 0 },
     SuppressionAttributes: { SuppressedReasons: [] },
   });
+  // The package is CommonJS with `exports.default`: Node's ESM loader nests it one level deeper than bundlers do.
+  const exported = sesLocal.default as unknown as { default?: typeof sesLocal.default };
+  const startSesServer = typeof exported === 'function' ? sesLocal.default : (exported.default as typeof sesLocal.default);
   let server: Server;
   try {
     server = await startSesServer({ port: options.port, host: '127.0.0.1' });

@@ -9,6 +9,7 @@ const labels: Record<CampaignStatus, string> = {
   paused: 'en pause',
   finished: 'terminée',
   cancelled: 'annulée',
+  missed: 'manquée',
 };
 
 async function transition(deps: AppDeps, id: string, to: CampaignStatus, from: CampaignStatus[], verb: string): Promise<Campaign> {
@@ -31,4 +32,9 @@ export async function resumeCampaign(deps: AppDeps, id: string): Promise<Campaig
   return campaign;
 }
 
-export const cancelCampaign = (deps: AppDeps, id: string) => transition(deps, id, 'cancelled', ['draft', 'scheduled', 'running', 'paused'], 'annuler');
+/** Cancels at any moment before the end; a scheduled campaign's schedule is deleted too. */
+export async function cancelCampaign(deps: AppDeps, id: string): Promise<Campaign> {
+  const campaign = await transition(deps, id, 'cancelled', ['draft', 'scheduled', 'running', 'paused'], 'annuler');
+  if (campaign.sendAt) await deps.scheduler?.unschedule(id);
+  return campaign;
+}

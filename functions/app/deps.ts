@@ -1,5 +1,5 @@
 import type { TokenKeyRing } from '../domain/tokens';
-import type { Clock, Mailer, SendQueue, Store } from '../ports';
+import type { CampaignScheduler, Clock, Mailer, SendQueue, Store } from '../ports';
 import type { CompiledMail } from '../render/compiled-mail';
 import type { CompileInput } from '../render/compile-release';
 
@@ -17,6 +17,9 @@ export interface SendDeps {
   readonly pacer?: { acquire(): Promise<void> };
   /** Finds a mail SES accepted by its reference header, when the ledger did not record it (local: the emulator's store). */
   readonly sentMail?: { findByRef(ref: string): Promise<string | undefined> };
+  readonly scheduler?: CampaignScheduler;
+  /** A schedule firing later than this after its time does not send: the campaign is `missed`. */
+  readonly lateCutoffMs?: number;
   /** Backoff between throttled attempts; absent = retry at once (tests). */
   readonly sleep?: (ms: number) => Promise<void>;
 }

@@ -1,7 +1,11 @@
 import type { SendMessage } from '../ports';
 import type { SendDeps } from './deps';
+import { fireScheduledCampaign, sweepCampaigns } from './schedule-campaign';
 import { sendBatch } from './send-batch';
 import { snapshotAudience } from './snapshot-audience';
+
+/** A claim older than this with no trace at SES is sent again (SES Send events arrive within seconds). */
+export const STALE_CLAIM_MS = 15 * 60_000;
 
 /** The one entry the queue consumers (SQS Lambda, in-process queue) call for each message. */
 export async function handleSendMessage(deps: SendDeps, message: SendMessage): Promise<void> {
@@ -10,5 +14,11 @@ export async function handleSendMessage(deps: SendDeps, message: SendMessage): P
       return snapshotAudience(deps, message.campaignId);
     case 'send':
       return sendBatch(deps, message.campaignId, message.subscriberIds);
+    case 'fire':
+      await fireScheduledCampaign(deps, message.campaignId);
+      return;
+    case 'sweep':
+      await sweepCampaigns(deps, { staleClaimMs: STALE_CLAIM_MS });
+      return;
   }
 }

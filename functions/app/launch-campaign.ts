@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { emptyCounts, type Campaign } from '../domain/campaign';
 import { NotFoundError, ValidationError } from '../domain/errors';
+import { resolveLocalTime } from '../domain/local-time';
 import type { AppDeps } from './deps';
 import { getRelease } from './manage-releases';
 
@@ -10,8 +11,13 @@ export const launchCampaignInputSchema = z.object({
   listIds: z.array(z.string().min(1)).min(1, 'au moins une liste'),
   /** Same key, same campaign: a retried POST never starts a second campaign. */
   idempotencyKey: z.string().min(8).max(200).optional(),
+  /** Send later: local wall time `YYYY-MM-DDTHH:mm[:ss]` in `timeZone`. */
+  sendAt: z.string().optional(),
+  timeZone: z.string().default('Europe/Paris'),
+  /** Which of the two times is meant when `sendAt` falls in the hour repeated in October. */
+  ambiguity: z.enum(['earlier', 'later']).optional(),
 });
-export type LaunchCampaignInput = z.infer<typeof launchCampaignInputSchema>;
+export type LaunchCampaignInput = z.input<typeof launchCampaignInputSchema>;
 
 /** Deterministic id from the idempotency key, shaped like a UUID. */
 const idFromKey = (key: string) => {
@@ -24,7 +30,7 @@ const idFromKey = (key: string) => {
  * nothing is sent), records the campaign, and queues the audience snapshot.
  */
 export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput): Promise<{ campaign: Campaign; created: boolean }> {
-  const { releaseId, idempotencyKey } = launchCampaignInputSchema.parse(input);
+  const { releaseId, idempotencyKey, sendAt: localSendAt, timeZone, ambiguity } = launchCampaignInputSchema.parse(input);
   const listIds = [...new Set(input.listIds)];
   const id = idempotencyKey ? idFromKey(idempotencyKey) : deps.newId();
   const existing = idempotencyKey ? await deps.store.getCampaign(id) : undefined;
@@ -39,6 +45,10 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput):
   const coBrands = (await Promise.all(release.content.coBrandIds.map((b) => deps.store.getBrand(b)))).filter((b) => b !== undefined);
 
   const now = deps.clock.now();
+  const sendAt = localSendAt === undefined ? undefined : resolveLocalTime(localSendAt, timeZone, ambiguity);
+  if (sendAt && sendAt.getTime() <= now.getTime()) {
+    throw new ValidationError(`Cette date est passée (${localSendAt}, ${timeZone}) : choisissez un moment à venir.`, 'sendAt');
+  }
   const mail = await deps.compileRelease({
     content: release.content,
     brand,
@@ -51,13 +61,18 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput):
     releaseId,
     listIds,
     sender: { name: brand.senderName, address: brand.senderEmail, replyTo: brand.replyTo },
-    status: 'running',
+    status: sendAt ? 'scheduled' : 'running',
     counts: emptyCounts(),
     createdAt: now.toISOString(),
-    startedAt: now.toISOString(),
+    ...(sendAt ? { sendAt: sendAt.toISOString(), localSendAt, timeZone } : { startedAt: now.toISOString() }),
   };
   const result = await deps.store.createCampaign(campaign, mail);
   if (!result.created) return { campaign: await requeueIfStalled(deps, result.campaign), created: false };
+  if (sendAt) {
+    if (!deps.scheduler) throw new Error('no scheduler configured: cannot schedule a campaign');
+    await deps.scheduler.schedule(id, sendAt);
+    return { campaign: result.campaign, created: true };
+  }
   await deps.queue.enqueue([{ type: 'launch', campaignId: id }]);
   if (release.status !== 'sent') {
     await deps.store.updateRelease({ ...release, status: 'sent', sentAt: now.toISOString() }, release.version);

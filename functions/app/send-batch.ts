@@ -113,6 +113,7 @@ function outgoingMail(deps: SendDeps, campaign: Campaign, mail: CompiledMail, re
     html: content.html,
     text: content.text,
     headers: [...unsubscribeHeaders(links.unsubscribeUrl), { name: recipientRefHeader, value: recipientRef(campaign.id, recipient.subscriberId) }],
+    attachments: mail.attachments,
     tags: { campaign: campaign.id, recipient: recipient.subscriberId },
   };
 }

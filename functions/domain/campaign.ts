@@ -1,4 +1,5 @@
-export const campaignStatuses = ['draft', 'scheduled', 'running', 'paused', 'finished', 'cancelled'] as const;
+/** listmonk's vocabulary, plus `missed`: a schedule that fired too late to send (nothing was sent). */
+export const campaignStatuses = ['draft', 'scheduled', 'running', 'paused', 'finished', 'cancelled', 'missed'] as const;
 export type CampaignStatus = (typeof campaignStatuses)[number];
 
 export const recipientStatuses = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
@@ -19,8 +20,12 @@ export interface Campaign {
   /** Taken from the brand at launch, so a later brand edit does not change a running campaign. */
   readonly sender: Sender;
   readonly status: CampaignStatus;
-  /** Why the campaign paused itself (SES paused the account, daily quota reached). */
-  readonly pauseReason?: string;
+  /** Why the campaign paused itself (SES paused the account, daily quota reached) or was missed. */
+  readonly statusReason?: string;
+  /** Scheduled send: the instant, and the local wall time and zone the person chose. */
+  readonly sendAt?: string;
+  readonly localSendAt?: string;
+  readonly timeZone?: string;
   /** Recipients in the audience snapshot; undefined until the snapshot is taken. */
   readonly total?: number;
   readonly counts: CampaignCounts;

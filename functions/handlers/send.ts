@@ -10,7 +10,7 @@ const processor = new BatchProcessor(EventType.SQS);
 // A failed record goes back to the queue alone (partial batch response); the ledger makes the retry safe.
 const processRecord = async (record: SQSRecord) => {
   const message = JSON.parse(record.body) as SendMessage;
-  logger.appendKeys({ campaignId: message.campaignId });
+  if ('campaignId' in message) logger.appendKeys({ campaignId: message.campaignId });
   await handleSendMessage(deps, message);
 };
 

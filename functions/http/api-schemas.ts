@@ -57,7 +57,7 @@ export const CampaignSchema = z
     releaseId: z.string(),
     listIds: z.array(z.string()),
     status: z.enum(campaignStatuses),
-    pauseReason: z.string().optional(),
+    statusReason: z.string().optional(),
     total: z.number().int().optional(),
     counts: z.record(z.enum(recipientStatuses), z.number().int()),
     delivery: z.record(z.string(), z.number().int()).optional(),

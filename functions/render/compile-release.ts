@@ -40,7 +40,7 @@ const textLayout = (content: ReleaseContent) => `text/${content.kind}.txt.hbs`;
  */
 export async function compileRelease(input: CompileInput, options: RenderOptions = {}): Promise<CompiledMail> {
   const { content, brand, coBrands } = validate(input);
-  const dir = options.templatesDir ?? defaultTemplatesDir;
+  const dir = options.templatesDir ?? defaultTemplatesDir();
   const nonce = options.nonce ?? `cq${randomBytes(12).toString('hex')}`;
   const recipient = sentinels(nonce);
   const base = {
@@ -78,7 +78,7 @@ export interface WebPageInput {
 /** The public web version: the same layout as the mail, without any per-recipient link. */
 export async function renderWebPage(input: WebPageInput, options: Omit<RenderOptions, 'nonce'> = {}): Promise<string> {
   const { content, brand, coBrands } = validate(input);
-  const dir = options.templatesDir ?? defaultTemplatesDir;
+  const dir = options.templatesDir ?? defaultTemplatesDir();
   const layout = mailLayout(content);
   return renderMjml(dir, layout, {
     content,
@@ -97,7 +97,7 @@ export async function renderWebPage(input: WebPageInput, options: Omit<RenderOpt
 export function renderText(input: WebPageInput & { webVersionUrl?: string }, options: Omit<RenderOptions, 'nonce'> = {}): string {
   const { content, brand, coBrands } = validate(input);
   const layout = textLayout(content);
-  return renderTextPart(options.templatesDir ?? defaultTemplatesDir, layout, {
+  return renderTextPart(options.templatesDir ?? defaultTemplatesDir(), layout, {
     content,
     brand,
     coBrands,
@@ -157,7 +157,7 @@ async function renderMjml(dir: string, layout: string, vmInput: ViewModelInput):
   }
   // Strict mode throws on validation errors; anything left here is still refused.
   const first = result.errors[0];
-  if (first) throw mjmlError(Object.assign(new Error(first.formattedMessage), { details: result.errors }), layout, origins);
+  if (first) throw mjmlError(Object.assign(new Error(first.formattedMessage), { errors: result.errors }), layout, origins);
   return result.html;
 }
 
@@ -168,7 +168,8 @@ interface MjmlErrorDetail {
 }
 
 function mjmlError(error: unknown, layout: string, origins: ReturnType<typeof unmark>['origins']): RenderError {
-  const details = ((error as { details?: unknown } | null)?.details ?? []) as MjmlErrorDetail[];
+  // mjml-core's ValidationError carries `errors: [{ line, message, tagName, formattedMessage }]`.
+  const details = ((error as { errors?: unknown } | null)?.errors ?? []) as MjmlErrorDetail[];
   const first = details[0];
   const origin = first?.line !== undefined ? origins[first.line] : undefined;
   const where = {

@@ -1,11 +1,24 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { RenderError, describeLocation } from './render-error';
 
-/** `templates/` at the repository root, found from this file so vitest, tsx and the local runtime agree. */
-export const defaultTemplatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
+let resolvedTemplatesDir: string | undefined;
+/**
+ * `templates/` at the repository root, found from this file so vitest, tsx and the local
+ * runtime agree; in a bundle (one file, e.g. /var/task/index.mjs), `templates/` next to it.
+ */
+export function defaultTemplatesDir(): string {
+  if (resolvedTemplatesDir) return resolvedTemplatesDir;
+  const here = typeof import.meta.url === 'string' ? import.meta.url : undefined;
+  const candidates = [
+    ...(here ? [fileURLToPath(new URL('../../templates/', here)), fileURLToPath(new URL('./templates/', here))] : []),
+    join(process.cwd(), 'templates'),
+  ];
+  resolvedTemplatesDir = candidates.find((dir) => existsSync(join(dir, 'mail'))) ?? candidates[0]!;
+  return resolvedTemplatesDir;
+}
 
 /*
  * Source markers. MJML templates get a marker at the start of every line naming the template

@@ -99,7 +99,7 @@ export function buildViewModel(input: ViewModelInput) {
     brand: brandView(brand, 'brand'),
     coBrands: coBrands.map((b, i) => brandView(b, `coBrands.${i}`)),
     hasCoBrands: coBrands.length > 0,
-    organisations: [brand, ...coBrands].map((b) => b.name).join(' et '),
+    organisations: frenchTypography([brand, ...coBrands].map((b) => b.name).join(' et ')),
     body: bodyBlocks(content, markdownPair, t),
     images: content.images.map((img, i) => ({
       url: rawReq(`images.${i}.url`, img.url),

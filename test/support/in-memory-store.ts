@@ -208,7 +208,7 @@ export class InMemoryStore implements Store {
   async setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], _at: string, reason?: string) {
     const c = this.campaigns.get(id);
     if (!c || !from.includes(c.status)) return false;
-    this.campaigns.set(id, { ...c, status: to, pauseReason: reason });
+    this.campaigns.set(id, { ...c, status: to, statusReason: reason });
     return true;
   }
   async setCampaignTotal(id: string, total: number) {
@@ -216,6 +216,12 @@ export class InMemoryStore implements Store {
     if (!c) throw new Error('no campaign');
     this.campaigns.set(id, { ...c, total });
     return this.view(id) as Campaign;
+  }
+  async rescheduleCampaign(id: string, schedule: { sendAt: string; localSendAt: string; timeZone: string }) {
+    const c = this.campaigns.get(id);
+    if (c?.status !== 'scheduled') return false;
+    this.campaigns.set(id, { ...c, ...schedule });
+    return true;
   }
   async addRecipients(campaignId: string, recipients: readonly Recipient[]) {
     let added = 0;

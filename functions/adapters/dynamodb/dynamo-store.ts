@@ -535,7 +535,7 @@ export class DynamoStore implements Store {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.campaign(id),
-          UpdateExpression: `SET #s = :to, updatedAt = :at${stamp}${reason ? ', pauseReason = :r' : ''}${reason ? '' : ' REMOVE pauseReason'}`,
+          UpdateExpression: `SET #s = :to, updatedAt = :at${stamp}${reason ? ', statusReason = :r' : ''}${reason ? '' : ' REMOVE statusReason'}`,
           ConditionExpression: `#s IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -561,6 +561,25 @@ export class DynamoStore implements Store {
       }),
     );
     return toCampaign(r.Attributes ?? {});
+  }
+
+  async rescheduleCampaign(id: string, schedule: { sendAt: string; localSendAt: string; timeZone: string }, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.campaign(id),
+          UpdateExpression: 'SET sendAt = :s, localSendAt = :l, timeZone = :z, updatedAt = :at',
+          ConditionExpression: '#st = :scheduled',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: { ':s': schedule.sendAt, ':l': schedule.localSendAt, ':z': schedule.timeZone, ':at': at, ':scheduled': 'scheduled' },
+        }),
+      );
+      return true;
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   }
 
   async addRecipients(campaignId: string, recipients: readonly Recipient[]): Promise<number> {

@@ -30,6 +30,12 @@ export class SesMailer implements Mailer {
             Subject: { Data: mail.subject, Charset: 'UTF-8' },
             Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
             Headers: mail.headers.map((h) => ({ Name: h.name, Value: h.value })),
+            Attachments: mail.attachments?.map((a) => ({
+              FileName: a.filename,
+              ContentType: a.contentType,
+              ContentDisposition: 'ATTACHMENT',
+              RawContent: new TextEncoder().encode(a.content),
+            })),
           },
         },
       }),

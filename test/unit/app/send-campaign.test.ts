@@ -168,12 +168,12 @@ describe('when SES misbehaves', () => {
 
     const c = await store.getCampaign(campaign.id);
     expect(c?.status).toBe('paused');
-    expect(c?.pauseReason).toContain('SendingPausedException');
+    expect(c?.statusReason).toContain('SendingPausedException');
     expect(c?.counts).toMatchObject({ sent: 1, pending: 4, sending: 0 }); // two throttles retried in place, then sent; the next hits the pause
     await resumeCampaign(deps, campaign.id);
     await queue.drain();
     expect((await store.getCampaign(campaign.id))?.status).toBe('finished');
-    expect((await store.getCampaign(campaign.id))?.pauseReason).toBeUndefined();
+    expect((await store.getCampaign(campaign.id))?.statusReason).toBeUndefined();
     expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(5);
     expect(mailer.sent).toHaveLength(5);
   });

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../support/free-port';
+import { outboxFor, uniqueDomain } from '../support/emulator-context';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'communique-kill-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** `npm start` against the test's own DynamoDB Local and SES emulator, so both outlive the process we kill. */
+function startApp(port: number, tableName: string) {
+  const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'local/start.ts'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      TABLE_NAME: tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+      AWS_ENDPOINT_URL_SESV2: inject('sesEndpoint'),
+      SES_MAX_SEND_RATE: '40',
+      COMMUNIQUE_ADMIN_TOKEN: 'kill-restart-token',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return { child, exited, output: () => output };
+}
+
+describe('kill -9 mid-campaign, then restart', () => {
+  it('resumes from the ledger: every recipient gets exactly one mail', async () => {
+    const port = await freePort();
+    const tableName = `kill-${Date.now()}`;
+    const base = `http://127.0.0.1:${port}`;
+    const headers = { authorization: 'Bearer kill-restart-token', 'content-type': 'application/json' };
+    const call = async <T>(method: string, path: string, body?: unknown) =>
+      (await (await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as T;
+    const waitUp = async (app: ReturnType<typeof startApp>) => {
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+        if ((await fetch(`${base}/healthz`).catch(() => undefined))?.status === 200) return;
+      }
+      throw new Error(`app did not start:\n${app.output()}`);
+    };
+
+    let app = startApp(port, tableName);
+    await waitUp(app);
+    const domain = uniqueDomain();
+    const list = await call<{ id: string }>('POST', '/api/lists', { name: 'Tuer et reprendre', kind: 'press', optIn: 'single' });
+    for (let i = 0; i < 150; i++) await call('POST', `/api/lists/${list.id}/subscribers`, { email: `k${i}@${domain}` });
+    const releases = await call<{ items: { id: string }[] }>('GET', '/api/releases');
+    const campaign = await call<{ id: string }>('POST', '/api/campaigns', { releaseId: releases.items[0]?.id, listIds: [list.id] });
+
+    // kill -9 once some, not all, mails are out
+    for (;;) {
+      const sent = (await outboxFor(domain)).length;
+      if (sent >= 30) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    app.child.kill('SIGKILL');
+    await app.exited;
+    const atKill = (await outboxFor(domain)).length;
+    expect(atKill).toBeLessThan(150);
+
+    app = startApp(port, tableName);
+    await waitUp(app);
+    expect(app.output()).toContain('campagnes reprises 1');
+    for (const deadline = Date.now() + 90_000; ; await new Promise((r) => setTimeout(r, 200))) {
+      const c = await call<{ status: string }>('GET', `/api/campaigns/${campaign.id}`);
+      if (c.status === 'finished') break;
+      if (Date.now() > deadline) throw new Error(`campaign not finished: ${JSON.stringify(c)}`);
+    }
+    const mails = await outboxFor(domain);
+    const counts = new Map<string, number>();
+    for (const m of mails) counts.set(m.destination.to[0] ?? '', (counts.get(m.destination.to[0] ?? '') ?? 0) + 1);
+    expect(counts.size).toBe(150);
+    expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    const final = await call<{ counts: Record<string, number> }>('GET', `/api/campaigns/${campaign.id}`);
+    expect(final.counts).toMatchObject({ sent: 150, pending: 0, sending: 0, failed: 0 });
+    app.child.kill('SIGTERM');
+    await app.exited;
+  }, 240_000);
+});

@@ -11,7 +11,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** `npm start` against the test's own DynamoDB Local and SES emulator, so both outlive the process we kill. */
 function startApp(port: number, tableName: string) {
-  const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'local/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -41,9 +41,10 @@ describe('kill -9 mid-campaign, then restart', () => {
       (await (await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as T;
     const waitUp = async (app: ReturnType<typeof startApp>) => {
       for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
-        if ((await fetch(`${base}/healthz`).catch(() => undefined))?.status === 200) return;
+        // One process (node --import tsx), so kill -9 really kills the app. Up, and its start-up banner printed (it says what was resumed).
+        if ((await fetch(`${base}/healthz`).catch(() => undefined))?.status === 200 && app.output().includes('Ctrl-C')) return;
       }
-      throw new Error(`app did not start:\n${app.output()}`);
+      throw new Error(`app did not start (pid ${app.child.pid}, exit ${app.child.exitCode}):\n${app.output()}`);
     };
 
     let app = startApp(port, tableName);

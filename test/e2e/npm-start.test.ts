@@ -10,7 +10,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'communique-start-'));
 const children: ChildProcess[] = [];
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'local/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     env: { ...process.env, DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,7 @@
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from './domain/audience';
+import type { Actor } from './domain/actor';
+import type { AnnouncementPlan } from './domain/announcement-plan';
+import type { AuditEntry } from './domain/audit';
 import type { Brand } from './domain/brand';
 import type { ConsentRecord } from './domain/consent';
 import type { Campaign, CampaignStatus, Recipient, RecipientStatus } from './domain/campaign';
@@ -69,6 +72,8 @@ export interface CampaignStore {
   /** Conditional move; `reason` is shown with a pause (SES refused, quota reached) and cleared otherwise. */
   setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], at: string, reason?: string): Promise<boolean>;
   setCampaignTotal(id: string, total: number): Promise<Campaign>;
+  /** A scheduled campaign's mail, compiled again after its release changed (an event moved). */
+  replaceCompiledMail(campaignId: string, mail: CompiledMail): Promise<void>;
   /** Moves a scheduled campaign's send time; false unless it is still `scheduled`. */
   rescheduleCampaign(id: string, schedule: { sendAt: string; localSendAt: string; timeZone: string }, at: string): Promise<boolean>;
   /** Adds recipients in `pending` unless present already; returns how many were new. */
@@ -114,7 +119,18 @@ export type RecipientOutcome =
   /** Claim released: the send will be retried. */
   | { readonly status: 'pending'; readonly error: string };
 
-export interface Store extends BrandStore, ReleaseStore, AudienceStore, CampaignStore, FeedbackStore {
+export interface GovernanceStore {
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Entries of one month (`YYYY-MM`), oldest first. */
+  listAudit(month: string): Promise<AuditEntry[]>;
+  /** API tokens are stored by hash only; the token itself is shown once at creation. */
+  putApiToken(tokenHash: string, actor: Actor): Promise<void>;
+  actorByTokenHash(tokenHash: string): Promise<Actor | undefined>;
+  putPlan(plan: AnnouncementPlan): Promise<void>;
+  getPlan(id: string): Promise<AnnouncementPlan | undefined>;
+}
+
+export interface Store extends BrandStore, ReleaseStore, AudienceStore, CampaignStore, FeedbackStore, GovernanceStore {
   ping(): Promise<boolean>;
 }
 

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { emptyCounts, type Campaign } from '../domain/campaign';
-import { NotFoundError, ValidationError } from '../domain/errors';
+import { assertCan, bootstrapAdmin, type Actor } from '../domain/actor';
+import type { MailingList } from '../domain/audience';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { formatFrenchInstant } from '../domain/french-dates';
+import { audit } from './audit-log';
 import { resolveLocalTime } from '../domain/local-time';
 import type { AppDeps } from './deps';
 import { getRelease } from './manage-releases';
@@ -29,7 +33,8 @@ const idFromKey = (key: string) => {
  * Sends a release to lists now: compiles the mail once (a render error refuses the launch,
  * nothing is sent), records the campaign, and queues the audience snapshot.
  */
-export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput): Promise<{ campaign: Campaign; created: boolean }> {
+export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, actor: Actor = bootstrapAdmin): Promise<{ campaign: Campaign; created: boolean }> {
+  assertCan(actor, 'campaign:send');
   const { releaseId, idempotencyKey, sendAt: localSendAt, timeZone, ambiguity } = launchCampaignInputSchema.parse(input);
   const listIds = [...new Set(input.listIds)];
   const id = idempotencyKey ? idFromKey(idempotencyKey) : deps.newId();
@@ -37,11 +42,17 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput):
   if (existing) return { campaign: await requeueIfStalled(deps, existing), created: false };
 
   const release = await getRelease(deps, releaseId);
+  const lists: MailingList[] = [];
   for (const listId of listIds) {
-    if (!(await deps.store.getList(listId))) throw new NotFoundError('Liste', listId);
+    const list = await deps.store.getList(listId);
+    if (!list) throw new NotFoundError('Liste', listId);
+    lists.push(list);
   }
   const brand = await deps.store.getBrand(release.content.brandId);
   if (!brand) throw new ValidationError(`Marque inconnue : ${release.content.brandId}`, 'brandId');
+  if (brand.review.required && release.status !== 'approved' && release.status !== 'sent') {
+    throw new ConflictError('Ce communiqué n’est pas approuvé : la relecture est obligatoire pour cette marque avant tout envoi ou programmation.');
+  }
   const coBrands = (await Promise.all(release.content.coBrandIds.map((b) => deps.store.getBrand(b)))).filter((b) => b !== undefined);
 
   const now = deps.clock.now();
@@ -49,13 +60,21 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput):
   if (sendAt && sendAt.getTime() <= now.getTime()) {
     throw new ValidationError(`Cette date est passée (${localSendAt}, ${timeZone}) : choisissez un moment à venir.`, 'sendAt');
   }
-  const mail = await deps.compileRelease({
+  // Embargo is judged at the moment the mail leaves: press lists only, with a visible banner.
+  const leavesAt = sendAt ?? now;
+  const embargoed = release.content.embargoUntil !== undefined && leavesAt.getTime() < Date.parse(release.content.embargoUntil);
+  const nonPress = lists.filter((l) => l.kind !== 'press');
+  if (embargoed && nonPress.length > 0) {
+    throw new ConflictError(`Sous embargo jusqu’au ${formatFrenchInstant(new Date(release.content.embargoUntil as string))} : envoi avant cette date réservé aux listes presse (refusé pour ${nonPress.map((l) => `« ${l.name} »`).join(', ')}).`);
+  }
+  const compiled = await deps.compileRelease({
     content: release.content,
     brand,
     coBrands,
     webVersionUrl: `${deps.publicBaseUrl}/releases/${release.id}`,
-    now,
+    now: leavesAt,
   });
+  const mail = embargoed ? { ...compiled, subject: `SOUS EMBARGO – ${compiled.subject}` } : compiled;
   const campaign: Campaign = {
     id,
     releaseId,
@@ -71,12 +90,14 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput):
   if (sendAt) {
     if (!deps.scheduler) throw new Error('no scheduler configured: cannot schedule a campaign');
     await deps.scheduler.schedule(id, sendAt);
+    await audit(deps, actor, 'campaign.scheduled', 'campaign', id, `${localSendAt} (${timeZone})`);
     return { campaign: result.campaign, created: true };
   }
   await deps.queue.enqueue([{ type: 'launch', campaignId: id }]);
   if (release.status !== 'sent') {
-    await deps.store.updateRelease({ ...release, status: 'sent', sentAt: now.toISOString() }, release.version);
+    await deps.store.updateRelease({ ...release, status: 'sent', sentAt: now.toISOString(), publishedAt: release.publishedAt ?? now.toISOString() }, release.version);
   }
+  await audit(deps, actor, 'campaign.launched', 'campaign', id, `communiqué ${releaseId}, listes ${listIds.join(', ')}`);
   return { campaign: result.campaign, created: true };
 }
 

@@ -1,18 +1,42 @@
+import { assertCan, bootstrapAdmin, type Actor } from '../domain/actor';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
-import { releaseContentSchema, type Release, type ReleaseContentInput } from '../domain/release';
+import { resolveLocalTime } from '../domain/local-time';
+import { releaseContentSchema, type Release, type ReleaseContent, type ReleaseContentInput } from '../domain/release';
+import { audit } from './audit-log';
 import type { AppDeps } from './deps';
 
-export async function createRelease(deps: AppDeps, input: ReleaseContentInput): Promise<Release> {
+/** Rules across fields: an embargo must lift before the event it announces. */
+export function checkReleaseRules(content: ReleaseContent): void {
+  if (!content.embargoUntil || !content.event) return;
+  const start = resolveLocalTime(content.event.start, content.event.timeZone, 'earlier', 'event.start');
+  if (Date.parse(content.embargoUntil) > start.getTime()) {
+    throw new ValidationError('L’embargo ne peut pas finir après le début de l’événement annoncé.', 'embargoUntil');
+  }
+}
+
+async function parseContent(deps: Pick<AppDeps, 'store'>, input: ReleaseContentInput): Promise<ReleaseContent> {
   const content = releaseContentSchema.parse(input);
   if (!(await deps.store.getBrand(content.brandId))) throw new ValidationError(`Marque inconnue : ${content.brandId}`, 'brandId');
+  checkReleaseRules(content);
+  return content;
+}
+
+export async function createRelease(deps: AppDeps, input: ReleaseContentInput, actor: Actor = bootstrapAdmin): Promise<Release> {
+  assertCan(actor, 'release:write');
+  const content = await parseContent(deps, input);
   const now = deps.clock.now().toISOString();
-  const release: Release = { id: deps.newId(), status: 'draft', version: 1, content, createdAt: now, updatedAt: now };
+  const release: Release = { id: deps.newId(), status: 'draft', version: 1, createdBy: actor.id, content, createdAt: now, updatedAt: now };
   await deps.store.createRelease(release);
+  await audit(deps, actor, 'release.created', 'release', release.id);
   return release;
 }
 
-/** Saves a new version of a draft; a sent release is never edited (duplicate it instead). */
-export async function updateRelease(deps: AppDeps, id: string, input: ReleaseContentInput, expectedVersion?: number): Promise<Release> {
+/**
+ * Saves a new version. A sent release is never edited (duplicate it instead); editing an
+ * approved release sends it back to review, so nothing unapproved goes out.
+ */
+export async function updateRelease(deps: AppDeps, id: string, input: ReleaseContentInput, expectedVersion?: number, actor: Actor = bootstrapAdmin): Promise<Release> {
+  assertCan(actor, 'release:write');
   const current = await getRelease(deps, id);
   if (current.status === 'sent') {
     throw new ConflictError('Ce communiqué a déjà été envoyé : dupliquez-le pour le modifier.');
@@ -20,10 +44,11 @@ export async function updateRelease(deps: AppDeps, id: string, input: ReleaseCon
   if (expectedVersion !== undefined && expectedVersion !== current.version) {
     throw new ConflictError(`Le communiqué a été modifié entre-temps (version ${current.version}, vous éditiez la ${expectedVersion}).`);
   }
-  const content = releaseContentSchema.parse(input);
-  if (!(await deps.store.getBrand(content.brandId))) throw new ValidationError(`Marque inconnue : ${content.brandId}`, 'brandId');
-  const next: Release = { ...current, content, version: current.version + 1, updatedAt: deps.clock.now().toISOString() };
+  const content = await parseContent(deps, input);
+  const status = current.status === 'approved' ? 'in_review' : current.status;
+  const next: Release = { ...current, status, content, version: current.version + 1, updatedAt: deps.clock.now().toISOString() };
   await deps.store.updateRelease(next, current.version);
+  await audit(deps, actor, 'release.edited', 'release', id, status !== current.status ? 'approuvé → en relecture' : undefined);
   return next;
 }
 

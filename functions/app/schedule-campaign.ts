@@ -39,7 +39,17 @@ export async function fireScheduledCampaign(deps: SendDeps, campaignId: string):
     await deps.store.setCampaignStatus(campaignId, 'missed', ['scheduled'], now.toISOString(), `Programmation déclenchée avec ${minutes} min de retard (tolérance ${Math.round(cutoff / 60_000)} min) : rien n’a été envoyé, reprogrammez-la.`);
     return 'missed';
   }
+  // The release may have been edited since it was scheduled: with review on, it must still be approved.
+  const release = await deps.store.getRelease(campaign.releaseId);
+  const brand = release ? await deps.store.getBrand(release.content.brandId) : undefined;
+  if (!release || (brand?.review.required && release.status !== 'approved' && release.status !== 'sent')) {
+    await deps.store.setCampaignStatus(campaignId, 'missed', ['scheduled'], now.toISOString(), 'Le communiqué n’est plus approuvé (modifié depuis la programmation) : rien n’a été envoyé.');
+    return 'missed';
+  }
   if (!(await deps.store.setCampaignStatus(campaignId, 'running', ['scheduled'], now.toISOString()))) return 'ignored';
+  if (release.status !== 'sent') {
+    await deps.store.updateRelease({ ...release, status: 'sent', sentAt: now.toISOString(), publishedAt: release.publishedAt ?? now.toISOString() }, release.version);
+  }
   await snapshotAudience(deps, campaignId);
   return 'sent';
 }

@@ -20,15 +20,17 @@ export class SendBatchError extends Error {
 
 const THROTTLE_RETRIES = 4;
 
-// Per worker instance: the compiled mail of a campaign never changes once launched.
-const compiledMails = new Map<string, CompiledMail>();
+// Per worker instance and store: a running campaign's compiled mail does not change.
+const compiledMails = new WeakMap<object, Map<string, CompiledMail>>();
 async function compiledMailOf(deps: SendDeps, campaignId: string): Promise<CompiledMail | undefined> {
-  const cached = compiledMails.get(campaignId);
+  let cache = compiledMails.get(deps.store);
+  if (!cache) compiledMails.set(deps.store, (cache = new Map()));
+  const cached = cache.get(campaignId);
   if (cached) return cached;
   const mail = await deps.store.getCompiledMail(campaignId);
   if (mail) {
-    if (compiledMails.size > 20) compiledMails.clear();
-    compiledMails.set(campaignId, mail);
+    if (cache.size > 20) cache.clear();
+    cache.set(campaignId, mail);
   }
   return mail;
 }

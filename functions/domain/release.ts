@@ -106,12 +106,27 @@ export const releaseContentSchema = z
 export type ReleaseContent = z.infer<typeof releaseContentSchema>;
 export type ReleaseContentInput = z.input<typeof releaseContentSchema>;
 
-export const releaseStatuses = ['draft', 'sent'] as const;
+/** `in_review` and `approved` only matter for brands with review on; `sent` is final. */
+export const releaseStatuses = ['draft', 'in_review', 'approved', 'sent'] as const;
 export type ReleaseStatus = (typeof releaseStatuses)[number];
+
+export interface ReviewState {
+  readonly submittedBy?: string;
+  readonly submittedAt?: string;
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  /** The reviewer's comment when sending back to draft. */
+  readonly comment?: string;
+}
 
 export interface Release {
   readonly id: string;
   readonly status: ReleaseStatus;
+  /** Actor id of the author: a reviewer may not approve their own release when the brand forbids it. */
+  readonly createdBy?: string;
+  readonly review?: ReviewState;
+  /** When it first went out (newsroom date). */
+  readonly publishedAt?: string;
   /** Incremented on every edit; earlier versions are kept by the store. */
   readonly version: number;
   readonly content: ReleaseContent;

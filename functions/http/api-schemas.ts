@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { campaignStatuses, recipientStatuses } from '../domain/campaign';
 import { listInputSchema, subscriberProfileSchema, subscriptionStatuses } from '../domain/audience';
-import { releaseContentSchema } from '../domain/release';
+import { releaseContentSchema, releaseStatuses } from '../domain/release';
 
 export const ErrorSchema = z
   .object({
@@ -23,8 +23,11 @@ export const ReleaseContentSchema = releaseContentSchema;
 export const ReleaseSchema = z
   .object({
     id: z.string(),
-    status: z.enum(['draft', 'sent']),
+    status: z.enum(releaseStatuses),
     version: z.number().int(),
+    createdBy: z.string().optional(),
+    review: z.object({ submittedBy: z.string().optional(), submittedAt: z.string().optional(), decidedBy: z.string().optional(), decidedAt: z.string().optional(), comment: z.string().optional() }).optional(),
+    publishedAt: z.string().optional(),
     content: z.any(),
     createdAt: z.string(),
     updatedAt: z.string(),

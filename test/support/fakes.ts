@@ -81,6 +81,7 @@ export const testBrand: Brand = {
   socialLinks: [],
   boilerplate: [],
   pressContacts: [],
+  review: { required: false, allowSelfApproval: false },
 };
 
 export function fakeDeps(overrides: Partial<AppDeps> = {}) {

@@ -1,4 +1,7 @@
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../functions/domain/audience';
+import type { Actor } from '../../functions/domain/actor';
+import type { AnnouncementPlan } from '../../functions/domain/announcement-plan';
+import type { AuditEntry } from '../../functions/domain/audit';
 import type { Brand } from '../../functions/domain/brand';
 import type { ConsentRecord } from '../../functions/domain/consent';
 import { emptyCounts, type Campaign, type CampaignStatus, type Recipient, type RecipientStatus } from '../../functions/domain/campaign';
@@ -208,7 +211,9 @@ export class InMemoryStore implements Store {
   async setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], _at: string, reason?: string) {
     const c = this.campaigns.get(id);
     if (!c || !from.includes(c.status)) return false;
-    this.campaigns.set(id, { ...c, status: to, statusReason: reason });
+    const at = _at;
+    const stamps = to === 'running' ? { startedAt: c.startedAt ?? at } : to === 'finished' || to === 'cancelled' ? { finishedAt: at } : {};
+    this.campaigns.set(id, { ...c, ...stamps, status: to, statusReason: reason });
     return true;
   }
   async setCampaignTotal(id: string, total: number) {
@@ -216,6 +221,30 @@ export class InMemoryStore implements Store {
     if (!c) throw new Error('no campaign');
     this.campaigns.set(id, { ...c, total });
     return this.view(id) as Campaign;
+  }
+  async replaceCompiledMail(campaignId: string, mail: CompiledMail) {
+    this.mails.set(campaignId, clone(mail));
+  }
+  readonly audit: AuditEntry[] = [];
+  async appendAudit(entry: AuditEntry) {
+    this.audit.push(clone(entry));
+  }
+  async listAudit(month: string) {
+    return this.audit.filter((e) => e.at.startsWith(month)).map(clone);
+  }
+  readonly tokens = new Map<string, Actor>();
+  async putApiToken(hash: string, actor: Actor) {
+    this.tokens.set(hash, clone(actor));
+  }
+  async actorByTokenHash(hash: string) {
+    return clone(this.tokens.get(hash));
+  }
+  readonly plans = new Map<string, AnnouncementPlan>();
+  async putPlan(plan: AnnouncementPlan) {
+    this.plans.set(plan.id, clone(plan));
+  }
+  async getPlan(id: string) {
+    return clone(this.plans.get(id));
   }
   async rescheduleCampaign(id: string, schedule: { sendAt: string; localSendAt: string; timeZone: string }) {
     const c = this.campaigns.get(id);

@@ -12,6 +12,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../domain/audience';
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../domain/actor';
+import type { AnnouncementPlan } from '../../domain/announcement-plan';
+import type { AuditEntry } from '../../domain/audit';
 import type { Brand } from '../../domain/brand';
 import type { ConsentRecord } from '../../domain/consent';
 import { emptyCounts, type Campaign, type CampaignStatus, type Recipient, type RecipientStatus } from '../../domain/campaign';
@@ -561,6 +564,38 @@ export class DynamoStore implements Store {
       }),
     );
     return toCampaign(r.Attributes ?? {});
+  }
+
+  async replaceCompiledMail(campaignId: string, mail: CompiledMail): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.compiledMail(campaignId), type: 'compiled-mail', mail } }));
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.audit(entry.at.slice(0, 7), entry.at, randomUUID().slice(0, 8)), type: 'audit', ...entry } }),
+    );
+  }
+
+  async listAudit(month: string): Promise<AuditEntry[]> {
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `AUDIT#${month}` } });
+    return items.map((i) => strip<AuditEntry>(i));
+  }
+
+  async putApiToken(tokenHash: string, actor: Actor): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.apiToken(tokenHash), type: 'api-token', ...actor }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  }
+
+  async actorByTokenHash(tokenHash: string): Promise<Actor | undefined> {
+    const item = await this.get<Actor>(keys.apiToken(tokenHash));
+    return item ? { id: item.id, name: item.name, role: item.role } : undefined;
+  }
+
+  async putPlan(plan: AnnouncementPlan): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.plan(plan.id), type: 'plan', ...plan } }));
+  }
+
+  getPlan(id: string): Promise<AnnouncementPlan | undefined> {
+    return this.get<AnnouncementPlan>(keys.plan(id));
   }
 
   async rescheduleCampaign(id: string, schedule: { sendAt: string; localSendAt: string; timeZone: string }, at: string): Promise<boolean> {

@@ -19,6 +19,11 @@ const awsEnvSchema = z.object({
   /** Concurrent send workers (the send Lambda's reserved concurrency): each paces at MaxSendRate / this. */
   SEND_CONCURRENCY: z.coerce.number().int().min(1).default(2),
   SES_MAX_SEND_RATE: z.coerce.number().positive().optional(),
+  /** EventBridge Scheduler (api function only): group, role it assumes, queue it targets. */
+  SCHEDULER_GROUP_NAME: z.string().min(1).optional(),
+  SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
+  SEND_QUEUE_ARN: z.string().min(1).optional(),
+  SCHEDULE_LATE_CUTOFF_MINUTES: z.coerce.number().positive().default(15),
 });
 
 export interface AppConfig {
@@ -39,6 +44,8 @@ export interface AwsConfig extends AppConfig {
   readonly adminTokenSecretArn?: string;
   readonly tokenKeysSecretArn: string;
   readonly sendConcurrency: number;
+  readonly scheduler?: { readonly groupName: string; readonly roleArn: string; readonly queueArn: string };
+  readonly lateCutoffMs: number;
 }
 
 export function loadAwsConfig(env: NodeJS.ProcessEnv): AwsConfig {
@@ -57,6 +64,11 @@ export function loadAwsConfig(env: NodeJS.ProcessEnv): AwsConfig {
     tokenKeysSecretArn: e.TOKEN_KEYS_SECRET_ARN,
     sendConcurrency: e.SEND_CONCURRENCY,
     sesMaxSendRate: e.SES_MAX_SEND_RATE,
+    scheduler:
+      e.SCHEDULER_GROUP_NAME && e.SCHEDULER_ROLE_ARN && e.SEND_QUEUE_ARN
+        ? { groupName: e.SCHEDULER_GROUP_NAME, roleArn: e.SCHEDULER_ROLE_ARN, queueArn: e.SEND_QUEUE_ARN }
+        : undefined,
+    lateCutoffMs: e.SCHEDULE_LATE_CUTOFF_MINUTES * 60_000,
   };
 }
 

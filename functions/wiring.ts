@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { EventBridgeCampaignScheduler, tableScheduler } from './adapters/scheduler/eventbridge-scheduler';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { randomUUID } from 'node:crypto';
 import { DynamoStore } from './adapters/dynamodb/dynamo-store';
@@ -58,7 +60,8 @@ async function awsBaseDeps(config: AwsConfig, secrets: SecretsManagerClient): Pr
   const { store, mailer } = buildStoreAndMailer(config);
   const tokenKeys = parseKeyRingSecret(await readSecret(secrets, config.tokenKeysSecretArn));
   const queue = new SqsSendQueue(new SQSClient({ region: config.region }), config.sendQueueUrl);
-  return { store, mailer, queue, clock: systemClock, tokenKeys, publicBaseUrl: config.publicBaseUrl, sleep };
+  const scheduler = config.scheduler ? new EventBridgeCampaignScheduler(new SchedulerClient({ region: config.region }), config.scheduler) : undefined;
+  return { store, mailer, queue, clock: systemClock, tokenKeys, publicBaseUrl: config.publicBaseUrl, sleep, scheduler, lateCutoffMs: config.lateCutoffMs };
 }
 
 async function awsSendDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<SendDeps> {
@@ -143,6 +146,7 @@ export function buildLocalWiring(
     pacer,
     sleep,
     sentMail: config.sesEndpoint ? new EmulatorSentMail(config.sesEndpoint) : undefined,
+    scheduler: tableScheduler,
     newId: randomUUID,
     compileRelease,
   };

@@ -4,6 +4,7 @@ import type { LocalConfig } from '../functions/config';
 import { compileRelease } from '../functions/render/compile-release';
 import { buildLocalWiring, type LocalWiring } from '../functions/wiring';
 import { reconcileClaims } from '../functions/app/reconcile-claims';
+import { sweepCampaigns } from '../functions/app/schedule-campaign';
 import { loadDemoData } from './demo-data';
 import { startDynamoLocal, startSesEmulator, type RunningService } from './emulators';
 import { loadOrCreateLocalSecrets } from './secrets';
@@ -53,7 +54,8 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
     // previous process are settled from the outbox (sent) or released (pending), then running
     // campaigns are queued again. While running, a sweep does the same for claims stuck a minute.
     const resumedCampaigns = await sweepRunningCampaigns(wiring, 0, true);
-    const sweep = setInterval(() => void sweepRunningCampaigns(wiring, 60_000, false).catch((e: unknown) => log(`reprise : ${String(e)}`)), 30_000);
+    // The local scheduler: due campaigns are read from the table, so schedules survive restarts.
+    const sweep = setInterval(() => void sweepCampaigns(wiring.deps, { staleClaimMs: 60_000 }).catch((e: unknown) => log(`programmation : ${String(e)}`)), 5_000);
     sweep.unref();
     services.push({ endpoint: '', stop: async () => clearInterval(sweep) });
 

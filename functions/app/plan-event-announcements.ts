@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { assertCan, bootstrapAdmin, type Actor } from '../domain/actor';
+import { defaultPlanSteps, shiftLocal, stepLocalTime, type AnnouncementPlan, type PlanStep, type PlanStepDefinition } from '../domain/announcement-plan';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { resolveLocalTime } from '../domain/local-time';
+import { announcementTypes, type ReleaseContent } from '../domain/release';
+import { audit } from './audit-log';
+import type { AppDeps } from './deps';
+import { launchCampaign } from './launch-campaign';
+import { createRelease, getRelease, updateRelease } from './manage-releases';
+import { rescheduleCampaign } from './schedule-campaign';
+
+const stepTitles: Record<(typeof announcementTypes)[number], string> = {
+  'save-the-date': 'Save the date',
+  invitation: 'Invitation',
+  reminder: 'Rappel',
+  'day-of': 'C’est aujourd’hui',
+  'thank-you': 'Merci',
+};
+
+export const planInputSchema = z.object({
+  sourceReleaseId: z.string().min(1),
+  listIds: z.array(z.string().min(1)).min(1, 'au moins une liste'),
+  steps: z
+    .array(z.object({ type: z.enum(announcementTypes), offsetDays: z.number().int().min(-365).max(60), time: z.string().regex(/^\d{2}:\d{2}$/, 'heure attendue (HH:mm)') }))
+    .min(1)
+    .optional(),
+});
+
+/** The local send times of a plan for an event, without creating anything (what the organiser previews). */
+export function planTimes(eventStart: string, steps: readonly PlanStepDefinition[] = defaultPlanSteps): { type: string; localSendAt: string }[] {
+  return steps.map((s) => ({ type: s.type, localSendAt: stepLocalTime(eventStart, s) }));
+}
+
+const withEventStart = (content: ReleaseContent, start: string, end: string | undefined): ReleaseContent => ({
+  ...content,
+  event: content.event ? { ...content.event, start, end } : undefined,
+});
+
+/**
+ * Plans a festival's announcements from its event: one release (event announcement of the
+ * step's type) and one scheduled campaign per step. A step whose time has passed is refused,
+ * so nothing is silently dropped or sent late.
+ */
+export async function planEventAnnouncements(deps: AppDeps, raw: unknown, actor: Actor = bootstrapAdmin): Promise<AnnouncementPlan> {
+  assertCan(actor, 'campaign:send');
+  const input = planInputSchema.parse(raw);
+  const source = await getRelease(deps, input.sourceReleaseId);
+  const event = source.content.event;
+  if (!event) throw new ValidationError('Ce communiqué ne décrit pas d’événement : impossible d’en planifier les annonces.', 'sourceReleaseId');
+  const steps = input.steps ?? defaultPlanSteps;
+  const now = deps.clock.now();
+  const past = steps.filter((s) => resolveLocalTime(stepLocalTime(event.start, s), event.timeZone, 'earlier').getTime() <= now.getTime());
+  if (past.length > 0) {
+    throw new ValidationError(`Étape(s) déjà passée(s) : ${past.map((s) => `${stepTitles[s.type]} (${stepLocalTime(event.start, s)})`).join(', ')}. Retirez-les du plan.`, 'steps');
+  }
+  const planned: PlanStep[] = [];
+  for (const step of steps) {
+    const localSendAt = stepLocalTime(event.start, step);
+    const release = await createRelease(
+      deps,
+      { ...source.content, kind: 'event-announcement', announcementType: step.type, title: `${stepTitles[step.type]} : ${event.name}` },
+      actor,
+    );
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [...input.listIds], sendAt: localSendAt, timeZone: event.timeZone, ambiguity: 'earlier' }, actor);
+    planned.push({ ...step, localSendAt, releaseId: release.id, campaignId: campaign.id });
+  }
+  const at = now.toISOString();
+  const plan: AnnouncementPlan = { id: deps.newId(), sourceReleaseId: source.id, eventStart: event.start, timeZone: event.timeZone, listIds: input.listIds, steps: planned, createdAt: at, updatedAt: at };
+  await deps.store.putPlan(plan);
+  await audit(deps, actor, 'plan.created', 'plan', plan.id, `${planned.length} étapes pour ${event.name}`);
+  return plan;
+}
+
+export interface MoveReport {
+  readonly plan: AnnouncementPlan;
+  /** Steps whose campaign had already left (or was cancelled): not moved. */
+  readonly unchanged: { type: string; status: string }[];
+  /** Steps that would now be in the past: left where they were, for the organiser to decide. */
+  readonly nowInPast: { type: string; localSendAt: string }[];
+}
+
+/**
+ * The event moved: every step not yet sent moves by the same number of days (its release
+ * content follows, the mail is compiled again, the schedule moves). Sent steps stay as they were.
+ */
+export async function moveEvent(deps: AppDeps, planId: string, newStart: string, actor: Actor = bootstrapAdmin): Promise<MoveReport> {
+  assertCan(actor, 'campaign:send');
+  const plan = await deps.store.getPlan(planId);
+  if (!plan) throw new NotFoundError('Plan d’annonces', planId);
+  resolveLocalTime(newStart, plan.timeZone, 'earlier', 'eventStart');
+  const now = deps.clock.now();
+  const unchanged: MoveReport['unchanged'] = [];
+  const nowInPast: MoveReport['nowInPast'] = [];
+  const steps: PlanStep[] = [];
+  for (const step of plan.steps) {
+    const campaign = await deps.store.getCampaign(step.campaignId);
+    if (campaign?.status !== 'scheduled') {
+      unchanged.push({ type: step.type, status: campaign?.status ?? 'inconnue' });
+      steps.push(step);
+      continue;
+    }
+    const localSendAt = shiftLocal(step.localSendAt, plan.eventStart, newStart);
+    if (resolveLocalTime(localSendAt, plan.timeZone, 'earlier').getTime() <= now.getTime()) {
+      nowInPast.push({ type: step.type, localSendAt });
+      steps.push(step);
+      continue;
+    }
+    const release = await getRelease(deps, step.releaseId);
+    const event = release.content.event;
+    const moved = withEventStart(release.content, shiftLocal(event?.start ?? plan.eventStart, plan.eventStart, newStart), event?.end ? shiftLocal(event.end, plan.eventStart, newStart) : undefined);
+    const updated = await updateRelease(deps, release.id, moved, undefined, actor);
+    const brand = await deps.store.getBrand(updated.content.brandId);
+    if (!brand) throw new ConflictError(`Marque inconnue : ${updated.content.brandId}`);
+    const sendAt = resolveLocalTime(localSendAt, plan.timeZone, 'earlier');
+    const mail = await deps.compileRelease({ content: updated.content, brand, webVersionUrl: `${deps.publicBaseUrl}/releases/${release.id}`, now: sendAt });
+    await deps.store.replaceCompiledMail(step.campaignId, mail);
+    await rescheduleCampaign(deps, step.campaignId, { sendAt: localSendAt, timeZone: plan.timeZone, ambiguity: 'earlier' });
+    steps.push({ ...step, localSendAt });
+  }
+  const next: AnnouncementPlan = { ...plan, eventStart: newStart, steps, updatedAt: now.toISOString() };
+  await deps.store.putPlan(next);
+  await audit(deps, actor, 'plan.moved', 'plan', plan.id, `${plan.eventStart} → ${newStart}`);
+  return { plan: next, unchanged, nowInPast };
+}

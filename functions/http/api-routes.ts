@@ -1,6 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../app/control-campaign';
+import { audit } from '../app/audit-log';
 import type { AppDeps } from '../app/deps';
+import { assertCan } from '../domain/actor';
+import type { ApiEnv } from './api-env';
 import { eraseSubscriber, exportSubscriber } from '../app/subscriber-privacy';
 import { launchCampaign } from '../app/launch-campaign';
 import { addSubscriberToList, createList, getList, listMembers, SuppressedAddressError } from '../app/manage-audience';
@@ -25,22 +28,22 @@ import {
 } from './api-schemas';
 import { validationBody } from './error-responses';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const errors = {
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+export const errors = {
   400: json(ErrorSchema, 'Requête invalide (le champ fautif est nommé)'),
   401: json(ErrorSchema, 'Jeton d’administration absent ou invalide'),
   404: json(ErrorSchema, 'Ressource introuvable'),
 };
-const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+export const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
-const campaignView = (c: Campaign) => {
+export const campaignView = (c: Campaign) => {
   const { sender: _sender, listIds, ...view } = c;
   return { ...view, listIds: [...listIds] };
 };
 
 /** The admin JSON API. Every route is described in /api/openapi.json; bodies are validated by zod. */
-export function apiRoutes(deps: AppDeps): OpenAPIHono {
-  const api = new OpenAPIHono({
+export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
+  const api = new OpenAPIHono<ApiEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return c.json(validationBody(result.error), 400);
     },
@@ -57,7 +60,7 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
   );
   api.openapi(
     createRoute({ method: 'post', path: '/releases', tags: ['releases'], request: body(ReleaseContentSchema), responses: { 201: json(ReleaseSchema, 'Brouillon créé'), ...errors } }),
-    async (c) => c.json(await createRelease(deps, c.req.valid('json')), 201),
+    async (c) => c.json(await createRelease(deps, c.req.valid('json'), c.get('actor')), 201),
   );
   api.openapi(
     createRoute({ method: 'get', path: '/releases/{id}', tags: ['releases'], request: { params: IdParam }, responses: { 200: json(ReleaseSchema, 'Le communiqué'), ...errors } }),
@@ -67,7 +70,7 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
     createRoute({ method: 'put', path: '/releases/{id}', tags: ['releases'], request: { params: IdParam, ...body(UpdateReleaseSchema) }, responses: { 200: json(ReleaseSchema, 'Nouvelle version enregistrée'), 409: json(ErrorSchema, 'Déjà envoyé, ou modifié entre-temps'), ...errors } }),
     async (c) => {
       const { content, expectedVersion } = c.req.valid('json');
-      return c.json(await updateRelease(deps, c.req.valid('param').id, content, expectedVersion), 200);
+      return c.json(await updateRelease(deps, c.req.valid('param').id, content, expectedVersion, c.get('actor')), 200);
     },
   );
   api.openapi(
@@ -91,7 +94,10 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
   );
   api.openapi(
     createRoute({ method: 'post', path: '/lists', tags: ['audience'], request: body(ListInputSchema), responses: { 201: json(ListSchema, 'Liste créée'), ...errors } }),
-    async (c) => c.json(await createList(deps, c.req.valid('json')), 201),
+    async (c) => {
+      assertCan(c.get('actor'), 'audience:manage');
+      return c.json(await createList(deps, c.req.valid('json')), 201);
+    },
   );
   api.openapi(
     createRoute({ method: 'get', path: '/lists/{id}', tags: ['audience'], request: { params: IdParam }, responses: { 200: json(ListSchema, 'La liste'), ...errors } }),
@@ -104,6 +110,7 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
   api.openapi(
     createRoute({ method: 'post', path: '/lists/{id}/subscribers', tags: ['audience'], request: { params: IdParam, ...body(AddSubscriberSchema) }, responses: { 201: json(z.object({ outcome: z.enum(['created', 'updated', 'unchanged']), subscriber: SubscriberSchema, membership: MembershipSchema }), 'Abonné ajouté à la liste (ou déjà présent)'), 409: json(ErrorSchema, 'Adresse supprimée ou désinscrite : pas de réinscription par un administrateur'), ...errors } }),
     async (c) => {
+      assertCan(c.get('actor'), 'audience:manage');
       const { email, status, ...profile } = c.req.valid('json');
       const r = await addSubscriberToList(deps, c.req.valid('param').id, { email, status, profile, consent: { source: 'api' } });
       if (r.outcome === 'suppressed' || !r.subscriber || !r.membership) throw new SuppressedAddressError(r.reason ?? 'désinscrit');
@@ -122,11 +129,15 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
 
   api.openapi(
     createRoute({ method: 'get', path: '/subscribers/{id}/export', tags: ['audience'], request: { params: IdParam }, responses: { 200: json(z.object({ exportedAt: z.string(), subscriber: z.any(), memberships: z.array(z.any()), consent: z.array(z.any()), sends: z.array(z.any()) }), 'Export RGPD : profil, listes, registre de consentement, envois'), ...errors } }),
-    async (c) => c.json(await exportSubscriber(deps, c.req.valid('param').id), 200),
+    async (c) => {
+      assertCan(c.get('actor'), 'audience:manage');
+      return c.json(await exportSubscriber(deps, c.req.valid('param').id), 200);
+    },
   );
   api.openapi(
     createRoute({ method: 'delete', path: '/subscribers/{id}', tags: ['audience'], request: { params: IdParam }, responses: { 204: { description: 'Données personnelles effacées ; l’adresse reste bloquée (empreinte)' }, ...errors } }),
     async (c) => {
+      assertCan(c.get('actor'), 'audience:manage');
       await eraseSubscriber(deps, c.req.valid('param').id);
       return c.body(null, 204);
     },
@@ -136,7 +147,7 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
   api.openapi(
     createRoute({ method: 'post', path: '/campaigns', tags: ['campaigns'], request: body(LaunchCampaignSchema), responses: { 202: json(CampaignSchema, 'Campagne lancée (ou la même, si la clé d’idempotence est connue)'), 422: json(ErrorSchema, 'Erreur de rendu'), ...errors } }),
     async (c) => {
-      const { campaign } = await launchCampaign(deps, c.req.valid('json'));
+      const { campaign } = await launchCampaign(deps, c.req.valid('json'), c.get('actor'));
       return c.json(campaignView(campaign), 202);
     },
   );
@@ -160,7 +171,13 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
   for (const [action, run] of Object.entries(control)) {
     api.openapi(
       createRoute({ method: 'post', path: `/campaigns/{id}/${action}`, tags: ['campaigns'], request: { params: IdParam }, responses: { 200: json(CampaignSchema, 'Nouvel état de la campagne'), 409: json(ErrorSchema, 'Transition impossible depuis l’état actuel'), ...errors } }),
-      async (c) => c.json(campaignView(await run(deps, c.req.valid('param').id)), 200),
+      async (c) => {
+        const actor = c.get('actor');
+        assertCan(actor, 'campaign:send');
+        const campaign = await run(deps, c.req.valid('param').id);
+        await audit(deps, actor, `campaign.${action}`, 'campaign', campaign.id);
+        return c.json(campaignView(campaign), 200);
+      },
     );
   }
   return api;

@@ -53,6 +53,11 @@ export const LaunchCampaignSchema = z
     listIds: z.array(z.string().min(1)).min(1),
     idempotencyKey: z.string().min(8).max(200).optional(),
   })
+  .extend({
+    sendAt: z.string().optional().openapi({ description: 'Envoi programmé : heure locale AAAA-MM-JJTHH:mm[:ss]', example: '2026-03-06T10:00' }),
+    timeZone: z.string().default('Europe/Paris'),
+    ambiguity: z.enum(['earlier', 'later']).optional().openapi({ description: 'Pour une heure qui existe deux fois (octobre)' }),
+  })
   .openapi('LaunchCampaign');
 export const CampaignSchema = z
   .object({
@@ -60,6 +65,9 @@ export const CampaignSchema = z
     releaseId: z.string(),
     listIds: z.array(z.string()),
     status: z.enum(campaignStatuses),
+    sendAt: z.string().optional(),
+    localSendAt: z.string().optional(),
+    timeZone: z.string().optional(),
     statusReason: z.string().optional(),
     total: z.number().int().optional(),
     counts: z.record(z.enum(recipientStatuses), z.number().int()),

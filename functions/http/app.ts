@@ -1,7 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { timingSafeEqual } from 'node:crypto';
 import type { AppDeps } from '../app/deps';
+import { actorForToken } from '../app/manage-tokens';
+import type { ApiEnv } from './api-env';
 import { apiRoutes } from './api-routes';
+import { workflowRoutes } from './workflow-routes';
 import { errorResponse } from './error-responses';
 import { publicRoutes } from './public-routes';
 
@@ -19,8 +22,8 @@ const sameToken = (given: string, expected: string) => {
 };
 
 /** The one Hono app, served by @hono/node-server locally and hono/aws-lambda in AWS. */
-export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono {
-  const app = new OpenAPIHono();
+export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>();
 
   app.get('/healthz', async (c) => {
     const checks = await options.health();
@@ -32,15 +35,18 @@ export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono {
     if (c.req.path === '/api/openapi.json') return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match?.[1] || !sameToken(match[1].trim(), options.adminToken)) {
+    const actor = match?.[1] ? await actorForToken(deps, match[1].trim(), options.adminToken, sameToken) : undefined;
+    if (!actor) {
       return c.json({ error: 'unauthorized', message: 'Jeton d’administration absent ou invalide (en-tête Authorization: Bearer …).' }, 401, {
         'WWW-Authenticate': 'Bearer',
       });
     }
+    c.set('actor', actor);
     return next();
   });
 
   const api = apiRoutes(deps);
+  api.route('/', workflowRoutes(deps));
   api.doc('/openapi.json', {
     openapi: '3.0.3',
     servers: [{ url: '/api' }],

@@ -11,7 +11,7 @@ export interface ErrorBody {
   readonly issues?: readonly { field: string; message: string }[];
 }
 
-const statusOf: Record<string, ContentfulStatusCode> = { not_found: 404, invalid: 400, conflict: 409, invalid_token: 403, render: 422, rate_limited: 429 };
+const statusOf: Record<string, ContentfulStatusCode> = { not_found: 404, invalid: 400, conflict: 409, invalid_token: 403, render: 422, rate_limited: 429, forbidden: 403 };
 
 export function zodIssues(error: ZodError): { field: string; message: string }[] {
   return error.issues.map((i) => ({ field: i.path.join('.') || '(corps)', message: i.message }));

@@ -1,0 +1,92 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../app/deps';
+import { createApiToken } from '../app/manage-tokens';
+import { moveEvent, planEventAnnouncements } from '../app/plan-event-announcements';
+import { approveRelease, rejectRelease, submitForReview } from '../app/review-release';
+import { rescheduleCampaign } from '../app/schedule-campaign';
+import { assertCan, roles } from '../domain/actor';
+import { NotFoundError } from '../domain/errors';
+import type { ApiEnv } from './api-env';
+import { body, campaignView, errors, json } from './api-routes';
+import { CampaignSchema, ErrorSchema, IdParam, ReleaseSchema } from './api-schemas';
+import { validationBody } from './error-responses';
+
+const conflict = { 409: json(ErrorSchema, 'Transition impossible depuis l’état actuel') };
+const forbidden = { 403: json(ErrorSchema, 'Rôle insuffisant') };
+// Plans and audit entries are documented loosely: their shapes are the domain types AnnouncementPlan and AuditEntry.
+const PlanSchema = z.any().openapi({ description: 'AnnouncementPlan : id, sourceReleaseId, eventStart, timeZone, listIds, steps[{type, offsetDays, time, localSendAt, releaseId, campaignId}]' });
+
+/** Review, scheduling, announcement plans, audit log and API tokens. */
+export function workflowRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
+  const api = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json(validationBody(result.error), 400);
+    },
+  });
+
+  api.openapi(
+    createRoute({ method: 'post', path: '/releases/{id}/submit', tags: ['review'], request: { params: IdParam }, responses: { 200: json(ReleaseSchema, 'Soumis à relecture'), ...conflict, ...forbidden, ...errors } }),
+    async (c) => c.json(await submitForReview(deps, c.get('actor'), c.req.valid('param').id), 200),
+  );
+  api.openapi(
+    createRoute({ method: 'post', path: '/releases/{id}/approve', tags: ['review'], request: { params: IdParam }, responses: { 200: json(ReleaseSchema, 'Approuvé'), ...conflict, ...forbidden, ...errors } }),
+    async (c) => c.json(await approveRelease(deps, c.get('actor'), c.req.valid('param').id), 200),
+  );
+  api.openapi(
+    createRoute({ method: 'post', path: '/releases/{id}/reject', tags: ['review'], request: { params: IdParam, ...body(z.object({ comment: z.string().max(5_000) })) }, responses: { 200: json(ReleaseSchema, 'Renvoyé en brouillon avec le commentaire'), ...conflict, ...forbidden, ...errors } }),
+    async (c) => c.json(await rejectRelease(deps, c.get('actor'), c.req.valid('param').id, c.req.valid('json').comment), 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/campaigns/{id}/reschedule',
+      tags: ['campaigns'],
+      request: { params: IdParam, ...body(z.object({ sendAt: z.string(), timeZone: z.string().optional(), ambiguity: z.enum(['earlier', 'later']).optional() })) },
+      responses: { 200: json(CampaignSchema, 'Reprogrammée'), ...conflict, ...forbidden, ...errors },
+    }),
+    async (c) => {
+      assertCan(c.get('actor'), 'campaign:send');
+      return c.json(campaignView(await rescheduleCampaign(deps, c.req.valid('param').id, c.req.valid('json'))), 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/plans',
+      tags: ['plans'],
+      request: body(z.object({ sourceReleaseId: z.string(), listIds: z.array(z.string()).min(1), steps: z.array(z.object({ type: z.string(), offsetDays: z.number().int(), time: z.string() })).optional() })),
+      responses: { 201: json(PlanSchema, 'Plan créé : une campagne programmée par étape'), ...forbidden, ...errors },
+    }),
+    async (c) => c.json(await planEventAnnouncements(deps, c.req.valid('json'), c.get('actor')), 201),
+  );
+  api.openapi(
+    createRoute({ method: 'get', path: '/plans/{id}', tags: ['plans'], request: { params: IdParam }, responses: { 200: json(PlanSchema, 'Le plan et ses étapes'), ...errors } }),
+    async (c) => {
+      const plan = await deps.store.getPlan(c.req.valid('param').id);
+      if (!plan) throw new NotFoundError('Plan d’annonces', c.req.valid('param').id);
+      return c.json(plan, 200);
+    },
+  );
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/plans/{id}/move',
+      tags: ['plans'],
+      request: { params: IdParam, ...body(z.object({ eventStart: z.string().openapi({ example: '2024-04-09T09:00' }) })) },
+      responses: { 200: json(z.any().openapi({ description: '{ plan, unchanged[{type,status}], nowInPast[{type,localSendAt}] }' }), 'Étapes non envoyées déplacées ; celles qui seraient passées sont signalées'), ...forbidden, ...errors },
+    }),
+    async (c) => c.json(await moveEvent(deps, c.req.valid('param').id, c.req.valid('json').eventStart, c.get('actor')), 200),
+  );
+
+  api.openapi(
+    createRoute({ method: 'get', path: '/audit', tags: ['governance'], request: { query: z.object({ month: z.string().regex(/^\d{4}-\d{2}$/, 'mois attendu (AAAA-MM)') }) }, responses: { 200: json(z.any().openapi({ description: '{ items: [{at, actorId, actorName, action, entity, entityId, detail}] }' }), 'Journal d’audit du mois'), ...errors } }),
+    async (c) => c.json({ items: await deps.store.listAudit(c.req.valid('query').month) }, 200),
+  );
+  api.openapi(
+    createRoute({ method: 'post', path: '/tokens', tags: ['governance'], request: body(z.object({ name: z.string(), role: z.enum(roles) })), responses: { 201: json(z.object({ token: z.string(), actor: z.any() }), 'Jeton créé (affiché une seule fois)'), ...forbidden, ...errors } }),
+    async (c) => c.json(await createApiToken(deps, c.get('actor'), c.req.valid('json')), 201),
+  );
+  return api;
+}

@@ -40,10 +40,14 @@ program
   .requiredOption('-l, --list <id>', 'liste destinataire (répétable)', collect, [])
   .option('-k, --idempotency-key <key>', 'relancer avec la même clé ne crée pas une seconde campagne')
   .option('-w, --watch', 'suit la progression jusqu’à la fin')
-  .action(async (releaseId: string, options: { list: string[]; idempotencyKey?: string; watch?: boolean }) => {
+  .option('--at <local>', 'programme l’envoi (heure locale AAAA-MM-JJTHH:mm)')
+  .option('--tz <zone>', 'fuseau de --at', 'Europe/Paris')
+  .action(async (releaseId: string, options: { list: string[]; idempotencyKey?: string; watch?: boolean; at?: string; tz: string }) => {
     const api = ApiClient.fromEnv();
-    const campaign = await api.request<Campaign>('POST', '/api/campaigns', { releaseId, listIds: options.list, idempotencyKey: options.idempotencyKey });
-    console.log(`campagne ${campaign.id} : ${campaign.status}`);
+    const audience = await api.request<{ recipients: number }>('GET', `/api/audience?listIds=${options.list.map(encodeURIComponent).join(',')}`);
+    console.log(`${audience.recipients} destinataire(s)`);
+    const campaign = await api.request<Campaign>('POST', '/api/campaigns', { releaseId, listIds: options.list, idempotencyKey: options.idempotencyKey, sendAt: options.at, timeZone: options.tz });
+    console.log(`campagne ${campaign.id} : ${campaign.status}${campaign.sendAt ? ` (envoi prévu ${campaign.sendAt})` : ''}`);
     if (options.watch) await watch(api, campaign.id);
   });
 
@@ -58,22 +62,31 @@ program
     else console.log(progressLine(await api.request<Campaign>('GET', `/api/campaigns/${id}`)));
   });
 
-function progressLine(c: Campaign): string {
+type CampaignView = Campaign & { progress?: { ratePerSecond: number; estimatedEnd?: string } };
+
+function progressLine(c: CampaignView): string {
   const total = c.total ?? 0;
   const done = c.counts.sent + c.counts.failed + c.counts.skipped;
   const width = 30;
   const filled = total === 0 ? (c.status === 'finished' ? width : 0) : Math.round((done / total) * width);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-  return `${bar} ${done}/${c.total ?? '?'}  envoyés ${c.counts.sent}  échecs ${c.counts.failed}  ignorés ${c.counts.skipped}  [${c.status}]`;
+  const rate = c.progress ? `  ${c.progress.ratePerSecond}/s` : '';
+  const eta = c.progress?.estimatedEnd ? `  fin ≈ ${new Date(c.progress.estimatedEnd).toLocaleTimeString('fr-FR')}` : '';
+  const reason = c.statusReason ? `  — ${c.statusReason}` : '';
+  return `${bar} ${done}/${c.total ?? '?'}  envoyés ${c.counts.sent}  échecs ${c.counts.failed}  ignorés ${c.counts.skipped}${rate}${eta}  [${c.status}]${reason}`;
 }
 
 async function watch(api: ApiClient, id: string): Promise<void> {
-  const final = new Set(['finished', 'cancelled', 'paused']);
+  const final = new Set(['finished', 'cancelled', 'paused', 'missed']);
   for (;;) {
-    const c = await api.request<Campaign>('GET', `/api/campaigns/${id}`);
-    process.stdout.write(`\r${progressLine(c)}`);
+    const c = await api.request<CampaignView>('GET', `/api/campaigns/${id}`);
+    process.stdout.write(`\r\x1b[2K${progressLine(c)}`);
     if (final.has(c.status)) {
       process.stdout.write('\n');
+      if (c.counts.failed > 0) {
+        const { items } = await api.request<{ items: { email: string; error?: string }[] }>('GET', `/api/campaigns/${id}/failures`);
+        for (const f of items) console.log(`  échec ${f.email} : ${f.error ?? '?'}`);
+      }
       return;
     }
     await new Promise((r) => setTimeout(r, 500));

@@ -199,7 +199,7 @@ export async function importContacts(
   if (fatal) throw fatal.error;
   if (!columns) throw new ValidationError('Fichier vide : aucune ligne d’en-tête ni contact à importer.', 'file');
 
-  options.onProgress?.(progress());
+  if (settled % progressEvery !== 0 || settled === 0) options.onProgress?.(progress());
   return {
     rows,
     ...counts,
@@ -427,12 +427,18 @@ class CsvSplitter {
   }
 }
 
-/** The first line holding something, if its end has been read (or `atEnd`). */
+/** The first line holding something, if its end has been read (or `atEnd`). Linear: no regex backtracking on a huge line. */
 function firstNonBlankLine(text: string, atEnd: boolean): string | undefined {
-  const m = /^\s*([^\r\n]*\S[^\r\n]*)(\r|\n)/.exec(text);
-  if (m) return m[1];
-  if (!atEnd) return undefined;
-  return text.trim() || undefined;
+  let start = 0;
+  while (start < text.length) {
+    let end = start;
+    while (end < text.length && text.charAt(end) !== '\r' && text.charAt(end) !== '\n') end++;
+    const line = text.slice(start, end);
+    if (end === text.length) return atEnd && line.trim() ? line : undefined;
+    if (line.trim()) return line;
+    start = end + 1;
+  }
+  return undefined;
 }
 
 /** `;`, `,` or tab: the one the header line holds most of, outside quotes (`;` first on a tie: French Excel). */

@@ -66,3 +66,16 @@ export function canClaim(status: RecipientStatus): boolean {
 /** Header that lets the ledger find a mail SES accepted if the worker died before recording it. */
 export const recipientRefHeader = 'X-Communique-Ref';
 export const recipientRef = (campaignId: string, subscriberId: string) => `${campaignId}/${subscriberId}`;
+
+/** Rate so far and estimated end, for the progress shown to the press attaché. */
+export function campaignProgress(campaign: Campaign, now: Date): { done: number; ratePerSecond: number; estimatedEnd?: string } {
+  const done = campaign.counts.sent + campaign.counts.failed + campaign.counts.skipped;
+  const started = campaign.startedAt ? Date.parse(campaign.startedAt) : undefined;
+  const end = campaign.finishedAt ? Date.parse(campaign.finishedAt) : now.getTime();
+  const seconds = started === undefined ? 0 : Math.max(0.001, (end - started) / 1000);
+  const ratePerSecond = seconds > 0 ? Math.round((done / seconds) * 10) / 10 : 0;
+  const remaining = campaign.total === undefined ? undefined : campaign.total - done;
+  const estimatedEnd =
+    campaign.status === 'running' && remaining !== undefined && ratePerSecond > 0 ? new Date(now.getTime() + (remaining / ratePerSecond) * 1000).toISOString() : undefined;
+  return { done, ratePerSecond, estimatedEnd };
+}

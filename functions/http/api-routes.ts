@@ -10,7 +10,8 @@ import { addSubscriberToList, createList, getList, listMembers, SuppressedAddres
 import { createRelease, getRelease, updateRelease } from '../app/manage-releases';
 import { previewRelease } from '../app/preview-release';
 import { NotFoundError } from '../domain/errors';
-import type { Campaign } from '../domain/campaign';
+import { campaignProgress, type Campaign } from '../domain/campaign';
+import { estimateAudience } from '../app/estimate-audience';
 import {
   AddSubscriberSchema,
   CampaignSchema,
@@ -164,7 +165,24 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       const id = c.req.valid('param').id;
       const campaign = await deps.store.getCampaign(id);
       if (!campaign) throw new NotFoundError('Campagne', id);
-      return c.json(campaignView(campaign), 200);
+      return c.json({ ...campaignView(campaign), progress: campaignProgress(campaign, deps.clock.now()) }, 200);
+    },
+  );
+  api.openapi(
+    createRoute({ method: 'get', path: '/campaigns/{id}/failures', tags: ['campaigns'], request: { params: IdParam, query: PageQuery }, responses: { 200: json(z.object({ items: z.array(z.object({ subscriberId: z.string(), email: z.string(), error: z.string().optional(), updatedAt: z.string() })), cursor: z.string().optional() }), 'Destinataires en échec, avec la raison'), ...errors } }),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      if (!(await deps.store.getCampaign(id))) throw new NotFoundError('Campagne', id);
+      const page = await deps.store.listRecipients(id, { ...c.req.valid('query'), status: 'failed' });
+      return c.json({ items: page.items.map((r) => ({ subscriberId: r.subscriberId, email: r.email, error: r.error, updatedAt: r.updatedAt })), cursor: page.cursor }, 200);
+    },
+  );
+  api.openapi(
+    createRoute({ method: 'get', path: '/audience', tags: ['campaigns'], request: { query: z.object({ listIds: z.string().min(1).openapi({ description: 'identifiants séparés par des virgules' }) }) }, responses: { 200: json(z.object({ recipients: z.number().int(), suppressed: z.number().int(), notConfirmed: z.number().int() }), 'Destinataires qu’un envoi atteindrait maintenant'), ...errors } }),
+    async (c) => {
+      const listIds = c.req.valid('query').listIds.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const id of listIds) await getList(deps, id);
+      return c.json(await estimateAudience(deps, listIds), 200);
     },
   );
   const control = { pause: pauseCampaign, resume: resumeCampaign, cancel: cancelCampaign } as const;

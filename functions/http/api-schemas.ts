@@ -72,6 +72,7 @@ export const CampaignSchema = z
     total: z.number().int().optional(),
     counts: z.record(z.enum(recipientStatuses), z.number().int()),
     delivery: z.record(z.string(), z.number().int()).optional(),
+    progress: z.object({ done: z.number().int(), ratePerSecond: z.number(), estimatedEnd: z.string().optional() }).optional(),
     createdAt: z.string(),
     startedAt: z.string().optional(),
     finishedAt: z.string().optional(),

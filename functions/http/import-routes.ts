@@ -1,7 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../app/deps';
 import { contactFields, importContacts } from '../app/import-contacts';
+import { assertCan } from '../domain/actor';
 import { ValidationError } from '../domain/errors';
+import type { ApiEnv } from './api-env';
 import { ErrorSchema, IdParam } from './api-schemas';
 import { validationBody } from './error-responses';
 
@@ -63,9 +65,9 @@ async function* chunksOf(body: ReadableStream<Uint8Array> | null): AsyncGenerato
   }
 }
 
-/** `POST /lists/{id}/import`: mounted under /api, behind the admin token. */
-export function importRoutes(deps: AppDeps): OpenAPIHono {
-  const api = new OpenAPIHono({
+/** `POST /lists/{id}/import`: mounted under /api, behind the token middleware (which sets the actor). */
+export function importRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
+  const api = new OpenAPIHono<ApiEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return c.json(validationBody(result.error), 400);
     },
@@ -97,11 +99,14 @@ export function importRoutes(deps: AppDeps): OpenAPIHono {
         200: json(ImportReportSchema, 'Compte rendu : créés, mis à jour, inchangés, ignorés (désinscrits), rejetés avec ligne et motif'),
         400: json(ErrorSchema, 'Fichier vide, binaire, sans colonne e-mail, ou mapping invalide'),
         401: json(ErrorSchema, 'Jeton d’administration absent ou invalide'),
+        403: json(ErrorSchema, 'Rôle insuffisant (audience:manage)'),
         404: json(ErrorSchema, 'Liste introuvable'),
         415: json(ErrorSchema, 'Le corps doit être le fichier CSV brut'),
       },
     }),
     async (c) => {
+      const actor = c.get('actor');
+      assertCan(actor, 'audience:manage');
       const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       if (!acceptedTypes.includes(type)) {
         return c.json(
@@ -112,7 +117,7 @@ export function importRoutes(deps: AppDeps): OpenAPIHono {
       const { mapping: rawMapping, filename } = c.req.valid('query');
       const report = await importContacts(deps, c.req.valid('param').id, chunksOf(c.req.raw.body), {
         mapping: parseMappingQuery(rawMapping),
-        actor: filename ? `admin (API) : ${filename}` : 'admin (API)',
+        actor: `${actor.name} (${actor.id})${filename ? ` : ${filename}` : ''}`,
       });
       return c.json(report, 200);
     },

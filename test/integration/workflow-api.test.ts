@@ -25,6 +25,8 @@ describe('review and scheduling through the API, with role-bound tokens (DynamoD
 
     const list = await call<{ id: string }>(publisher, 'POST', '/lists', { name: 'Presse', kind: 'press', optIn: 'single' });
     expect(list.status).toBe(201);
+    expect((await call(publisher, 'POST', `/lists/${list.body.id}/subscribers`, { email: 'redaction@example.org' })).status).toBe(201);
+    expect((await call<{ recipients: number }>(publisher, 'GET', `/audience?listIds=${list.body.id}`)).body.recipients).toBe(1);
     const release = await call<{ id: string; status: string }>(editor, 'POST', '/releases', { brandId: 'cd41', title: 'Festival' });
     expect(release.body.status).toBe('draft');
 

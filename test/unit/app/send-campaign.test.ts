@@ -111,8 +111,12 @@ describe('sending a release to lists', () => {
     expect(mailer.sent).toHaveLength(1);
   });
 
-  it('refuses unknown lists and releases, and editing a sent release', async () => {
-    const { deps, release, presse } = await world();
+  it('refuses unknown lists and releases, an empty audience, and editing a sent release', async () => {
+    const { deps, mailer, release, presse, partenaires } = await world();
+    await addSubscriberToList(deps, partenaires.id, { email: 'pas-confirme@example.org' }); // double opt-in: unconfirmed
+    await expect(launchCampaign(deps, { releaseId: release.id, listIds: [presse.id, partenaires.id] })).rejects.toThrow(/Aucun destinataire.*1 non confirmé/);
+    expect(mailer.sent).toEqual([]);
+    await addSubscriberToList(deps, presse.id, { email: 'lecteur@example.org' });
     await expect(launchCampaign(deps, { releaseId: release.id, listIds: ['nope'] })).rejects.toBeInstanceOf(NotFoundError);
     await expect(launchCampaign(deps, { releaseId: 'nope', listIds: [presse.id] })).rejects.toBeInstanceOf(NotFoundError);
     await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });

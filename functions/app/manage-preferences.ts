@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personName } from '../domain/text-fields';
 import type { MailingList, Membership, Subscriber } from '../domain/audience';
 import { InvalidTokenError, verifyToken } from '../domain/tokens';
 import type { AppDeps } from './deps';
@@ -25,12 +26,7 @@ export async function getPreferences(deps: AppDeps, token: string): Promise<Pref
 }
 
 export const preferencesInputSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .max(200)
-    .refine((s) => !/[<>\r\n]/.test(s), { message: 'ne doit pas contenir de balises ni de retour à la ligne' })
-    .optional(),
+  name: personName.optional(),
   language: z.enum(['fr', 'en']).optional(),
   listIds: z.array(z.string()).default([]),
   unsubscribeAll: z.boolean().default(false),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personName } from '../domain/text-fields';
 import type { MailingList, Membership } from '../domain/audience';
 import { signupWording } from '../domain/consent';
 import { normaliseEmail } from '../domain/email-address';
@@ -25,12 +26,7 @@ export const signupLimits = {
 
 export const subscribeInputSchema = z.object({
   email: z.string().max(320),
-  name: z
-    .string()
-    .trim()
-    .max(200)
-    .refine((s) => !/[<>\r\n]/.test(s), { message: 'ne doit pas contenir de balises ni de retour à la ligne' })
-    .optional(),
+  name: personName.optional(),
   listIds: z.array(z.string().min(1)).min(1, 'choisissez au moins une liste'),
   /** Hidden field: a person leaves it empty, a bot fills it. */
   website: z.string().optional(),

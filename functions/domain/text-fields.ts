@@ -17,3 +17,10 @@ export const safeUrl = z
   .refine((s) => /^(https?:\/\/|mailto:)/i.test(s), {
     message: 'doit être une adresse http(s) ou mailto',
   });
+
+/** A person's name as typed in a public form: optional, one line, no markup. */
+export const personName = z
+  .string()
+  .trim()
+  .max(200)
+  .refine((s) => !/[<>\r\n]/.test(s), { message: 'ne doit pas contenir de balises ni de retour à la ligne' });

@@ -675,15 +675,7 @@ export class DynamoStore implements Store {
       for (const l of r.listIds) wanted.push(keys.membership(l, r.subscriberId));
     }
     const unique = [...new Map(wanted.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
-    const items: Item[] = [];
-    for (let i = 0; i < unique.length; i += 100) {
-      let pending: Item[] | undefined = unique.slice(i, i + 100);
-      while (pending && pending.length > 0) {
-        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-        items.push(...(r.Responses?.[this.tableName] ?? []));
-        pending = r.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
-      }
-    }
+    const items = await this.batchGet(unique);
     const byKey = new Map(items.map((it) => [`${String(it.pk)}|${String(it.sk)}`, it]));
     const suppressed = new Set<string>();
     const stillConfirmed = new Set<string>();
@@ -709,17 +701,24 @@ export class DynamoStore implements Store {
   }
 
   async getRecipients(campaignId: string, subscriberIds: readonly string[]): Promise<Recipient[]> {
-    const out: Recipient[] = [];
-    for (let i = 0; i < subscriberIds.length; i += 100) {
-      let pending: Item[] | undefined = subscriberIds.slice(i, i + 100).map((id) => keys.recipient(campaignId, id));
+    const items = await this.batchGet(subscriberIds.map((id) => keys.recipient(campaignId, id)));
+    return items.map((it) => strip<Recipient>(it));
+  }
+
+  /** BatchGetItem over any number of keys: chunks of 100, unprocessed keys retried. */
+  private async batchGet(wanted: readonly { pk: string; sk: string }[]): Promise<Item[]> {
+    const out: Item[] = [];
+    for (let i = 0; i < wanted.length; i += 100) {
+      let pending: Item[] | undefined = wanted.slice(i, i + 100);
       while (pending && pending.length > 0) {
         const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-        out.push(...(r.Responses?.[this.tableName] ?? []).map((it) => strip<Recipient>(it)));
+        out.push(...(r.Responses?.[this.tableName] ?? []));
         pending = r.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
       }
     }
     return out;
   }
+
 
   async listRecipients(
     campaignId: string,

@@ -283,6 +283,14 @@ describe('importContacts', () => {
       );
     });
 
+    it('stops on a record too long to be a contact (a text that is no CSV), quickly', async () => {
+      const started = Date.now();
+      const error = await refused(Buffer.alloc(300_000, 'a'));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.message).toMatch(/^Ligne 1 : enregistrement de plus de 100000 caractères/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    });
+
     it('refuses a mapping to an unknown field, or from a missing column', async () => {
       expect((await refused(fixture('contacts-en.csv'), { mapping: { Email: 'courrier' } })).message).toMatch(/« courrier » n’est pas un champ connu/);
       expect((await refused(fixture('contacts-en.csv'), { mapping: { Mobile: 'email' } })).message).toMatch(/colonne « mobile » absente du fichier/);

@@ -7,6 +7,7 @@ import { apiRoutes } from './api-routes';
 import { workflowRoutes } from './workflow-routes';
 import { errorResponse } from './error-responses';
 import { publicRoutes } from './public-routes';
+import { newsroomRoutes } from './newsroom-routes';
 
 export interface HttpOptions {
   /** The admin bearer token (local: generated into .data/; AWS: from Secrets Manager). */
@@ -55,6 +56,7 @@ export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono<A
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.route('/api', api);
   app.route('/', publicRoutes(deps));
+  app.route('/', newsroomRoutes(deps));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `Route inconnue : ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => errorResponse(c, error, options.logError));

@@ -10,7 +10,7 @@ import { DynamoStore } from './adapters/dynamodb/dynamo-store';
 import { InProcessQueue } from './adapters/local/in-process-queue';
 import { SesMailer } from './adapters/ses/ses-mailer';
 import { SqsSendQueue } from './adapters/sqs/sqs-send-queue';
-import type { AppDeps, SendDeps } from './app/deps';
+import type { AppDeps, Renderer, SendDeps } from './app/deps';
 import { handleSendMessage } from './app/handle-send-message';
 import { ConfigError, loadAwsConfig, requireAdminTokenArn, type AppConfig, type AwsConfig } from './config';
 import type { TokenKeyRing } from './domain/tokens';
@@ -26,7 +26,6 @@ import { EmulatorSentMail } from './adapters/ses/emulator-sent-mail';
  */
 export const logger = new Logger({ serviceName: 'communique' });
 export const systemClock: Clock = { now: () => new Date() };
-type Compile = AppDeps['compileRelease'];
 
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -86,11 +85,11 @@ export function buildAwsFeedbackDeps(env: NodeJS.ProcessEnv = process.env): Pick
   return { store: new DynamoStore(dynamo, tableName), clock: systemClock };
 }
 
-export async function buildAwsHttpApp(compileRelease: Compile, env: NodeJS.ProcessEnv = process.env) {
+export async function buildAwsHttpApp(renderer: Renderer, env: NodeJS.ProcessEnv = process.env) {
   const config = loadAwsConfig(env);
   const secrets = new SecretsManagerClient({ region: config.region });
   const [sendDeps, adminToken] = await Promise.all([awsBaseDeps(config, secrets), readSecret(secrets, requireAdminTokenArn(config))]);
-  const deps: AppDeps = { ...sendDeps, newId: randomUUID, compileRelease };
+  const deps: AppDeps = { ...sendDeps, newId: randomUUID, compileRelease: renderer.compileRelease, renderWebPage: renderer.renderWebPage };
   return buildHttpApp(deps, {
     adminToken: adminToken.trim(),
     health: async () => ({ database: await deps.store.ping().catch(() => false), mailer: await deps.mailer.ping() }),
@@ -113,7 +112,7 @@ export interface LocalWiring {
 export function buildLocalWiring(
   config: AppConfig,
   secrets: { adminToken: string; tokenKeys: TokenKeyRing },
-  compileRelease: Compile,
+  renderer: Renderer,
   options: {
     concurrency?: number;
     clock?: Clock;
@@ -148,7 +147,8 @@ export function buildLocalWiring(
     sentMail: config.sesEndpoint ? new EmulatorSentMail(config.sesEndpoint) : undefined,
     scheduler: tableScheduler,
     newId: randomUUID,
-    compileRelease,
+    compileRelease: renderer.compileRelease,
+    renderWebPage: renderer.renderWebPage,
   };
   const http = buildHttpApp(deps, {
     adminToken: secrets.adminToken,

@@ -2,6 +2,8 @@ import { CfnOutput, Fn, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApiConstruct } from './constructs/api';
 import { DataConstruct } from './constructs/data';
+import { FeedbackConstruct } from './constructs/feedback';
+import { SchedulingConstruct } from './constructs/scheduling';
 import { SendingConstruct } from './constructs/sending';
 
 export interface PublisherStackProps extends StackProps {
@@ -11,7 +13,7 @@ export interface PublisherStackProps extends StackProps {
   readonly publicBaseUrl?: string;
   /** Domain mail is sent from; creates the SES identity and scopes sending to it. */
   readonly senderDomain?: string;
-  /** X-Ray active tracing on both functions. */
+  /** X-Ray active tracing on every function. */
   readonly tracing?: boolean;
   /** Concurrent send workers (default 2); they share the account's SES MaxSendRate. */
   readonly sendConcurrency?: number;
@@ -26,6 +28,8 @@ export class PublisherStack extends Stack {
   public readonly data: DataConstruct;
   public readonly sending: SendingConstruct;
   public readonly api: ApiConstruct;
+  public readonly scheduling: SchedulingConstruct;
+  public readonly feedback: FeedbackConstruct;
 
   constructor(scope: Construct, id: string, props: PublisherStackProps) {
     super(scope, id, props);
@@ -51,6 +55,13 @@ export class PublisherStack extends Stack {
       tracing: props.tracing,
     });
     this.sending.configureLinks({ tokenKeysSecret: this.api.tokenKeysSecret, publicBaseUrl: this.api.publicBaseUrl });
+    this.scheduling = new SchedulingConstruct(this, 'Scheduling', { sendQueue: this.sending.queue });
+    this.scheduling.grantScheduleCampaigns(this.api.apiFunction);
+    this.feedback = new FeedbackConstruct(this, 'Feedback', {
+      table: this.data.table,
+      configurationSet: this.sending.configurationSet,
+      tracing: props.tracing,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiUrl, description: 'HTTP API endpoint' });
     new CfnOutput(this, 'PublicBaseUrl', { value: this.api.publicBaseUrl, description: 'Base URL used in mail links' });
@@ -58,6 +69,14 @@ export class PublisherStack extends Stack {
     new CfnOutput(this, 'SendQueueUrl', { value: this.sending.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.sending.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'SesConfigurationSet', { value: this.sending.configurationSet.configurationSetName });
+    new CfnOutput(this, 'ScheduleGroupName', {
+      value: this.scheduling.scheduleGroup.scheduleGroupName,
+      description: 'EventBridge Scheduler group: one campaign-<id> schedule per scheduled campaign, and the sweep',
+    });
+    new CfnOutput(this, 'FeedbackDeadLetterQueueUrl', {
+      value: this.feedback.deadLetterQueue.queueUrl,
+      description: 'SES events the feedback function could not record (bounces and complaints not applied)',
+    });
     new CfnOutput(this, 'AdminTokenSecretArn', {
       value: this.api.adminTokenSecret.secretArn,
       description: 'aws secretsmanager get-secret-value --secret-id <arn> --query SecretString',

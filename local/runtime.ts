@@ -1,7 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { ensureTable } from '../functions/adapters/dynamodb/table-definition';
 import type { LocalConfig } from '../functions/config';
-import { compileRelease } from '../functions/render/compile-release';
+import { mjmlRenderer } from '../functions/render/compile-release';
 import { buildLocalWiring, type LocalWiring } from '../functions/wiring';
 import { reconcileClaims } from '../functions/app/reconcile-claims';
 import { sweepCampaigns } from '../functions/app/schedule-campaign';
@@ -41,7 +41,7 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
       services.push(await startSesEmulator({ port: config.sesPort, maxSendRate: rate }));
     }
     const secrets = loadOrCreateLocalSecrets(config.dataDir, config.adminToken);
-    const wiring = buildLocalWiring(config, secrets, compileRelease);
+    const wiring = buildLocalWiring(config, secrets, mjmlRenderer);
     services.push({ endpoint: '', stop: async () => wiring.close() });
     if ((await ensureTable(wiring.dynamo, config.tableName)) === 'created') log(`table ${config.tableName} créée`);
     const demoLoaded = await loadDemoData(wiring.deps);

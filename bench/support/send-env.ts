@@ -21,7 +21,7 @@ import type { LocalConfig } from '../../functions/config';
 import { brandSchema, type BrandInput } from '../../functions/domain/brand';
 import type { Release, ReleaseContentInput } from '../../functions/domain/release';
 import type { TokenKeyRing } from '../../functions/domain/tokens';
-import { compileRelease } from '../../functions/render/compile-release';
+import { mjmlRenderer } from '../../functions/render/compile-release';
 import { buildLocalWiring, type LocalWiring } from '../../functions/wiring';
 import { startDynamoLocal, startSesEmulator, type RunningService } from '../../local/emulators';
 
@@ -112,7 +112,7 @@ export async function freshWiring(
     externalDynamo: true,
     externalSes: true,
   };
-  const wiring = buildLocalWiring(config, { adminToken: 'bench', tokenKeys: benchTokenKeys }, compileRelease, {
+  const wiring = buildLocalWiring(config, { adminToken: 'bench', tokenKeys: benchTokenKeys }, mjmlRenderer, {
     onQueueError: (e) => console.error('  queue error:', e instanceof Error ? e.message : e),
     ...options,
   });

@@ -1,7 +1,7 @@
 import type { TokenKeyRing } from '../domain/tokens';
 import type { CampaignScheduler, Clock, Mailer, SendQueue, Store } from '../ports';
 import type { CompiledMail } from '../render/compiled-mail';
-import type { CompileInput } from '../render/compile-release';
+import type { CompileInput, WebPageInput } from '../render/compile-release';
 
 /** What the send worker needs: no renderer, so MJML stays out of its bundle. */
 export interface SendDeps {
@@ -24,8 +24,17 @@ export interface SendDeps {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** What the API's use-cases need. */
-export interface AppDeps extends SendDeps {
-  readonly newId: () => string;
+/**
+ * The MJML renderer, injected by the entry points that may render (API, local runtime, CLI) so
+ * that nothing the send and feedback workers import pulls MJML into their bundles.
+ */
+export interface Renderer {
   readonly compileRelease: (input: CompileInput) => Promise<CompiledMail>;
+  /** The public web version: the mail's layout without per-recipient links. */
+  readonly renderWebPage: (input: WebPageInput) => Promise<string>;
+}
+
+/** What the API's use-cases need. */
+export interface AppDeps extends SendDeps, Renderer {
+  readonly newId: () => string;
 }

@@ -3,7 +3,6 @@ import type { Brand } from '../domain/brand';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { Release, ReleaseContent } from '../domain/release';
 import type { Page } from '../ports';
-import { renderWebPage } from '../render/compile-release';
 import { icsFilename, renderIcs } from '../render/ics';
 import type { AppDeps } from './deps';
 
@@ -112,10 +111,10 @@ export async function getPublicRelease(deps: NewsroomDeps, id: string): Promise<
 }
 
 /** The web version (the link in every mail): the mail's layout, no per-recipient link, the .ics linked for an event. */
-export async function renderPublicWebVersion(deps: Pick<AppDeps, 'store' | 'clock' | 'publicBaseUrl'>, id: string): Promise<string> {
+export async function renderPublicWebVersion(deps: Pick<AppDeps, 'store' | 'clock' | 'publicBaseUrl' | 'renderWebPage'>, id: string): Promise<string> {
   const release = await getPublicRelease(deps, id);
   const { brand, coBrands } = await brandsOf(deps, release.content);
-  return renderWebPage({
+  return deps.renderWebPage({
     content: release.content,
     brand,
     coBrands,

@@ -19,7 +19,9 @@ const safeEmail = (s: string) => {
  * One SES event from the configuration set. A permanent bounce or a complaint suppresses the
  * address at once (the next send skips it); transient bounces are counted and suppress after
  * the limit; Send events settle a claim the worker could not record; delivery counts per
- * campaign. Events arrive at least once, so each is applied once (keyed by message and type).
+ * campaign. Events arrive at least once: what is idempotent (suppress, settle) is done before
+ * the event is marked seen, so a failure part-way is retried in full and never loses a
+ * suppression; what is not (counters) is done once, after the mark.
  */
 export async function recordSesEvent(
   deps: Pick<SendDeps, 'store' | 'clock'>,
@@ -29,38 +31,45 @@ export async function recordSesEvent(
   const event = parseSesEvent(raw);
   const campaignId = event.mail.tags.campaign?.[0];
   const subscriberId = event.mail.tags.recipient?.[0];
-  if (!(await deps.store.markEventSeen(`${event.mail.messageId}#${event.eventType}`))) return { kind: 'duplicate' };
   const at = deps.clock.now().toISOString();
   const suppressed: string[] = [];
+  const addresses = (list: readonly { emailAddress: string }[] | undefined) =>
+    (list ?? []).map((r) => safeEmail(r.emailAddress)).filter((e): e is string => e !== undefined);
+  const suppressAll = async (emails: readonly string[], reason: string) => {
+    for (const email of emails) {
+      await deps.store.suppress(email, reason, at);
+      suppressed.push(email);
+    }
+  };
+  const firstTime = () => deps.store.markEventSeen(`${event.mail.messageId}#${event.eventType}`);
 
   switch (event.eventType) {
     case 'Send':
+      // Conditional (only a claim still `sending`): safe to repeat, so no seen-mark needed.
       if (campaignId && subscriberId) await deps.store.settleIfSending(campaignId, subscriberId, event.mail.messageId, at);
+      if (!(await firstTime())) return { kind: 'duplicate' };
       break;
     case 'Delivery':
+      if (!(await firstTime())) return { kind: 'duplicate' };
       if (campaignId) await deps.store.countDelivery(campaignId, 'delivered');
       break;
     case 'Bounce': {
       const permanent = event.bounce?.bounceType === 'Permanent';
-      for (const r of event.bounce?.bouncedRecipients ?? []) {
-        const email = safeEmail(r.emailAddress);
-        if (!email) continue;
+      const emails = addresses(event.bounce?.bouncedRecipients);
+      if (permanent) await suppressAll(emails, 'hard-bounce');
+      if (!(await firstTime())) return { kind: 'duplicate' };
+      if (!permanent) {
         const limit = options.transientBounceLimit ?? DEFAULT_TRANSIENT_BOUNCE_LIMIT;
-        if (permanent || (await deps.store.countTransientBounce(email)) >= limit) {
-          await deps.store.suppress(email, permanent ? 'hard-bounce' : 'soft-bounces', at);
-          suppressed.push(email);
+        for (const email of emails) {
+          if ((await deps.store.countTransientBounce(email)) >= limit) await suppressAll([email], 'soft-bounces');
         }
       }
       if (campaignId) await deps.store.countDelivery(campaignId, permanent ? 'bounced' : 'transientBounces');
       break;
     }
     case 'Complaint':
-      for (const r of event.complaint?.complainedRecipients ?? []) {
-        const email = safeEmail(r.emailAddress);
-        if (!email) continue;
-        await deps.store.suppress(email, 'complaint', at);
-        suppressed.push(email);
-      }
+      await suppressAll(addresses(event.complaint?.complainedRecipients), 'complaint');
+      if (!(await firstTime())) return { kind: 'duplicate' };
       if (campaignId) await deps.store.countDelivery(campaignId, 'complaints');
       break;
     default:

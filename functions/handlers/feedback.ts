@@ -4,7 +4,12 @@ import { buildAwsFeedbackDeps, logger } from '../wiring';
 
 const deps = buildAwsFeedbackDeps();
 
-// SES configuration set → EventBridge → here. A throw makes EventBridge retry; records are idempotent.
+/**
+ * SES configuration set → default EventBridge bus → rule (source `aws.ses`, this configuration
+ * set's `detail.mail.tags['ses:configuration-set']`) → here. The SES event is the envelope's
+ * `detail`, which recordSesEvent reads. EventBridge invokes asynchronously: a throw makes Lambda
+ * retry, then parks the event in the feedback dead-letter queue; records are idempotent.
+ */
 export const handler = async (event: EventBridgeEvent<string, unknown>) => {
   const outcome = await recordSesEvent(deps, event);
   logger.info('ses event', { detailType: event['detail-type'], outcome });

@@ -196,3 +196,6 @@ function tidyText(text: string): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim()}\n`;
 }
+
+/** The MJML renderer the entry points inject (see `Renderer` in app/deps.ts). */
+export const mjmlRenderer = { compileRelease, renderWebPage: (input: WebPageInput) => renderWebPage(input) } as const;

@@ -5,19 +5,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/function-defaults';
 import { actionsOf, functionResource, resourcesOf, statementsOfRole, synthPublisher, type Synthesised } from './synth';
 
-// One real synthesis (esbuild bundles both handlers) shared by the whole file.
+// One real synthesis (esbuild bundles every handler) shared by the whole file.
 let s: Synthesised;
-let ids: { table: string; queue: string; dlq: string; api: string; send: string; adminToken: string; tokenKeys: string; httpApi: string; configurationSet: string };
+let ids: { table: string; queue: string; dlq: string; api: string; send: string; feedback: string; adminToken: string; tokenKeys: string; httpApi: string; configurationSet: string };
 
 beforeAll(() => {
   s = synthPublisher({ bundle: true });
-  const { data, sending, api } = s.stack;
+  const { data, sending, api, feedback } = s.stack;
   ids = {
     table: s.logicalId(data.table),
     queue: s.logicalId(sending.queue),
     dlq: s.logicalId(sending.deadLetterQueue),
     api: s.logicalId(api.apiFunction),
     send: s.logicalId(sending.sendFunction),
+    feedback: s.logicalId(feedback.feedbackFunction),
     adminToken: s.logicalId(api.adminTokenSecret),
     tokenKeys: s.logicalId(api.tokenKeysSecret),
     httpApi: s.logicalId(api.httpApi),
@@ -68,13 +69,13 @@ describe('DataConstruct', () => {
 
 describe('Lambda functions', () => {
   it('run Node.js 22 on ARM64 with source maps and a one-month log group', () => {
-    for (const id of [ids.api, ids.send]) {
+    for (const id of [ids.api, ids.send, ids.feedback]) {
       const fn = functionResource(s.template, id).Properties;
       expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'functions/handlers/index.handler' });
       expect(envOf(id).NODE_OPTIONS).toBe('--enable-source-maps');
       expect(fn.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
     }
-    s.template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 2);
+    s.template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 3);
   });
 
   const assetDir = (id: string) => {
@@ -83,28 +84,41 @@ describe('Lambda functions', () => {
     return join(s.outdir, assetPath as string);
   };
 
-  it('are bundled as ESM with a require shim, leaving the AWS SDK to the runtime and MJML out of the send worker', () => {
+  it('are bundled as ESM with a require shim, leaving the AWS SDK to the runtime and MJML out of the send and feedback workers', () => {
     const bundle = (id: string) => readFileSync(join(assetDir(id), 'functions/handlers/index.mjs'), 'utf8');
-    const [api, send] = [bundle(ids.api), bundle(ids.send)];
-    for (const code of [api, send]) {
+    const [api, send, feedback] = [bundle(ids.api), bundle(ids.send), bundle(ids.feedback)];
+    for (const code of [api, send, feedback]) {
       expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
       expect(code).toMatch(/from\s*"@aws-sdk\/client-dynamodb"/);
     }
     expect(api).toMatch(/mj-column/);
     expect(send).not.toMatch(/mj-column/);
+    expect(feedback).not.toMatch(/mj-column/);
   });
 
   it('ship the templates where the api bundle looks for them (../../templates/ from functions/handlers/)', () => {
     expect(existsSync(join(assetDir(ids.api), 'functions/handlers/index.mjs.map'))).toBe(true);
     expect(existsSync(join(assetDir(ids.api), 'templates/mail/press-release.mjml.hbs'))).toBe(true);
     expect(existsSync(join(assetDir(ids.send), 'templates'))).toBe(false);
+    expect(existsSync(join(assetDir(ids.feedback), 'templates'))).toBe(false);
   });
 
   it('get the documented environment contract, secrets by ARN only', () => {
     const api = envOf(ids.api);
     const send = envOf(ids.send);
     expect(Object.keys(api).sort()).toEqual(
-      ['ADMIN_TOKEN_SECRET_ARN', 'NODE_OPTIONS', 'PUBLIC_BASE_URL', 'SEND_QUEUE_URL', 'SES_CONFIGURATION_SET', 'TABLE_NAME', 'TOKEN_KEYS_SECRET_ARN'],
+      [
+        'ADMIN_TOKEN_SECRET_ARN',
+        'NODE_OPTIONS',
+        'PUBLIC_BASE_URL',
+        'SCHEDULER_GROUP_NAME',
+        'SCHEDULER_ROLE_ARN',
+        'SEND_QUEUE_ARN',
+        'SEND_QUEUE_URL',
+        'SES_CONFIGURATION_SET',
+        'TABLE_NAME',
+        'TOKEN_KEYS_SECRET_ARN',
+      ],
     );
     expect(Object.keys(send).sort()).toEqual(
       ['NODE_OPTIONS', 'PUBLIC_BASE_URL', 'SEND_CONCURRENCY', 'SEND_QUEUE_URL', 'SES_CONFIGURATION_SET', 'TABLE_NAME', 'TOKEN_KEYS_SECRET_ARN'],

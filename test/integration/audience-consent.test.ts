@@ -4,7 +4,7 @@ import { launchCampaign } from '../../functions/app/launch-campaign';
 import { createRelease } from '../../functions/app/manage-releases';
 import type { ConsentRecord } from '../../functions/domain/consent';
 import { buildLocalWiring, type LocalWiring } from '../../functions/wiring';
-import { fakeCompile, testBrand } from '../support/fakes';
+import { fakeRenderer, testBrand } from '../support/fakes';
 import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/emulator-context';
 
 let wiring: LocalWiring;
@@ -26,7 +26,7 @@ const linkIn = (text: string | undefined, path: string) => new RegExp(`https://c
 
 beforeAll(async () => {
   const { tableName } = await freshTable('audience');
-  wiring = buildLocalWiring(localConfigFor(tableName), { adminToken: 'admin', tokenKeys: { currentKeyId: 'k1', keys: { k1: 'k' } } }, fakeCompile, { concurrency: 2 });
+  wiring = buildLocalWiring(localConfigFor(tableName), { adminToken: 'admin', tokenKeys: { currentKeyId: 'k1', keys: { k1: 'k' } } }, fakeRenderer, { concurrency: 2 });
   await wiring.deps.store.putBrand(testBrand);
 });
 

@@ -5,7 +5,7 @@ import { createList } from '../../functions/app/manage-audience';
 import { createRelease } from '../../functions/app/manage-releases';
 import { reconcileClaims } from '../../functions/app/reconcile-claims';
 import { buildLocalWiring } from '../../functions/wiring';
-import { fakeCompile, testBrand } from '../support/fakes';
+import { fakeRenderer, testBrand } from '../support/fakes';
 import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/emulator-context';
 
 const RECIPIENTS = 2_000;
@@ -15,7 +15,7 @@ describe('a 2,000-recipient campaign on a bad day (DynamoDB Local + SES emulator
     // prepare
     const { tableName } = await freshTable('faults');
     let faults: FaultInjectingMailer | undefined;
-    const wiring = buildLocalWiring(localConfigFor(tableName), { adminToken: 'a', tokenKeys: { currentKeyId: 'k1', keys: { k1: 'k' } } }, fakeCompile, {
+    const wiring = buildLocalWiring(localConfigFor(tableName), { adminToken: 'a', tokenKeys: { currentKeyId: 'k1', keys: { k1: 'k' } } }, fakeRenderer, {
       concurrency: 4,
       batchSize: 50,
       sendRate: 10_000,

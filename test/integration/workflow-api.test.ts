@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildLocalWiring, type LocalWiring } from '../../functions/wiring';
-import { ManualClock, fakeCompile, testBrand } from '../support/fakes';
+import { ManualClock, fakeRenderer, testBrand } from '../support/fakes';
 import { freshTable, localConfigFor } from '../support/emulator-context';
 
 let wiring: LocalWiring;
@@ -13,7 +13,7 @@ async function call<T = Record<string, unknown>>(token: string, method: string, 
 
 beforeAll(async () => {
   const { tableName } = await freshTable('workflow');
-  wiring = buildLocalWiring(localConfigFor(tableName), { adminToken: 'root', tokenKeys: { currentKeyId: 'k1', keys: { k1: 'k' } } }, fakeCompile, { clock });
+  wiring = buildLocalWiring(localConfigFor(tableName), { adminToken: 'root', tokenKeys: { currentKeyId: 'k1', keys: { k1: 'k' } } }, fakeRenderer, { clock });
   await wiring.deps.store.putBrand({ ...testBrand, review: { required: true, allowSelfApproval: false } });
 });
 

@@ -71,6 +71,14 @@ export async function fakeCompile(input: { content: { title: string } }): Promis
   };
 }
 
+/** Stands in for the MJML web page: the title and, for events, the calendar link. */
+export async function fakeWebPage(input: { content: { title: string }; calendarUrl?: string }): Promise<string> {
+  return `<!doctype html><html lang="fr"><h1>${input.content.title}</h1>${input.calendarUrl ? `<a href="${input.calendarUrl}">Ajouter à mon agenda</a>` : ''}</html>`;
+}
+
+/** The fake renderer for wirings built in tests. */
+export const fakeRenderer = { compileRelease: fakeCompile, renderWebPage: fakeWebPage };
+
 export const testBrand: Brand = {
   id: 'cd41',
   name: 'Conseil départemental de Loir-et-Cher',
@@ -99,6 +107,7 @@ export function fakeDeps(overrides: Partial<AppDeps> = {}) {
     publicBaseUrl: 'https://communique.example.org',
     newId: () => `id-${++n}`,
     compileRelease: fakeCompile,
+    renderWebPage: fakeWebPage,
     batchSize: 3,
     ...overrides,
   };

@@ -10,7 +10,7 @@ import {
 import { NotFoundError, ValidationError } from '../../../functions/domain/errors';
 import { releaseContentSchema, type Release, type ReleaseContentInput } from '../../../functions/domain/release';
 import { buildHttpApp } from '../../../functions/http/app';
-import { subjectOf } from '../../../functions/render/compile-release';
+import { mjmlRenderer, subjectOf } from '../../../functions/render/compile-release';
 import { brands, seed000, seed001 } from '../../fixtures/seeds';
 import { fakeDeps, ManualClock } from '../../support/fakes';
 
@@ -18,7 +18,7 @@ const base = 'https://communique.example.org';
 
 async function world(now = '2026-03-06T09:00:00Z') {
   const clock = new ManualClock(new Date(now));
-  const ctx = fakeDeps({ clock, publicBaseUrl: base });
+  const ctx = fakeDeps({ clock, publicBaseUrl: base, renderWebPage: mjmlRenderer.renderWebPage });
   for (const brand of brands) await ctx.store.putBrand(brand);
   let n = 0;
   /** Stores a release as the workflow would have left it. */

@@ -59,6 +59,21 @@ describe('recording SES feedback', () => {
     expect(await store.getRecipient('c9', 's9')).toMatchObject({ status: 'sent', messageId: 'm-9' });
   });
 
+  it('loses no suppression when a write fails part-way: the redelivered event suppresses', async () => {
+    const { deps, store } = fakeDeps();
+    const suppress = store.suppress.bind(store);
+    let failures = 1;
+    store.suppress = async (...args) => {
+      if (failures-- > 0) throw new Error('ProvisionedThroughputExceededException');
+      return suppress(...args);
+    };
+    const event = fixture('complaint.sns.json');
+    await expect(recordSesEvent(deps, event)).rejects.toThrow(/ProvisionedThroughput/);
+    expect(await store.isSuppressed('angry@example.org')).toBe(false);
+    expect(await recordSesEvent(deps, event)).toMatchObject({ kind: 'recorded', suppressed: ['angry@example.org'] });
+    expect(await store.suppressionOf('angry@example.org')).toMatchObject({ reason: 'complaint' });
+  });
+
   it('refuses a malformed event with a precise message', async () => {
     const { deps } = fakeDeps();
     await expect(recordSesEvent(deps, { eventType: 'Bounce' })).rejects.toThrow(/mail/);

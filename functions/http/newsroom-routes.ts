@@ -19,7 +19,7 @@ import { formatFrenchDate, formatFrenchLongDate } from '../domain/french-dates';
 import type { Release } from '../domain/release';
 import { frenchTypography } from '../domain/typography';
 import { InvalidCursorError } from '../adapters/dynamodb/keys';
-import { subjectOf } from '../render/compile-release';
+import { subjectOf } from '../render/subject';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import mjml2html from 'mjml';
 import { brandSchema, type Brand } from '../domain/brand';
-import { frenchTypography } from '../domain/typography';
 import { releaseContentSchema, type ReleaseContent } from '../domain/release';
 import type { CompiledMail, RecipientVarName } from './compiled-mail';
 import { toSegments } from './compiled-mail';
 import { renderIcs, icsFilename } from './ics';
+import { subjectOf } from './subject';
 import { RenderError, describeLocation } from './render-error';
 import { defaultTemplatesDir, templateSet, unmark } from './template-set';
 import { buildViewModel, type ViewModelInput } from './view-model';
@@ -111,14 +111,6 @@ export function renderText(input: WebPageInput & { webVersionUrl?: string }, opt
 }
 
 /** Subject = title, one line, French typography. */
-export function subjectOf(content: ReleaseContent): string {
-  return buildSubject(content.title);
-}
-
-function buildSubject(title: string): string {
-  return frenchTypography(title.replace(/[\r\n]+/g, ' ').replace(/[\uE000-\uE004]/g, '').trim());
-}
-
 function sentinels(nonce: string): { [K in RecipientVarName]: string } {
   const s = (name: RecipientVarName) => `${nonce}:${name}:`;
   return { unsubscribeUrl: s('unsubscribeUrl'), preferencesUrl: s('preferencesUrl'), email: s('email'), name: s('name') };

@@ -10,7 +10,8 @@ import {
 import { NotFoundError, ValidationError } from '../../../functions/domain/errors';
 import { releaseContentSchema, type Release, type ReleaseContentInput } from '../../../functions/domain/release';
 import { buildHttpApp } from '../../../functions/http/app';
-import { mjmlRenderer, subjectOf } from '../../../functions/render/compile-release';
+import { mjmlRenderer } from '../../../functions/render/compile-release';
+import { subjectOf } from '../../../functions/render/subject';
 import { brands, seed000, seed001 } from '../../fixtures/seeds';
 import { fakeDeps, ManualClock } from '../../support/fakes';
 

@@ -1,9 +1,11 @@
 import { Command } from 'commander';
 import type { Campaign } from '../functions/domain/campaign';
 import { ApiClient } from './api-client';
+import { registerImportCommand } from './cli-import';
+import { registerRenderCommand } from './cli-render';
 
 const program = new Command('communique')
-  .description('Communiqué en ligne de commande : démarrer en local, envoyer, suivre.')
+  .description('Communiqué en ligne de commande : démarrer en local, rendre, importer, envoyer, suivre.')
   .showHelpAfterError();
 
 program
@@ -61,6 +63,9 @@ program
     if (options.watch) await watch(api, id);
     else console.log(progressLine(await api.request<Campaign>('GET', `/api/campaigns/${id}`)));
   });
+
+registerRenderCommand(program);
+registerImportCommand(program);
 
 type CampaignView = Campaign & { progress?: { ratePerSecond: number; estimatedEnd?: string } };
 

@@ -8,7 +8,8 @@ import { eraseSubscriber, exportSubscriber } from '../app/subscriber-privacy';
 import { launchCampaign } from '../app/launch-campaign';
 import { addSubscriberToList, createList, getList, listMembers, SuppressedAddressError } from '../app/manage-audience';
 import { createRelease, getRelease, updateRelease } from '../app/manage-releases';
-import { previewRelease } from '../app/preview-release';
+import { previewFormats, previewRelease } from '../app/preview-release';
+import { sendTestMail } from '../app/send-test-mail';
 import { NotFoundError } from '../domain/errors';
 import { campaignProgress, type Campaign } from '../domain/campaign';
 import { estimateAudience } from '../app/estimate-audience';
@@ -25,6 +26,8 @@ import {
   ReleaseContentSchema,
   ReleaseSchema,
   SubscriberSchema,
+  TestMailSchema,
+  TestMailSentSchema,
   UpdateReleaseSchema,
 } from './api-schemas';
 import { validationBody } from './error-responses';
@@ -79,13 +82,48 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       method: 'get',
       path: '/releases/{id}/preview',
       tags: ['releases'],
-      request: { params: IdParam, query: z.object({ format: z.enum(['html', 'text']).default('html') }) },
-      responses: { 200: { content: { 'text/html': { schema: z.string() }, 'text/plain': { schema: z.string() } }, description: 'Aperçu du mail' }, 422: json(ErrorSchema, 'Erreur de rendu'), ...errors },
+      request: {
+        params: IdParam,
+        query: z.object({
+          format: z.enum(previewFormats).default('html').openapi({
+            description: 'html : le mail tel que reçu ; text : sa partie texte ; ics : l’événement (annonces d’événement) ; web : la version en ligne ; preview : page d’aperçu, ordinateur (640 px) et téléphone (375 px) côte à côte',
+          }),
+        }),
+      },
+      responses: {
+        200: {
+          content: { 'text/html': { schema: z.string() }, 'text/plain': { schema: z.string() }, 'text/calendar': { schema: z.string() } },
+          description: 'Le communiqué rendu dans le format demandé',
+        },
+        422: json(ErrorSchema, 'Erreur de rendu, ou format ics demandé pour un communiqué sans événement'),
+        ...errors,
+      },
     }),
     async (c) => {
-      const preview = await previewRelease(deps, c.req.valid('param').id);
-      return c.req.valid('query').format === 'text' ? c.text(preview.text, 200) : c.html(preview.html, 200);
+      const rendered = await previewRelease(deps, c.req.valid('param').id, c.req.valid('query').format);
+      const headers: Record<string, string> = { 'content-type': rendered.contentType };
+      if (rendered.filename) headers['content-disposition'] = `attachment; filename="${rendered.filename}"`;
+      return c.body(rendered.body, 200, headers);
     },
+  );
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/releases/{id}/test',
+      tags: ['releases'],
+      summary: 'Envoie le communiqué à une seule adresse, pour essai',
+      description: 'Un seul mail, objet préfixé « [TEST] », mêmes en-têtes qu’un envoi réel (List-Unsubscribe, List-Unsubscribe-Post), liens de désinscription factices ; aucune campagne, aucune liste touchée. 20 essais par personne et par 10 minutes.',
+      request: { params: IdParam, ...body(TestMailSchema) },
+      responses: {
+        202: json(TestMailSentSchema, 'Mail de test remis au service d’envoi'),
+        403: json(ErrorSchema, 'Rôle insuffisant'),
+        409: json(ErrorSchema, 'Adresse bloquée (désinscription, rebond, plainte)'),
+        422: json(ErrorSchema, 'Erreur de rendu'),
+        429: json(ErrorSchema, 'Trop d’envois de test'),
+        ...errors,
+      },
+    }),
+    async (c) => c.json(await sendTestMail(deps, { releaseId: c.req.valid('param').id, to: c.req.valid('json').to }, c.get('actor')), 202),
   );
 
   // --- lists and subscribers ---------------------------------------------------------------

@@ -78,3 +78,13 @@ export const CampaignSchema = z
     finishedAt: z.string().optional(),
   })
   .openapi('Campaign');
+
+export const TestMailSchema = z
+  .object({
+    to: z
+      .string({ error: 'adresse du destinataire du test requise' })
+      .max(320)
+      .openapi({ description: 'L’adresse qui reçoit le test (la vôtre) ; aucune liste n’est touchée', example: 'attache.presse@departement41.fr' }),
+  })
+  .openapi('TestMail');
+export const TestMailSentSchema = z.object({ messageId: z.string(), to: z.string() }).openapi('TestMailSent');

@@ -4,6 +4,7 @@ import type { AppDeps } from '../app/deps';
 import { actorForToken } from '../app/manage-tokens';
 import type { ApiEnv } from './api-env';
 import { apiRoutes } from './api-routes';
+import { importRoutes } from './import-routes';
 import { workflowRoutes } from './workflow-routes';
 import { errorResponse } from './error-responses';
 import { publicRoutes } from './public-routes';
@@ -48,6 +49,7 @@ export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono<A
 
   const api = apiRoutes(deps);
   api.route('/', workflowRoutes(deps));
+  api.route('/', importRoutes(deps));
   api.doc('/openapi.json', {
     openapi: '3.0.3',
     servers: [{ url: '/api' }],

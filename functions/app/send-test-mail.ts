@@ -1,0 +1,80 @@
+import { can, ForbiddenError, type Actor } from '../domain/actor';
+import { normaliseEmail } from '../domain/email-address';
+import { ConflictError, DomainError, ValidationError } from '../domain/errors';
+import { personalise } from '../render/compiled-mail';
+import type { OutgoingMail } from '../ports';
+import { audit } from './audit-log';
+import type { AppDeps } from './deps';
+import { loadRenderContext } from './preview-release';
+import { unsubscribeHeaders } from './recipient-links';
+
+export const testMailLimits = {
+  /** Test mails per actor per window: enough to iterate on a draft, too few to mail a list by hand. */
+  perActor: 20,
+  windowSeconds: 600,
+} as const;
+
+export const testSubjectPrefix = '[TEST] ';
+
+export class TestMailRateLimitedError extends DomainError {
+  constructor() {
+    super('rate_limited', `Trop d’envois de test : ${testMailLimits.perActor} au plus par période de ${testMailLimits.windowSeconds / 60} minutes. Réessayez dans quelques minutes.`);
+  }
+}
+
+/**
+ * Links of a test mail: clearly not anyone's (a test address is not a subscriber, and a click
+ * must not unsubscribe the press attaché from real lists). They point at the public routes,
+ * which answer them with their "invalid link" page.
+ */
+export function testRecipientLinks(publicBaseUrl: string): { unsubscribeUrl: string; preferencesUrl: string } {
+  return { unsubscribeUrl: `${publicBaseUrl}/unsubscribe/envoi-de-test`, preferencesUrl: `${publicBaseUrl}/preferences/envoi-de-test` };
+}
+
+/**
+ * "Send a test to me": the release rendered as at launch (same compile, same headers, the
+ * embargo banner and prefix if it would have them now), subject prefixed `[TEST] `, sent once to
+ * one address through the mailer. No campaign, no ledger, no list is read or written; only the
+ * suppression list is consulted (a bounced or complained address is refused) and the audit log
+ * gets a line. Rate-limited per actor.
+ */
+export async function sendTestMail(deps: AppDeps, input: { releaseId: string; to?: string }, actor: Actor): Promise<{ messageId: string; to: string }> {
+  // Everyone who works on releases: authors and publishers write them, reviewers read them in their own mail client.
+  if (!can(actor, 'release:write') && !can(actor, 'release:review')) throw new ForbiddenError(actor, 'release:write');
+  if (input.to === undefined || input.to.trim() === '') throw new ValidationError('Adresse du destinataire du test manquante (champ « to »).', 'to');
+  const to = normaliseEmail(input.to, 'to');
+  const { release, brand, coBrands } = await loadRenderContext(deps, input.releaseId);
+
+  const suppression = await deps.store.suppressionOf(to);
+  if (suppression) {
+    throw new ConflictError(`Cette adresse ne reçoit plus d’envois (${suppression.reason}) : pas d’envoi de test à ${to}.`);
+  }
+  const now = deps.clock.now();
+  if ((await deps.store.hit(`test-mail#${actor.id}`, testMailLimits.windowSeconds, now)) > testMailLimits.perActor) throw new TestMailRateLimitedError();
+
+  const compiled = await deps.compileRelease({
+    content: release.content,
+    brand,
+    coBrands,
+    webVersionUrl: `${deps.publicBaseUrl}/releases/${release.id}`,
+    now,
+  });
+  const embargoed = release.content.embargoUntil !== undefined && now.getTime() < Date.parse(release.content.embargoUntil);
+  const links = testRecipientLinks(deps.publicBaseUrl);
+  const content = personalise(compiled, { ...links, email: to });
+  const mail: OutgoingMail = {
+    from: { name: brand.senderName, address: brand.senderEmail },
+    replyTo: brand.replyTo ? [brand.replyTo] : undefined,
+    to,
+    subject: `${testSubjectPrefix}${embargoed ? 'SOUS EMBARGO – ' : ''}${content.subject}`,
+    html: content.html,
+    text: content.text,
+    headers: unsubscribeHeaders(links.unsubscribeUrl),
+    attachments: compiled.attachments,
+    // No campaign tag: SES events for this mail touch no campaign counts (a bounce still suppresses).
+    tags: { kind: 'test', release: release.id },
+  };
+  const { messageId } = await deps.mailer.send(mail);
+  await audit(deps, actor, 'release.test_sent', 'release', release.id, `envoi de test à ${to}`);
+  return { messageId, to };
+}

@@ -4,7 +4,7 @@ import type { AnnouncementPlan } from './domain/announcement-plan';
 import type { AuditEntry } from './domain/audit';
 import type { Brand } from './domain/brand';
 import type { ConsentRecord } from './domain/consent';
-import type { Campaign, CampaignStatus, Recipient, RecipientStatus } from './domain/campaign';
+import type { Campaign, CampaignStatus, CountsDelta, LedgerTally, Recipient, RecipientStatus } from './domain/campaign';
 import type { Release, ReleaseContent } from './domain/release';
 import type { CompiledMail } from './render/compiled-mail';
 
@@ -66,18 +66,45 @@ export interface AudienceStore {
 export interface CampaignStore {
   /** Idempotent on the campaign id: a second create returns the first campaign, `created: false`. */
   createCampaign(campaign: Campaign, mail: CompiledMail): Promise<{ created: boolean; campaign: Campaign }>;
+  /**
+   * The campaign with its counts by recipient state. While it runs the counts are the counters
+   * of the campaign item, which workers update once per batch and about once a second: they lag
+   * a little, count as `sending` the claims a worker announced and has not reported yet, and
+   * after a worker died mid-batch over-state `sending` and under-state the outcomes until the
+   * campaign finishes. A finished campaign's counts are exact: they are recounted from the
+   * ledger when it finishes (see `finishCampaign`).
+   */
   getCampaign(id: string): Promise<Campaign | undefined>;
   getCompiledMail(campaignId: string): Promise<CompiledMail | undefined>;
   listCampaigns(options?: { limit?: number; cursor?: string }): Promise<Page<Campaign>>;
   /** Conditional move; `reason` is shown with a pause (SES refused, quota reached) and cleared otherwise. */
   setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], at: string, reason?: string): Promise<boolean>;
-  setCampaignTotal(id: string, total: number): Promise<Campaign>;
   /** A scheduled campaign's mail, compiled again after its release changed (an event moved). */
   replaceCompiledMail(campaignId: string, mail: CompiledMail): Promise<void>;
   /** Moves a scheduled campaign's send time; false unless it is still `scheduled`. */
   rescheduleCampaign(id: string, schedule: { sendAt: string; localSendAt: string; timeZone: string }, at: string): Promise<boolean>;
-  /** Adds recipients in `pending` unless present already; returns how many were new. */
-  addRecipients(campaignId: string, recipients: readonly Recipient[]): Promise<number>;
+
+  /**
+   * Takes the right to write the campaign's audience snapshot, for `leaseMs`: only while the
+   * campaign is `running`, has no total yet, and nobody else holds an unexpired lease.
+   * `firstAttempt` is true when no snapshot of this campaign was ever started before, so its
+   * ledger is empty and may be written without a condition per item (see `addRecipients`).
+   */
+  acquireSnapshotLease(campaignId: string, owner: string, nowMs: number, leaseMs: number): Promise<{ acquired: true; firstAttempt: boolean } | { acquired: false }>;
+  /** Extends the lease; false when `owner` no longer holds it (it expired and someone took it). */
+  renewSnapshotLease(campaignId: string, owner: string, untilMs: number): Promise<boolean>;
+  /** Fixes the campaign's total and ends the lease; false (nothing written) unless `owner` holds it. */
+  completeSnapshot(campaignId: string, owner: string, total: number): Promise<boolean>;
+  /** Gives the lease up early (after an error), so that a retry need not wait for it to expire. */
+  releaseSnapshotLease(campaignId: string, owner: string): Promise<void>;
+  /**
+   * Writes recipients into the ledger; returns how many were written. `unless-present` writes
+   * each one conditionally (an entry already there, perhaps sent, is left alone). `new` writes in
+   * batches without conditions, and is only for a first snapshot attempt, whose ledger is empty.
+   */
+  addRecipients(campaignId: string, recipients: readonly Recipient[], mode?: 'new' | 'unless-present'): Promise<number>;
+  /** Which of these addresses are suppressed (read in batches). */
+  findSuppressed(emails: readonly string[]): Promise<Set<string>>;
   getRecipient(campaignId: string, subscriberId: string): Promise<Recipient | undefined>;
   countRecipients(campaignId: string): Promise<number>;
   getRecipients(campaignId: string, subscriberIds: readonly string[]): Promise<Recipient[]>;
@@ -89,10 +116,28 @@ export interface CampaignStore {
   /** Every campaign recipient entry of one subscriber (GDPR export). */
   listSendsOf(subscriberId: string): Promise<Recipient[]>;
   listRecipients(campaignId: string, options?: { limit?: number; cursor?: string; status?: RecipientStatus }): Promise<Page<Recipient>>;
-  /** Conditional `pending -> sending` (counted on the campaign in the same transaction); false when taken or done. */
+  /** Conditional `pending -> sending` on the recipient item alone; false when taken or done. */
   claimRecipient(campaignId: string, subscriberId: string, at: string): Promise<boolean>;
-  /** Moves a claimed (`sending`) recipient to its outcome and adjusts the campaign counts in the same transaction. */
-  settleRecipient(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string): Promise<void>;
+  /**
+   * Moves a claimed (`sending`) recipient to its outcome, conditionally, on the recipient item
+   * alone; false when it was no longer `sending` (reconciliation or a SES event settled it and
+   * counted it). The caller reports the change to the counters with `addToCounts`.
+   */
+  settleRecipient(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string): Promise<boolean>;
+  /**
+   * Adds to the campaign item's counters (one write for many recipients) and returns the
+   * campaign as it is then. `running`: only if the campaign is running (a worker announcing the
+   * claims it is about to make); `unfinished`: unless it is finished, whose counts are final.
+   * Undefined, and nothing added, when the condition does not hold.
+   */
+  addToCounts(campaignId: string, delta: CountsDelta, when: 'running' | 'unfinished'): Promise<Campaign | undefined>;
+  /** Reads the whole ledger of a campaign (consistent reads, a few attributes per item). */
+  tallyLedger(campaignId: string): Promise<LedgerTally>;
+  /**
+   * `running -> finished` with the counts taken from the ledger, which replace the counters;
+   * false unless the campaign is running and its total is `tally.recipients`.
+   */
+  finishCampaign(campaignId: string, tally: Pick<LedgerTally, 'recipients' | 'counts'>, at: string): Promise<boolean>;
 }
 
 export interface SendContext {
@@ -106,7 +151,7 @@ export type DeliveryCounter = 'delivered' | 'bounced' | 'transientBounces' | 'co
 export interface FeedbackStore {
   /** True the first time a key is seen: SES events arrive at least once. */
   markEventSeen(key: string): Promise<boolean>;
-  /** Records a claim as sent from SES's own Send event; does nothing unless it is still `sending`. */
+  /** Records a claim as sent from SES's own Send event, and counts it; does nothing unless it is still `sending`. */
   settleIfSending(campaignId: string, subscriberId: string, messageId: string, at: string): Promise<boolean>;
   countDelivery(campaignId: string, counter: DeliveryCounter): Promise<void>;
   /** Adds one transient bounce for the address and returns its total. */

@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -183,6 +183,47 @@ export async function seedAudience(deps: AppDeps, n: number, label = 'Bench'): P
 export async function runToEnd(wiring: LocalWiring, campaignId: string) {
   await wiring.queue.idle();
   return wiring.deps.store.getCampaign(campaignId);
+}
+
+/**
+ * CPU time (ms, user + system) used so far by the DynamoDB Local JVM listening on the bench's
+ * port, read from /proc (Linux); undefined elsewhere. The JVM is where the ledger's writes cost
+ * CPU, outside the bench's own process.
+ */
+export function dynamoCpuMs(env: BenchEnv): number | undefined {
+  const port = new URL(env.dynamo.endpoint).port;
+  try {
+    const ticksPerSecond = 100; // USER_HZ on Linux
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      let cmdline: string;
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      const args = cmdline.split('\0');
+      if (!args.some((a) => a.includes('DynamoDBLocal')) || args[args.indexOf('-port') + 1] !== port) continue;
+      const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+    }
+  } catch {
+    // not Linux, or /proc not readable
+  }
+  return undefined;
+}
+
+/** Counts the requests a DynamoDB client sends, by command name (a middleware on its stack, which the document client shares). */
+export function countDynamoRequests(client: LocalWiring['dynamo']): { counts: Map<string, number>; total: () => number; reset: () => void } {
+  const counts = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String((context as { commandName?: string }).commandName ?? 'unknown');
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchRequestCounter' },
+  );
+  return { counts, total: () => [...counts.values()].reduce((a, b) => a + b, 0), reset: () => counts.clear() };
 }
 
 /** The context a figure needs: this machine is small and shared. */

@@ -22,7 +22,7 @@ async function transition(deps: AppDeps, id: string, to: CampaignStatus, from: C
   return (await deps.store.getCampaign(id)) as Campaign;
 }
 
-/** Workers stop claiming at once; mails already handed to SES finish, nobody pending is lost. */
+/** Workers stop claiming within a second (they read the status with each count report); mails already handed to SES finish, claims still waiting for the pacer go back to pending, nobody is lost. */
 export const pauseCampaign = (deps: AppDeps, id: string) => transition(deps, id, 'paused', ['running'], 'mettre en pause');
 
 /** Queues the campaign again: the snapshot is kept, only recipients still pending are sent. */

@@ -1,8 +1,25 @@
-import { isComplete } from '../domain/campaign';
+import { ledgerComplete, mayBeComplete, type Campaign, type LedgerTally } from '../domain/campaign';
 import type { SendDeps } from './deps';
 
-export async function finishIfComplete(deps: Pick<SendDeps, 'store' | 'clock'>, campaignId: string): Promise<boolean> {
-  const campaign = await deps.store.getCampaign(campaignId);
-  if (!campaign || !isComplete(campaign.total, campaign.counts)) return false;
-  return deps.store.setCampaignStatus(campaignId, 'finished', ['running'], deps.clock.now().toISOString());
+type FinishDeps = Pick<SendDeps, 'store' | 'clock'>;
+
+/**
+ * Finishes a running campaign once every recipient of its ledger has an outcome. The campaign
+ * item's counters only tell when that is possible (they never under-state progress, see
+ * `mayBeComplete`); the ledger decides, and its counts become the campaign's final counts. So a
+ * worker that died between recording an outcome and reporting it to the counters can neither
+ * leave wrong final counts nor keep the campaign from finishing.
+ *
+ * `known`: the campaign as the caller just read or updated it, to spare a read.
+ */
+export async function finishIfComplete(deps: FinishDeps, campaignId: string, known?: Campaign): Promise<boolean> {
+  const campaign = known ?? (await deps.store.getCampaign(campaignId));
+  if (!campaign || !mayBeComplete(campaign)) return false;
+  return finishFromLedger(deps, campaign, await deps.store.tallyLedger(campaignId));
+}
+
+/** Finishes the campaign if this reading of its ledger shows it complete (outcomes are final, so a complete reading stays true). */
+export async function finishFromLedger(deps: FinishDeps, campaign: Campaign, tally: Pick<LedgerTally, 'recipients' | 'counts'>): Promise<boolean> {
+  if (campaign.status !== 'running' || !ledgerComplete(campaign.total, tally)) return false;
+  return deps.store.finishCampaign(campaign.id, tally, deps.clock.now().toISOString());
 }

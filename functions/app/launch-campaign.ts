@@ -6,7 +6,7 @@ import type { MailingList } from '../domain/audience';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { formatFrenchInstant } from '../domain/french-dates';
 import { audit } from './audit-log';
-import { estimateAudience } from './estimate-audience';
+import { audienceReachable } from './estimate-audience';
 import { resolveLocalTime } from '../domain/local-time';
 import type { AppDeps } from './deps';
 import { getRelease } from './manage-releases';
@@ -61,8 +61,9 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
   if (sendAt && sendAt.getTime() <= now.getTime()) {
     throw new ValidationError(`Cette date est passée (${localSendAt}, ${timeZone}) : choisissez un moment à venir.`, 'sendAt');
   }
-  const audience = await estimateAudience(deps, listIds);
-  if (audience.recipients === 0) {
+  // Reads members only up to the first reachable person: the snapshot reads the audience for real.
+  const audience = await audienceReachable(deps, listIds);
+  if (!audience.reachable) {
     throw new ConflictError(`Aucun destinataire : ces listes n’ont pas d’abonné confirmé joignable (${audience.notConfirmed} non confirmé(s), ${audience.suppressed} adresse(s) bloquée(s)).`);
   }
   // Embargo is judged at the moment the mail leaves: press lists only, with a visible banner.

@@ -1,35 +1,59 @@
 import type { SendDeps } from './deps';
-import { finishIfComplete } from './finish-campaign';
+import { finishFromLedger } from './finish-campaign';
+import { takeSnapshot } from './snapshot-audience';
 import { recipientRef } from '../domain/campaign';
 
 /**
- * A recipient left in `sending` means a worker died between claiming it and recording the
- * outcome. If SES accepted the mail (the lookup finds it by its reference header, or a SES
- * Send event already settled it), it is recorded as sent; otherwise, once the claim is older
- * than `staleAfterMs`, it goes back to pending and is queued again.
+ * A claim younger than this belongs to a live worker (a claim waits for the pacer a fraction
+ * of a second, SES answers within seconds): it is not looked up in the SES emulator, which
+ * would mean reading its whole outbox per claim.
+ */
+const LOOKUP_AFTER_MS = 10_000;
+
+/**
+ * Repairs what a dead worker left, from one reading of the ledger:
+ * - a recipient left in `sending` means a worker died between claiming it and recording the
+ *   outcome. If SES accepted the mail (the lookup finds it by its reference header, or a SES
+ *   Send event already settled it), it is recorded as sent; otherwise, once the claim is older
+ *   than `staleAfterMs`, it goes back to pending and is queued again;
+ * - a running campaign whose snapshot was left half-written (its lease expired) gets it finished;
+ * - a campaign whose ledger is complete is finished, with the ledger's counts, even if the worker
+ *   that sent the last mail died before reporting it.
  */
 export async function reconcileClaims(deps: SendDeps, campaignId: string, staleAfterMs: number): Promise<{ recovered: number; requeued: number }> {
+  const campaign = await deps.store.getCampaign(campaignId);
+  if (!campaign) return { recovered: 0, requeued: 0 };
   const now = deps.clock.now();
+  const tally = await deps.store.tallyLedger(campaignId);
+  const counts = { ...tally.counts };
   let recovered = 0;
   const requeue: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.listRecipients(campaignId, { status: 'sending', cursor, limit: 200 });
-    cursor = page.cursor;
-    for (const r of page.items) {
-      const claimedAt = Date.parse(r.claimedAt ?? r.updatedAt);
-      const found = await deps.sentMail?.findByRef(recipientRef(campaignId, r.subscriberId));
-      if (found) {
-        await deps.store.settleRecipient(campaignId, r.subscriberId, { status: 'sent', messageId: found }, now.toISOString());
+  for (const claim of tally.claims) {
+    const age = now.getTime() - Date.parse(claim.claimedAt);
+    if (age < Math.min(staleAfterMs, LOOKUP_AFTER_MS)) continue;
+    const found = await deps.sentMail?.findByRef(recipientRef(campaignId, claim.subscriberId));
+    if (found) {
+      if (await deps.store.settleRecipient(campaignId, claim.subscriberId, { status: 'sent', messageId: found }, now.toISOString())) {
         recovered++;
-      } else if (now.getTime() - claimedAt >= staleAfterMs) {
-        await deps.store.settleRecipient(campaignId, r.subscriberId, { status: 'pending', error: 'reprise après interruption' }, now.toISOString());
-        requeue.push(r.subscriberId);
+        counts.sending--;
+        counts.sent++;
+      }
+    } else if (age >= staleAfterMs) {
+      if (await deps.store.settleRecipient(campaignId, claim.subscriberId, { status: 'pending', error: 'reprise après interruption' }, now.toISOString())) {
+        requeue.push(claim.subscriberId);
+        counts.sending--;
+        counts.pending++;
       }
     }
-  } while (cursor);
+  }
+  if (recovered + requeue.length > 0) {
+    await deps.store.addToCounts(campaignId, { sending: -(recovered + requeue.length), sent: recovered }, 'unfinished');
+  }
   const size = deps.batchSize ?? 50;
   for (let i = 0; i < requeue.length; i += size) await deps.queue.enqueue([{ type: 'send', campaignId, subscriberIds: requeue.slice(i, i + size) }]);
-  await finishIfComplete(deps, campaignId);
+  if (campaign.status === 'running') {
+    if (campaign.total === undefined) await takeSnapshot(deps, campaign); // 'busy' while its holder is alive
+    else await finishFromLedger(deps, campaign, { recipients: tally.recipients, counts });
+  }
   return { recovered, requeued: requeue.length };
 }

@@ -58,6 +58,39 @@ export function isComplete(total: number | undefined, counts: CampaignCounts): b
   return total !== undefined && counts.sent + counts.failed + counts.skipped >= total;
 }
 
+/**
+ * The ledger read in one pass (every recipient item of the campaign): how many are in each
+ * state, and the claims still open. The ledger is the truth; the counters on the campaign item
+ * are a running summary of it.
+ */
+export interface LedgerTally {
+  /** Recipient items in the ledger. */
+  readonly recipients: number;
+  readonly counts: CampaignCounts;
+  /** Recipients left `sending`, with when they were claimed. */
+  readonly claims: readonly { readonly subscriberId: string; readonly claimedAt: string }[];
+}
+
+/** The ledger says the campaign is done: the whole snapshot is there and nobody is left pending or claimed. */
+export function ledgerComplete(total: number | undefined, tally: Pick<LedgerTally, 'recipients' | 'counts'>): boolean {
+  return total !== undefined && tally.recipients === total && tally.counts.pending === 0 && tally.counts.sending === 0;
+}
+
+/**
+ * Whether the campaign item's counters allow the campaign to be complete, so that the ledger
+ * is worth counting. Workers announce the claims they are about to make (`sending`) before
+ * making them and report outcomes per batch, so the stored `sending + sent + failed + skipped`
+ * never falls below the true figure, even when a worker dies before reporting: it can only
+ * over-state progress. Hence a campaign whose counters say "not yet" is really not complete.
+ */
+export function mayBeComplete(campaign: Pick<Campaign, 'status' | 'total' | 'counts'>): boolean {
+  const { sending, sent, failed, skipped } = campaign.counts;
+  return campaign.status === 'running' && campaign.total !== undefined && sending + sent + failed + skipped >= campaign.total;
+}
+
+/** A change to the campaign item's counters (negative to take back an announced claim). */
+export type CountsDelta = Partial<Record<Exclude<RecipientStatus, 'pending'>, number>>;
+
 /** Recipients only move forward: a sent mail is never claimed again. */
 export function canClaim(status: RecipientStatus): boolean {
   return status === 'pending';

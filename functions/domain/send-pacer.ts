@@ -1,8 +1,18 @@
+/** Margin kept at the edge of the one-second window; see the class comment. */
+export const DEFAULT_GUARD_MS = 5;
+
 /**
  * Paces sends to a rate: evenly spaced (a drift-free schedule, so timer lateness does not add
  * up) and never more than `floor(rate)` sends in any one-second window (checked against the
  * actual times of the last sends). One pacer is shared by every worker of a process; in AWS
  * each Lambda instance gets `rate / concurrency`, so the sum over workers stays under MaxSendRate.
+ *
+ * The window rule keeps a guard of `guardMs` (5 ms by default): send `cap + 1` is let go no
+ * sooner than 1,000 ms + guard after send 1. Without it, send `cap + 1` would leave exactly
+ * 1,000 ms after send 1 by the pacer's clock, and anyone timestamping the calls a little later
+ * (the SDK on its way out, SES at its end of the wire) and a little unevenly would count
+ * `cap + 1` calls in one second. The guard costs `guardMs / 1000` of the average rate when the
+ * window rule binds (0.5%), nothing otherwise.
  */
 export class SendPacer {
   private intervalMs = 0;
@@ -15,7 +25,9 @@ export class SendPacer {
     ratePerSecond: number,
     private readonly now: () => number = () => performance.now(),
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly guardMs = DEFAULT_GUARD_MS,
   ) {
+    if (!(guardMs >= 0) || guardMs > 100) throw new RangeError(`guard must be between 0 and 100 ms, got ${guardMs}`);
     this.setRate(ratePerSecond);
   }
 
@@ -43,7 +55,7 @@ export class SendPacer {
     const next = this.scheduled + this.intervalMs;
     const ideal = next < start - this.intervalMs ? start : next;
     const oldest = this.recent.length >= this.cap ? (this.recent[this.recent.length - this.cap] as number) : Number.NEGATIVE_INFINITY;
-    const at = Math.max(ideal, oldest + 1000);
+    const at = Math.max(ideal, oldest + 1000 + this.guardMs);
     for (let t = this.now(); t < at; t = this.now()) await this.sleep(at - t);
     this.scheduled = ideal;
     this.recent.push(this.now());

@@ -11,7 +11,7 @@ import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/
 const RECIPIENTS = 2_000;
 
 describe('a 2,000-recipient campaign on a bad day (DynamoDB Local + SES emulator)', () => {
-  it('delivers exactly one mail per recipient despite throttles, 5xx, duplicated deliveries and a worker crash', async () => {
+  it('delivers exactly one mail per recipient despite throttles, 5xx, duplicated deliveries, a worker crash and lost count reports', async () => {
     // prepare
     const { tableName } = await freshTable('faults');
     let faults: FaultInjectingMailer | undefined;
@@ -48,6 +48,16 @@ describe('a 2,000-recipient campaign on a bad day (DynamoDB Local + SES emulator
       }
       return settle(c, s, outcome, when);
     };
+    // two workers "die" after settling a batch and before reporting its counts
+    const addToCounts = deps.store.addToCounts.bind(deps.store);
+    let lostReports = 0;
+    deps.store.addToCounts = async (id, delta, when) => {
+      if (when === 'unfinished' && (delta.sent ?? 0) >= 10 && lostReports < 2) {
+        lostReports++;
+        throw new Error('worker killed before reporting its batch');
+      }
+      return addToCounts(id, delta, when);
+    };
     const release = await createRelease(deps, { brandId: 'cd41', title: 'Grand envoi' });
 
     // act
@@ -59,6 +69,7 @@ describe('a 2,000-recipient campaign on a bad day (DynamoDB Local + SES emulator
 
     // assess
     expect(crashes).toBe(1);
+    expect(lostReports).toBe(2);
     expect(reconciled.recovered).toBe(1);
     expect(faults?.injected.throttle).toBeGreaterThan(100);
     expect(faults?.injected.serverError).toBeGreaterThan(10);

@@ -75,20 +75,105 @@ describe('DynamoStore against DynamoDB Local', () => {
     const r = (id: string) => ({ campaignId: 'c1', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at });
     expect(await store.addRecipients('c1', [r('a'), r('b'), r('c')])).toBe(3);
     expect(await store.addRecipients('c1', [r('a'), r('d')])).toBe(1);
-    await store.setCampaignTotal('c1', await store.countRecipients('c1'));
+    const lease = await store.acquireSnapshotLease('c1', 'me', Date.parse(at), 60_000);
+    expect(lease).toEqual({ acquired: true, firstAttempt: true });
+    expect(await store.completeSnapshot('c1', 'me', await store.countRecipients('c1'))).toBe(true);
 
+    // a worker announces its claims, then reports their outcomes: one write for the batch
+    expect((await store.addToCounts('c1', { sending: 2 }, 'running'))?.counts).toMatchObject({ pending: 2, sending: 2 });
     const claims = await Promise.all([1, 2, 3, 4].map(() => store.claimRecipient('c1', 'a', at)));
     expect(claims.filter(Boolean)).toHaveLength(1);
-    await store.settleRecipient('c1', 'a', { status: 'sent', messageId: 'm-1' }, at);
+    expect(await store.settleRecipient('c1', 'a', { status: 'sent', messageId: 'm-1' }, at)).toBe(true);
+    expect(await store.settleRecipient('c1', 'a', { status: 'pending', error: 'late' }, at)).toBe(false); // no longer sending: left alone
     expect(await store.claimRecipient('c1', 'a', at)).toBe(false);
     await store.claimRecipient('c1', 'b', at);
     await store.settleRecipient('c1', 'b', { status: 'pending', error: 'throttled' }, at);
+    await store.addToCounts('c1', { sending: -2, sent: 1 }, 'unfinished');
 
     const c = await store.getCampaign('c1');
     expect(c?.counts).toEqual({ pending: 3, sending: 0, sent: 1, failed: 0, skipped: 0 });
     expect((await store.getRecipient('c1', 'a'))?.messageId).toBe('m-1');
     expect((await store.listRecipients('c1', { status: 'pending' })).items.map((x) => x.subscriberId).sort()).toEqual(['b', 'c', 'd']);
     expect(await store.getCompiledMail('c1')).toEqual(mail);
+  });
+
+  it('lets exactly one of many concurrent claims of a recipient win, with no transaction and no write to the campaign', async () => {
+    const campaign: Campaign = { id: 'c-race', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
+    const ids = Array.from({ length: 30 }, (_, i) => `r${i}`);
+    await store.addRecipients('c-race', ids.map((id) => ({ campaignId: 'c-race', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    const before = await store.getCampaign('c-race');
+
+    // 8 contenders per recipient, all at once
+    const results = await Promise.all(ids.flatMap((id) => Array.from({ length: 8 }, async () => ({ id, won: await store.claimRecipient('c-race', id, at) }))));
+
+    for (const id of ids) expect(results.filter((x) => x.id === id && x.won)).toHaveLength(1);
+    expect((await store.tallyLedger('c-race')).counts).toMatchObject({ pending: 0, sending: 30 });
+    expect(await store.getCampaign('c-race')).toEqual(before);
+  });
+
+  it('finishes from a recount of the ledger, whatever the counters missed (a worker died before reporting)', async () => {
+    const campaign: Campaign = { id: 'c-crash', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
+    const ids = Array.from({ length: 60 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+    await store.addRecipients('c-crash', ids.map((id) => ({ campaignId: 'c-crash', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    expect(await store.acquireSnapshotLease('c-crash', 'w', Date.parse(at), 60_000)).toEqual({ acquired: true, firstAttempt: true });
+    expect(await store.completeSnapshot('c-crash', 'w', 60)).toBe(true);
+
+    // a worker announces 60 claims, settles them all (58 sent, 1 failed, 1 skipped), then dies before reporting
+    await store.addToCounts('c-crash', { sending: 60 }, 'running');
+    for (const [i, id] of ids.entries()) {
+      await store.claimRecipient('c-crash', id, at);
+      await store.settleRecipient('c-crash', id, i === 0 ? { status: 'failed', error: 'rejeté' } : i === 1 ? { status: 'skipped', error: 'désinscrit' } : { status: 'sent', messageId: `m-${id}` }, at);
+    }
+    expect((await store.getCampaign('c-crash'))?.counts).toMatchObject({ sending: 60, sent: 0 }); // the counters over-state sending, never progress
+
+    const tally = await store.tallyLedger('c-crash');
+    expect(tally).toEqual({ recipients: 60, counts: { pending: 0, sending: 0, sent: 58, failed: 1, skipped: 1 }, claims: [] });
+    expect(await store.finishCampaign('c-crash', { recipients: 59, counts: tally.counts }, at)).toBe(false); // not the snapshot's total
+    expect(await store.finishCampaign('c-crash', tally, at)).toBe(true);
+    const done = await store.getCampaign('c-crash');
+    expect(done?.status).toBe('finished');
+    expect(done?.finishedAt).toBe(at);
+    expect(done?.counts).toEqual({ pending: 0, sending: 0, sent: 58, failed: 1, skipped: 1 });
+    // a report arriving after the finish cannot disturb the final counts
+    expect(await store.addToCounts('c-crash', { sending: -60, sent: 58 }, 'unfinished')).toBeUndefined();
+    expect(await store.finishCampaign('c-crash', tally, at)).toBe(false);
+    expect((await store.getCampaign('c-crash'))?.counts).toEqual(done?.counts);
+  });
+
+  it('lets one snapshot write a ledger at a time, blind writes only on the first attempt', async () => {
+    const campaign: Campaign = { id: 'c-snap', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
+    const t0 = Date.parse(at);
+    const r = (id: string) => ({ campaignId: 'c-snap', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at });
+
+    expect(await store.acquireSnapshotLease('c-snap', 'first', t0, 60_000)).toEqual({ acquired: true, firstAttempt: true });
+    expect(await store.acquireSnapshotLease('c-snap', 'duplicate', t0 + 1_000, 60_000)).toEqual({ acquired: false });
+    // 130 new entries in batches of 25, then the first holder sends one and dies
+    expect(await store.addRecipients('c-snap', Array.from({ length: 130 }, (_, i) => r(`n${i}`)), 'new')).toBe(130);
+    await store.claimRecipient('c-snap', 'n7', at);
+    await store.settleRecipient('c-snap', 'n7', { status: 'sent', messageId: 'm-7' }, at);
+
+    expect(await store.renewSnapshotLease('c-snap', 'duplicate', t0 + 99_000)).toBe(false);
+    const retry = await store.acquireSnapshotLease('c-snap', 'retry', t0 + 61_000, 60_000);
+    expect(retry).toEqual({ acquired: true, firstAttempt: false });
+    expect(await store.renewSnapshotLease('c-snap', 'first', t0 + 200_000)).toBe(false);
+    // the retry writes unless present: the sent entry stays sent
+    expect(await store.addRecipients('c-snap', [r('n7'), r('n8'), r('late')])).toBe(1);
+    expect((await store.getRecipient('c-snap', 'n7'))?.status).toBe('sent');
+    expect(await store.completeSnapshot('c-snap', 'first', 131)).toBe(false);
+    expect(await store.completeSnapshot('c-snap', 'retry', await store.countRecipients('c-snap'))).toBe(true);
+    expect((await store.getCampaign('c-snap'))?.total).toBe(131);
+    expect(await store.acquireSnapshotLease('c-snap', 'after', t0 + 500_000, 60_000)).toEqual({ acquired: false }); // the total is fixed
+  });
+
+  it('finds suppressed addresses among many in batched reads', async () => {
+    await store.suppress('gone-1@example.org', 'hard-bounce', at);
+    await store.suppress('gone-2@example.org', 'complaint', at);
+    const emails = [...Array.from({ length: 250 }, (_, i) => `kept-${i}@example.org`), 'gone-1@example.org', 'gone-2@example.org'];
+    expect(await store.findSuppressed(emails)).toEqual(new Set(['gone-1@example.org', 'gone-2@example.org']));
+    expect(await store.findSuppressed([])).toEqual(new Set());
   });
 
   it('moves a campaign status only from the states allowed', async () => {

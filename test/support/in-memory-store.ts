@@ -4,7 +4,7 @@ import type { AnnouncementPlan } from '../../functions/domain/announcement-plan'
 import type { AuditEntry } from '../../functions/domain/audit';
 import type { Brand } from '../../functions/domain/brand';
 import type { ConsentRecord } from '../../functions/domain/consent';
-import { emptyCounts, type Campaign, type CampaignStatus, type Recipient, type RecipientStatus } from '../../functions/domain/campaign';
+import { emptyCounts, type Campaign, type CampaignStatus, type CountsDelta, type LedgerTally, type Recipient, type RecipientStatus } from '../../functions/domain/campaign';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Release, ReleaseContent } from '../../functions/domain/release';
 import type { DeliveryCounter, Page, RecipientOutcome, SendContext, Store } from '../../functions/ports';
@@ -28,7 +28,7 @@ export class InMemoryStore implements Store {
   readonly subscribers = new Map<string, Subscriber>();
   readonly memberships = new Map<string, Membership>();
   readonly suppressed = new Map<string, { reason: string; at: string }>();
-  readonly campaigns = new Map<string, Omit<Campaign, 'counts'> & { tally: Record<RecipientStatus, number> }>();
+  readonly campaigns = new Map<string, Omit<Campaign, 'counts'> & { tally: Record<RecipientStatus, number>; snapshot: { attempts: number; owner?: string; until?: number } }>();
   readonly mails = new Map<string, CompiledMail>();
   readonly recipients = new Map<string, Recipient>();
 
@@ -130,8 +130,8 @@ export class InMemoryStore implements Store {
     return true;
   }
   async settleIfSending(campaignId: string, subscriberId: string, messageId: string, at: string) {
-    if (this.recipients.get(`${campaignId}#${subscriberId}`)?.status !== 'sending') return false;
-    await this.settleRecipient(campaignId, subscriberId, { status: 'sent', messageId }, at);
+    if (!(await this.settleRecipient(campaignId, subscriberId, { status: 'sent', messageId }, at))) return false;
+    await this.addToCounts(campaignId, { sending: -1, sent: 1 }, 'unfinished');
     return true;
   }
   async countDelivery(campaignId: string, counter: DeliveryCounter) {
@@ -188,14 +188,16 @@ export class InMemoryStore implements Store {
     const c = this.campaigns.get(id);
     if (!c) return undefined;
     const { tally, ...rest } = c;
-    const counts = { ...emptyCounts(), ...tally };
-    counts.pending = c.total === undefined ? 0 : c.total - counts.sending - counts.sent - counts.failed - counts.skipped;
-    return clone({ ...rest, counts, delivery: { ...this.delivery.get(id) } });
+    const { snapshot: _snapshot, ...campaign } = rest;
+    const counts = emptyCounts();
+    for (const s of ['sending', 'sent', 'failed', 'skipped'] as const) counts[s] = Math.max(0, tally[s]);
+    counts.pending = c.total === undefined ? 0 : Math.max(0, c.total - counts.sending - counts.sent - counts.failed - counts.skipped);
+    return clone({ ...campaign, counts, delivery: { ...this.delivery.get(id) } });
   }
   async createCampaign(c: Campaign, mail: CompiledMail) {
     if (this.campaigns.has(c.id)) return { created: false, campaign: this.view(c.id) as Campaign };
     const { counts: _c, ...rest } = c;
-    this.campaigns.set(c.id, { ...clone(rest), tally: emptyCounts() });
+    this.campaigns.set(c.id, { ...clone(rest), tally: emptyCounts(), snapshot: { attempts: 0 } });
     this.mails.set(c.id, clone(mail));
     return { created: true, campaign: this.view(c.id) as Campaign };
   }
@@ -216,11 +218,28 @@ export class InMemoryStore implements Store {
     this.campaigns.set(id, { ...c, ...stamps, status: to, statusReason: reason });
     return true;
   }
-  async setCampaignTotal(id: string, total: number) {
+  async acquireSnapshotLease(id: string, owner: string, nowMs: number, leaseMs: number) {
     const c = this.campaigns.get(id);
-    if (!c) throw new Error('no campaign');
-    this.campaigns.set(id, { ...c, total });
-    return this.view(id) as Campaign;
+    if (c?.status !== 'running' || c.total !== undefined || (c.snapshot.until !== undefined && c.snapshot.until >= nowMs)) return { acquired: false as const };
+    const firstAttempt = c.snapshot.attempts === 0;
+    c.snapshot = { attempts: c.snapshot.attempts + 1, owner, until: nowMs + leaseMs };
+    return { acquired: true as const, firstAttempt };
+  }
+  async renewSnapshotLease(id: string, owner: string, untilMs: number) {
+    const c = this.campaigns.get(id);
+    if (c?.snapshot.owner !== owner) return false;
+    c.snapshot.until = untilMs;
+    return true;
+  }
+  async completeSnapshot(id: string, owner: string, total: number) {
+    const c = this.campaigns.get(id);
+    if (c?.snapshot.owner !== owner) return false;
+    this.campaigns.set(id, { ...c, total, snapshot: { attempts: c.snapshot.attempts } });
+    return true;
+  }
+  async releaseSnapshotLease(id: string, owner: string) {
+    const c = this.campaigns.get(id);
+    if (c?.snapshot.owner === owner) c.snapshot = { attempts: c.snapshot.attempts };
   }
   async replaceCompiledMail(campaignId: string, mail: CompiledMail) {
     this.mails.set(campaignId, clone(mail));
@@ -252,16 +271,21 @@ export class InMemoryStore implements Store {
     this.campaigns.set(id, { ...c, ...schedule });
     return true;
   }
-  async addRecipients(campaignId: string, recipients: readonly Recipient[]) {
+  async addRecipients(campaignId: string, recipients: readonly Recipient[], mode: 'new' | 'unless-present' = 'unless-present') {
     let added = 0;
     for (const r of recipients) {
       const k = `${campaignId}#${r.subscriberId}`;
+      // The real store overwrites blindly in this mode: here, being asked to is a bug worth failing on.
+      if (mode === 'new' && this.recipients.has(k)) throw new Error(`recipient ${r.subscriberId} written twice as new`);
       if (!this.recipients.has(k)) {
         this.recipients.set(k, clone(r));
         added++;
       }
     }
     return added;
+  }
+  async findSuppressed(emails: readonly string[]) {
+    return new Set(emails.filter((e) => this.suppressed.has(e)));
   }
   async countRecipients(campaignId: string) {
     return [...this.recipients.values()].filter((r) => r.campaignId === campaignId).length;
@@ -280,20 +304,42 @@ export class InMemoryStore implements Store {
     const k = `${campaignId}#${subscriberId}`;
     const r = this.recipients.get(k);
     if (r?.status !== 'pending') return false;
-    this.recipients.set(k, { ...r, status: 'sending', updatedAt: at });
-    this.tally(campaignId, 'sending', 1);
+    this.recipients.set(k, { ...r, status: 'sending', updatedAt: at, claimedAt: at });
     return true;
   }
   async settleRecipient(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string) {
     const k = `${campaignId}#${subscriberId}`;
     const r = this.recipients.get(k);
-    if (r?.status !== 'sending') throw new Error(`recipient ${subscriberId} is not sending`);
+    if (r?.status !== 'sending') return false;
     this.recipients.set(k, { ...r, ...outcome, status: outcome.status, updatedAt: at });
-    this.tally(campaignId, 'sending', -1);
-    if (outcome.status !== 'pending') this.tally(campaignId, outcome.status, 1);
+    return true;
   }
-  private tally(campaignId: string, status: RecipientStatus, delta: number) {
+  /** Writes to the campaign's counters, as `addToCounts` calls counted them (tests look at it). */
+  countWrites = 0;
+  async addToCounts(campaignId: string, delta: CountsDelta, when: 'running' | 'unfinished') {
     const c = this.campaigns.get(campaignId);
-    if (c) c.tally[status] += delta;
+    if (!c || (when === 'running' ? c.status !== 'running' : c.status === 'finished')) return undefined;
+    for (const [s, n] of Object.entries(delta) as [RecipientStatus, number][]) c.tally[s] += n;
+    this.countWrites++;
+    return this.view(campaignId);
+  }
+  async tallyLedger(campaignId: string): Promise<LedgerTally> {
+    const counts = emptyCounts();
+    const claims: { subscriberId: string; claimedAt: string }[] = [];
+    let recipients = 0;
+    for (const r of this.recipients.values()) {
+      if (r.campaignId !== campaignId) continue;
+      recipients++;
+      counts[r.status]++;
+      if (r.status === 'sending') claims.push({ subscriberId: r.subscriberId, claimedAt: r.claimedAt ?? r.updatedAt });
+    }
+    return { recipients, counts, claims };
+  }
+  async finishCampaign(campaignId: string, tally: Pick<LedgerTally, 'recipients' | 'counts'>, at: string) {
+    const c = this.campaigns.get(campaignId);
+    if (c?.status !== 'running' || c.total !== tally.recipients) return false;
+    const { statusReason: _reason, ...rest } = c;
+    this.campaigns.set(campaignId, { ...rest, status: 'finished', finishedAt: at, tally: { ...tally.counts, pending: 0 } });
+    return true;
   }
 }

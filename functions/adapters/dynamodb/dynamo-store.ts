@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -17,7 +18,7 @@ import type { AnnouncementPlan } from '../../domain/announcement-plan';
 import type { AuditEntry } from '../../domain/audit';
 import type { Brand } from '../../domain/brand';
 import type { ConsentRecord } from '../../domain/consent';
-import { emptyCounts, type Campaign, type CampaignStatus, type Recipient, type RecipientStatus } from '../../domain/campaign';
+import { emptyCounts, type Campaign, type CampaignCounts, type CampaignStatus, type CountsDelta, type LedgerTally, type Recipient, type RecipientStatus } from '../../domain/campaign';
 import { ConflictError } from '../../domain/errors';
 import type { Release, ReleaseContent } from '../../domain/release';
 import type { DeliveryCounter, Page, RecipientOutcome, SendContext, Store } from '../../ports';
@@ -28,7 +29,8 @@ type Item = Record<string, unknown>;
 
 /** Attributes the store adds to every item; stripped before handing an entity back. */
 const deliveryCounters = ['delivered', 'bounced', 'transientBounces', 'complaints'] as const;
-const storageAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'c_sending', 'c_sent', 'c_failed', 'c_skipped', ...deliveryCounters.map((c) => `d_${c}`)];
+const snapshotLeaseAttributes = ['snapshotOwner', 'snapshotLeaseUntil', 'snapshotAttempts'];
+const storageAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'c_sending', 'c_sent', 'c_failed', 'c_skipped', ...snapshotLeaseAttributes, ...deliveryCounters.map((c) => `d_${c}`)];
 const strip = <T>(item: Item): T => {
   const copy: Item = { ...item };
   for (const a of storageAttributes) delete copy[a];
@@ -39,7 +41,8 @@ const countedStates = ['sending', 'sent', 'failed', 'skipped'] as const;
 
 function toCampaign(item: Item): Campaign {
   const counts = emptyCounts();
-  for (const s of countedStates) counts[s] = Number(item[`c_${s}`] ?? 0);
+  // Never shown below zero (a claim made outside a worker's batch, as tests do, is not announced).
+  for (const s of countedStates) counts[s] = Math.max(0, Number(item[`c_${s}`] ?? 0));
   const total = item.total === undefined ? undefined : Number(item.total);
   counts.pending = total === undefined ? 0 : Math.max(0, total - counts.sending - counts.sent - counts.failed - counts.skipped);
   const delivery: NonNullable<Campaign['delivery']> = {};
@@ -353,13 +356,9 @@ export class DynamoStore implements Store {
   }
 
   async settleIfSending(campaignId: string, subscriberId: string, messageId: string, at: string): Promise<boolean> {
-    try {
-      await this.settleRecipient(campaignId, subscriberId, { status: 'sent', messageId }, at);
-      return true;
-    } catch (e: unknown) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    if (!(await this.settleRecipient(campaignId, subscriberId, { status: 'sent', messageId }, at))) return false;
+    await this.addToCounts(campaignId, { sending: -1, sent: 1 }, 'unfinished');
+    return true;
   }
 
   async countDelivery(campaignId: string, counter: DeliveryCounter): Promise<void> {
@@ -488,6 +487,8 @@ export class DynamoStore implements Store {
                   c_sent: 0,
                   c_failed: 0,
                   c_skipped: 0,
+                  // 0, not absent: a campaign created before snapshot leases existed never counts as a first attempt.
+                  snapshotAttempts: 0,
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
@@ -551,19 +552,63 @@ export class DynamoStore implements Store {
     }
   }
 
-  async setCampaignTotal(id: string, total: number): Promise<Campaign> {
-    const r = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.campaign(id),
-        UpdateExpression: 'SET #t = :t',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#t': 'total' },
-        ExpressionAttributeValues: { ':t': total },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toCampaign(r.Attributes ?? {});
+  async acquireSnapshotLease(campaignId: string, owner: string, nowMs: number, leaseMs: number): Promise<{ acquired: true; firstAttempt: boolean } | { acquired: false }> {
+    try {
+      const r = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.campaign(campaignId),
+          UpdateExpression: 'SET snapshotOwner = :o, snapshotLeaseUntil = :until ADD snapshotAttempts :one',
+          ConditionExpression: '#s = :running AND attribute_not_exists(#t) AND (attribute_not_exists(snapshotLeaseUntil) OR snapshotLeaseUntil < :now)',
+          ExpressionAttributeNames: { '#s': 'status', '#t': 'total' },
+          ExpressionAttributeValues: { ':o': owner, ':until': nowMs + leaseMs, ':one': 1, ':running': 'running', ':now': nowMs },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      return { acquired: true, firstAttempt: r.Attributes?.snapshotAttempts === 0 };
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return { acquired: false };
+      throw e;
+    }
+  }
+
+  async renewSnapshotLease(campaignId: string, owner: string, untilMs: number): Promise<boolean> {
+    return this.conditionally({
+      Key: keys.campaign(campaignId),
+      UpdateExpression: 'SET snapshotLeaseUntil = :until',
+      ConditionExpression: 'snapshotOwner = :o',
+      ExpressionAttributeValues: { ':o': owner, ':until': untilMs },
+    });
+  }
+
+  async completeSnapshot(campaignId: string, owner: string, total: number): Promise<boolean> {
+    return this.conditionally({
+      Key: keys.campaign(campaignId),
+      UpdateExpression: 'SET #t = :t REMOVE snapshotOwner, snapshotLeaseUntil',
+      ConditionExpression: 'snapshotOwner = :o',
+      ExpressionAttributeNames: { '#t': 'total' },
+      ExpressionAttributeValues: { ':o': owner, ':t': total },
+    });
+  }
+
+  async releaseSnapshotLease(campaignId: string, owner: string): Promise<void> {
+    await this.conditionally({
+      Key: keys.campaign(campaignId),
+      UpdateExpression: 'REMOVE snapshotOwner, snapshotLeaseUntil',
+      ConditionExpression: 'snapshotOwner = :o',
+      ExpressionAttributeValues: { ':o': owner },
+    });
+  }
+
+  /** A conditional UpdateItem: false when its condition does not hold. */
+  private async conditionally(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {
+    try {
+      await this.doc.send(new UpdateCommand({ TableName: this.tableName, ...input }));
+      return true;
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   }
 
   async replaceCompiledMail(campaignId: string, mail: CompiledMail): Promise<void> {
@@ -617,32 +662,51 @@ export class DynamoStore implements Store {
     }
   }
 
-  async addRecipients(campaignId: string, recipients: readonly Recipient[]): Promise<number> {
+  async addRecipients(campaignId: string, recipients: readonly Recipient[], mode: 'new' | 'unless-present' = 'unless-present'): Promise<number> {
+    const item = (r: Recipient): Item => ({
+      ...keys.recipient(campaignId, r.subscriberId),
+      gsi1pk: gsi.listsOfSubscriber(r.subscriberId),
+      gsi1sk: `RCPT#${campaignId}`,
+      type: 'recipient',
+      ...r,
+    });
+    if (mode === 'new') {
+      // A first snapshot attempt: the ledger is empty, so BatchWriteItem (no condition) is safe.
+      const chunks: Item[][] = [];
+      for (let i = 0; i < recipients.length; i += 25) chunks.push(recipients.slice(i, i + 25).map(item));
+      await inParallel(chunks, 8, (chunk) => this.batchWrite(chunk));
+      return recipients.length;
+    }
     let added = 0;
-    // Conditional puts, not BatchWrite: a re-delivered launch must not reset a recipient already sent.
-    await Promise.all(
-      recipients.map(async (r) => {
-        try {
-          await this.doc.send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: {
-                ...keys.recipient(campaignId, r.subscriberId),
-                gsi1pk: gsi.listsOfSubscriber(r.subscriberId),
-                gsi1sk: `RCPT#${campaignId}`,
-                type: 'recipient',
-                ...r,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          );
-          added++;
-        } catch (e: unknown) {
-          if (!isConditionFailure(e)) throw e;
-        }
-      }),
-    );
+    // Conditional puts: a re-run snapshot must not reset a recipient already claimed or sent.
+    await inParallel(recipients, 16, async (r) => {
+      try {
+        await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item(r), ConditionExpression: 'attribute_not_exists(pk)' }));
+        added++;
+      } catch (e: unknown) {
+        if (!isConditionFailure(e)) throw e;
+      }
+    });
     return added;
+  }
+
+  /** BatchWriteItem of up to 25 puts; unprocessed items are retried with a short backoff. */
+  private async batchWrite(items: readonly Item[]): Promise<void> {
+    let pending: Record<string, unknown>[] = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) {
+        if (attempt > 8) throw new Error(`BatchWriteItem: ${pending.length} item(s) still unprocessed after ${attempt} attempts`);
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 25 * 2 ** attempt)));
+      }
+      const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+      pending = (r.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+    }
+  }
+
+  async findSuppressed(emails: readonly string[]): Promise<Set<string>> {
+    const byPk = new Map(emails.map((e) => [keys.suppression(e).pk, { key: keys.suppression(e), email: e }]));
+    const items = await this.batchGet([...byPk.values()].map((v) => v.key));
+    return new Set(items.map((it) => byPk.get(String(it.pk))?.email).filter((e): e is string => e !== undefined));
   }
 
   getRecipient(campaignId: string, subscriberId: string): Promise<Recipient | undefined> {
@@ -740,69 +804,117 @@ export class DynamoStore implements Store {
   }
 
   async claimRecipient(campaignId: string, subscriberId: string, at: string): Promise<boolean> {
+    return this.conditionally({
+      Key: keys.recipient(campaignId, subscriberId),
+      UpdateExpression: 'SET #s = :sending, updatedAt = :at, claimedAt = :at',
+      ConditionExpression: '#s = :pending',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
+    });
+  }
+
+  async settleRecipient(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string): Promise<boolean> {
+    const sent = outcome.status === 'sent';
+    return this.conditionally({
+      Key: keys.recipient(campaignId, subscriberId),
+      UpdateExpression: `SET #s = :to, updatedAt = :at, ${sent ? 'messageId = :d' : '#e = :d'}`,
+      ConditionExpression: '#s = :sending',
+      ExpressionAttributeNames: { '#s': 'status', ...(sent ? {} : { '#e': 'error' }) },
+      ExpressionAttributeValues: { ':to': outcome.status, ':sending': 'sending', ':at': at, ':d': sent ? outcome.messageId : outcome.error },
+    });
+  }
+
+  async addToCounts(campaignId: string, delta: CountsDelta, when: 'running' | 'unfinished'): Promise<Campaign | undefined> {
+    const changed = countedStates.filter((s) => (delta[s] ?? 0) !== 0);
+    const holds = (c: Campaign | undefined) => (c && (when === 'running' ? c.status === 'running' : c.status !== 'finished') ? c : undefined);
+    if (changed.length === 0) return holds(await this.getCampaign(campaignId));
+    const values: Record<string, unknown> = when === 'running' ? { ':running': 'running' } : { ':finished': 'finished' };
+    for (const s of changed) values[`:${s}`] = delta[s];
     try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.recipient(campaignId, subscriberId),
-                UpdateExpression: 'SET #s = :sending, updatedAt = :at, claimedAt = :at',
-                ConditionExpression: '#s = :pending',
-                ExpressionAttributeNames: { '#s': 'status' },
-                ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.campaign(campaignId),
-                UpdateExpression: 'ADD c_sending :one',
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
-          ],
+      const r = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.campaign(campaignId),
+          UpdateExpression: `ADD ${changed.map((s) => `c_${s} :${s}`).join(', ')}`,
+          ConditionExpression: when === 'running' ? '#s = :running' : 'attribute_exists(pk) AND #s <> :finished',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return true;
+      return r.Attributes ? toCampaign(r.Attributes) : undefined;
     } catch (e: unknown) {
-      if (isConditionFailure(e)) return false;
+      if (isConditionFailure(e)) return undefined;
       throw e;
     }
   }
 
-  async settleRecipient(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string): Promise<void> {
-    const detail = outcome.status === 'sent' ? { messageId: outcome.messageId } : { error: outcome.error };
-    const counter = outcome.status === 'pending' ? 'ADD c_sending :minus' : `ADD c_sending :minus, c_${outcome.status} :one`;
-    await this.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.recipient(campaignId, subscriberId),
-              UpdateExpression: `SET #s = :to, updatedAt = :at, ${outcome.status === 'sent' ? 'messageId = :d' : '#e = :d'}`,
-              ConditionExpression: '#s = :sending',
-              ExpressionAttributeNames: { '#s': 'status', ...(outcome.status === 'sent' ? {} : { '#e': 'error' }) },
-              ExpressionAttributeValues: {
-                ':to': outcome.status,
-                ':sending': 'sending',
-                ':at': at,
-                ':d': 'messageId' in detail ? detail.messageId : detail.error,
-              },
-            },
-          },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.campaign(campaignId),
-              UpdateExpression: counter,
-              ExpressionAttributeValues: outcome.status === 'pending' ? { ':minus': -1 } : { ':minus': -1, ':one': 1 },
-            },
-          },
-        ],
-      }),
-    );
+  async tallyLedger(campaignId: string): Promise<LedgerTally> {
+    const counts: CampaignCounts = emptyCounts();
+    const claims: { subscriberId: string; claimedAt: string }[] = [];
+    let recipients = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :p AND begins_with(sk, :r)',
+          ProjectionExpression: 'subscriberId, #s, claimedAt, updatedAt',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':p': keys.campaign(campaignId).pk, ':r': 'RCPT#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const it of r.Items ?? []) {
+        const status = it.status as RecipientStatus;
+        recipients++;
+        counts[status] = (counts[status] ?? 0) + 1;
+        if (status === 'sending') claims.push({ subscriberId: String(it.subscriberId), claimedAt: String(it.claimedAt ?? it.updatedAt) });
+      }
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return { recipients, counts, claims };
   }
+
+  async finishCampaign(campaignId: string, tally: Pick<LedgerTally, 'recipients' | 'counts'>, at: string): Promise<boolean> {
+    return this.conditionally({
+      Key: keys.campaign(campaignId),
+      UpdateExpression: 'SET #s = :finished, finishedAt = :at, updatedAt = :at, c_sending = :sending, c_sent = :sent, c_failed = :failed, c_skipped = :skipped REMOVE statusReason',
+      ConditionExpression: '#s = :running AND #t = :total',
+      ExpressionAttributeNames: { '#s': 'status', '#t': 'total' },
+      ExpressionAttributeValues: {
+        ':finished': 'finished',
+        ':running': 'running',
+        ':at': at,
+        ':total': tally.recipients,
+        ':sending': tally.counts.sending,
+        ':sent': tally.counts.sent,
+        ':failed': tally.counts.failed,
+        ':skipped': tally.counts.skipped,
+      },
+    });
+  }
+}
+
+/**
+ * Runs `work` over `items` with at most `limit` at a time. After a failure no new item is
+ * started, and the first error is thrown only once the writes in flight have ended: a caller
+ * that gives up its snapshot lease on error must not leave a blind write still on its way.
+ */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      for (let i = next++; i < items.length && !failure; i = next++) {
+        try {
+          await work(items[i] as T);
+        } catch (error: unknown) {
+          failure ??= { error };
+        }
+      }
+    }),
+  );
+  if (failure) throw failure.error;
 }

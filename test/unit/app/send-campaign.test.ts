@@ -6,12 +6,20 @@ import { addSubscriberToList, createList } from '../../../functions/app/manage-a
 import { createRelease, updateRelease } from '../../../functions/app/manage-releases';
 import { snapshotAudience } from '../../../functions/app/snapshot-audience';
 import { unsubscribeByToken } from '../../../functions/app/unsubscribe';
+import type { Subscriber } from '../../../functions/domain/audience';
 import { ConflictError, NotFoundError } from '../../../functions/domain/errors';
+import { SendPacer } from '../../../functions/domain/send-pacer';
 import { signToken } from '../../../functions/domain/tokens';
 import { fakeDeps, testBrand } from '../../support/fakes';
 
-async function world() {
-  const ctx = fakeDeps();
+/** A real SendPacer on virtual time: paces without waiting, and tells its rate. */
+function virtualPacer(rate: number): SendPacer {
+  let t = 0;
+  return new SendPacer(rate, () => t, async (ms) => void (t += ms));
+}
+
+async function world(overrides: Parameters<typeof fakeDeps>[0] = {}) {
+  const ctx = fakeDeps(overrides);
   const { deps, store } = ctx;
   await store.putBrand(testBrand);
   const release = await createRelease(deps, { brandId: 'cd41', title: 'Festival du travail social', body: 'Texte.' });
@@ -161,7 +169,8 @@ describe('pause, resume, cancel', () => {
 
 describe('when SES misbehaves', () => {
   it('retries a throttle in place, and pauses the campaign with a reason when SES stops sending', async () => {
-    const { deps, store, mailer, queue, release, presse } = await world();
+    // one recipient at a time (a pacer at 1/s, on virtual time), so the order of SES answers is known
+    const { deps, store, mailer, queue, release, presse } = await world({ pacer: virtualPacer(1) });
     for (let n = 1; n <= 5; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
     const throttle = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
     const paused = Object.assign(new Error('Sending is paused for this account.'), { name: 'SendingPausedException' });
@@ -183,7 +192,7 @@ describe('when SES misbehaves', () => {
   });
 
   it('never resends a mail SES accepted when recording it failed; reconciliation settles it from the outbox', async () => {
-    const { deps, store, mailer, queue, release, presse } = await world();
+    const { deps, store, mailer, queue, clock, release, presse } = await world();
     for (let n = 1; n <= 3; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
     // the "crash": the ledger write after SES accepted the first mail fails once
     const settle = store.settleRecipient.bind(store);
@@ -204,6 +213,8 @@ describe('when SES misbehaves', () => {
 
     const sentMail = { findByRef: async (ref: string) => mailer.sent.find((m) => m.headers.some((h) => h.value === ref))?.messageId };
     const { reconcileClaims } = await import('../../../functions/app/reconcile-claims');
+    expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 0, requeued: 0 }); // a claim this fresh is a live worker's
+    clock.advance(11_000);
     expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 1, requeued: 0 });
     await queue.drain();
     expect(mailer.sent).toHaveLength(3);
@@ -227,5 +238,209 @@ describe('when SES misbehaves', () => {
     expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 0, requeued: 1 });
     await queue.drain();
     expect(mailer.sent.map((m) => m.to)).toEqual(['lost@example.org']);
+  });
+});
+
+describe('counts, batches and the ledger', () => {
+  it('writes the campaign item a few times per batch, never once per recipient', async () => {
+    const { deps, store, mailer, queue, release, presse } = await world({ batchSize: 10 });
+    for (let n = 1; n <= 30; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    await queue.drain();
+
+    expect(mailer.sent).toHaveLength(30);
+    // per batch of 10: one write announcing the claims, one reporting the outcomes
+    expect(store.countWrites).toBe(6);
+    const done = await store.getCampaign(campaign.id);
+    expect(done?.status).toBe('finished');
+    expect(done?.counts).toEqual({ pending: 0, sending: 0, sent: 30, failed: 0, skipped: 0 });
+  });
+
+  it('finishes with the ledger’s counts when a worker died between settling and reporting (redelivery)', async () => {
+    const { deps, store, mailer, queue, release, presse } = await world({ batchSize: 4 });
+    for (let n = 1; n <= 8; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+    await addSubscriberToList(deps, presse.id, { email: 'parti@example.org' });
+    // the report of each batch that sent fails once: its outcomes are in the ledger, not in the counters
+    const addToCounts = store.addToCounts.bind(store);
+    let lost = 0;
+    store.addToCounts = async (id, delta, when) => {
+      if (when === 'unfinished' && (delta.sent ?? 0) > 0 && lost < 2) {
+        lost++;
+        throw new Error('worker died before reporting its batch');
+      }
+      return addToCounts(id, delta, when);
+    };
+
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    queue.messages.length = 0;
+    await snapshotAudience(deps, campaign.id);
+    const parti = (await store.listRecipients(campaign.id)).items.find((r) => r.email === 'parti@example.org');
+    await store.setMembershipStatus(presse.id, parti?.subscriberId ?? '', 'unsubscribed', '2026-03-06T09:00:00Z');
+    const { deadLetters } = await queue.drain();
+
+    expect(lost).toBe(2);
+    expect(deadLetters).toEqual([]);
+    expect(mailer.sent).toHaveLength(8);
+    const done = await store.getCampaign(campaign.id);
+    expect(done?.status).toBe('finished');
+    expect(done?.counts).toEqual({ pending: 0, sending: 0, sent: 8, failed: 0, skipped: 1 });
+  });
+
+  it('finishes with the ledger’s counts when the worker that sent the last mails died before reporting and its message is gone: the sweep', async () => {
+    const { deps, store, mailer, queue, release, presse } = await world({ batchSize: 5 });
+    for (let n = 1; n <= 10; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+    const addToCounts = store.addToCounts.bind(store);
+    let reports = 0;
+    store.addToCounts = async (id, delta, when) => {
+      if (when === 'unfinished' && ++reports === 2) throw new Error('worker killed before reporting its batch');
+      return addToCounts(id, delta, when);
+    };
+
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    const { deadLetters } = await queue.drain(1); // and the message is not delivered again
+    expect(deadLetters).toHaveLength(1);
+    expect(mailer.sent).toHaveLength(10);
+    const before = await store.getCampaign(campaign.id);
+    expect(before?.status).toBe('running');
+    expect(before?.counts).toMatchObject({ sent: 5, sending: 5 }); // the counters lag, but never show less progress than there is
+
+    const { reconcileClaims } = await import('../../../functions/app/reconcile-claims');
+    await reconcileClaims(deps, campaign.id, 60_000);
+    const done = await store.getCampaign(campaign.id);
+    expect(done?.status).toBe('finished');
+    expect(done?.counts).toEqual({ pending: 0, sending: 0, sent: 10, failed: 0, skipped: 0 });
+  });
+
+  it('stops claiming within a second of a pause, lets the mails already handed to SES finish, and loses nobody', async () => {
+    const { deps, store, mailer, queue, clock, release, presse } = await world({ batchSize: 40 });
+    for (let n = 1; n <= 40; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    const send = mailer.send.bind(mailer);
+    let paused = false;
+    mailer.send = async (mail) => {
+      const r = await send(mail);
+      if (!paused && mailer.sent.length >= 5) {
+        paused = true;
+        await pauseCampaign(deps, campaign.id);
+        clock.advance(1_500); // the worker's next status check is due
+      }
+      return r;
+    };
+    await queue.drain();
+
+    const atPause = await store.getCampaign(campaign.id);
+    expect(atPause?.status).toBe('paused');
+    expect(mailer.sent.length).toBeGreaterThanOrEqual(5);
+    expect(mailer.sent.length).toBeLessThanOrEqual(5 + 8 * 2); // the sends in flight when the pause was seen, at most
+    expect(atPause?.counts).toMatchObject({ sending: 0, sent: mailer.sent.length, pending: 40 - mailer.sent.length });
+    expect((await store.tallyLedger(campaign.id)).counts).toMatchObject({ sending: 0, sent: mailer.sent.length });
+
+    await resumeCampaign(deps, campaign.id);
+    await queue.drain();
+    expect(mailer.sent).toHaveLength(40);
+    expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(40);
+    expect((await store.getCampaign(campaign.id))?.status).toBe('finished');
+  });
+
+  it('reads the audience once at launch, and checks suppressions in batches', async () => {
+    const { deps, store, mailer, queue, release, presse } = await world({ batchSize: 50 });
+    const at = '2026-03-01T00:00:00Z';
+    for (let n = 0; n < 2_500; n++) {
+      const id = `m${n}`;
+      await store.createSubscriber({ id, email: `m${n}@example.org`, tags: [], language: 'fr', createdAt: at, updatedAt: at });
+      await store.putMembership({ listId: presse.id, subscriberId: id, email: `m${n}@example.org`, status: 'confirmed', updatedAt: at });
+    }
+    await store.suppress('m7@example.org', 'hard-bounce', at);
+    let membersRead = 0;
+    let suppressionReads = 0;
+    const listMembers = store.listMembers.bind(store);
+    store.listMembers = async (...args) => {
+      const page = await listMembers(...args);
+      membersRead += page.items.length;
+      return page;
+    };
+    store.isSuppressed = async () => {
+      suppressionReads++;
+      return false;
+    };
+
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    const launchRead = membersRead;
+    await queue.drain();
+
+    expect(launchRead).toBeLessThanOrEqual(1_000); // one page: enough to know somebody is reachable
+    expect(membersRead - launchRead).toBe(2_500); // the snapshot: every member once
+    expect(suppressionReads).toBe(0); // never one read per address
+    expect(mailer.sent).toHaveLength(2_499);
+    expect((await store.getCampaign(campaign.id))?.counts).toMatchObject({ sent: 2_499, pending: 0 });
+  });
+
+  it('keeps every list a person is confirmed on, so leaving one of them does not skip them', async () => {
+    const { deps, store, mailer, queue, release, presse, partenaires } = await world();
+    const { subscriber } = await addSubscriberToList(deps, presse.id, { email: 'deux@example.org' });
+    await addSubscriberToList(deps, partenaires.id, { email: 'deux@example.org', status: 'confirmed' });
+    await addSubscriberToList(deps, partenaires.id, { email: 'seul@example.org', status: 'confirmed' });
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id, partenaires.id] });
+    queue.messages.length = 0;
+    await snapshotAudience(deps, campaign.id);
+
+    expect((await store.getRecipient(campaign.id, subscriber?.id ?? ''))?.listIds).toEqual([presse.id, partenaires.id]);
+    await store.setMembershipStatus(presse.id, subscriber?.id ?? '', 'unsubscribed', '2026-03-06T09:00:00Z');
+    await queue.drain();
+    expect(mailer.sent.map((m) => m.to).sort()).toEqual(['deux@example.org', 'seul@example.org']);
+  });
+});
+
+describe('the audience snapshot', () => {
+  it('runs once at a time: a duplicated launch message writes and queues nothing while it runs', async () => {
+    const { deps, store, mailer, queue, clock, release, presse } = await world();
+    for (let n = 1; n <= 4; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    queue.messages.length = 0;
+    // another worker holds the snapshot lease (it is writing, or it died a moment ago)
+    expect(await store.acquireSnapshotLease(campaign.id, 'other-worker', clock.now().getTime(), 120_000)).toEqual({ acquired: true, firstAttempt: true });
+
+    await snapshotAudience(deps, campaign.id);
+    expect(queue.messages).toEqual([]);
+    expect(await store.countRecipients(campaign.id)).toBe(0);
+    const { reconcileClaims } = await import('../../../functions/app/reconcile-claims');
+    await reconcileClaims(deps, campaign.id, 60_000); // the sweep leaves a live lease alone
+    expect(queue.messages).toEqual([]);
+
+    // the holder died: once its lease has expired, the sweep takes the snapshot over
+    clock.advance(121_000);
+    await reconcileClaims(deps, campaign.id, 60_000);
+    expect((await store.getCampaign(campaign.id))?.total).toBe(4);
+    await queue.drain();
+    expect(mailer.sent).toHaveLength(4);
+    expect((await store.getCampaign(campaign.id))?.status).toBe('finished');
+  });
+
+  it('taken over after a holder died mid-way, leaves alone whoever it had already written and sent', async () => {
+    const { deps, store, mailer, queue, clock, release, presse } = await world();
+    const subs: (Subscriber | undefined)[] = [];
+    for (let n = 1; n <= 5; n++) subs.push((await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` })).subscriber);
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    queue.messages.length = 0;
+    // the first holder wrote two entries and queued them; a worker announced its claims, sent to
+    // the first one and died (not reporting), then the holder died
+    const at = clock.now().toISOString();
+    await store.acquireSnapshotLease(campaign.id, 'dead', clock.now().getTime(), 120_000);
+    const entry = (i: number) => ({ campaignId: campaign.id, subscriberId: subs[i]?.id ?? '', email: subs[i]?.email ?? '', listIds: [presse.id], status: 'pending' as const, updatedAt: at });
+    await store.addRecipients(campaign.id, [entry(0), entry(1)], 'new');
+    await store.addToCounts(campaign.id, { sending: 2 }, 'running');
+    await store.claimRecipient(campaign.id, subs[0]?.id ?? '', at);
+    await store.settleRecipient(campaign.id, subs[0]?.id ?? '', { status: 'sent', messageId: 'earlier' }, at);
+    clock.advance(121_000);
+
+    await snapshotAudience(deps, campaign.id);
+    await queue.drain();
+
+    expect((await store.getRecipient(campaign.id, subs[0]?.id ?? ''))?.messageId).toBe('earlier');
+    expect(mailer.sent.map((m) => m.to).sort()).toEqual(['p2@example.org', 'p3@example.org', 'p4@example.org', 'p5@example.org']);
+    const done = await store.getCampaign(campaign.id);
+    expect(done?.status).toBe('finished');
+    expect(done?.counts).toEqual({ pending: 0, sending: 0, sent: 5, failed: 0, skipped: 0 });
   });
 });

@@ -10,6 +10,7 @@ import { audienceReachable } from './estimate-audience';
 import { resolveLocalTime } from '../domain/local-time';
 import type { AppDeps } from './deps';
 import { getRelease } from './manage-releases';
+import { brandsOf, compileCampaignMail, isUnderEmbargo } from './release-rendering';
 
 export const launchCampaignInputSchema = z.object({
   releaseId: z.string().min(1),
@@ -49,12 +50,10 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
     if (!list) throw new NotFoundError('Liste', listId);
     lists.push(list);
   }
-  const brand = await deps.store.getBrand(release.content.brandId);
-  if (!brand) throw new ValidationError(`Marque inconnue : ${release.content.brandId}`, 'brandId');
+  const { brand, coBrands } = await brandsOf(deps, release.content);
   if (brand.review.required && release.status !== 'approved' && release.status !== 'sent') {
     throw new ConflictError('Ce communiqué n’est pas approuvé : la relecture est obligatoire pour cette marque avant tout envoi ou programmation.');
   }
-  const coBrands = (await Promise.all(release.content.coBrandIds.map((b) => deps.store.getBrand(b)))).filter((b) => b !== undefined);
 
   const now = deps.clock.now();
   const sendAt = localSendAt === undefined ? undefined : resolveLocalTime(localSendAt, timeZone, ambiguity);
@@ -68,19 +67,12 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
   }
   // Embargo is judged at the moment the mail leaves: press lists only, with a visible banner.
   const leavesAt = sendAt ?? now;
-  const embargoed = release.content.embargoUntil !== undefined && leavesAt.getTime() < Date.parse(release.content.embargoUntil);
+  const embargoed = isUnderEmbargo(release.content, leavesAt);
   const nonPress = lists.filter((l) => l.kind !== 'press');
   if (embargoed && nonPress.length > 0) {
     throw new ConflictError(`Sous embargo jusqu’au ${formatFrenchInstant(new Date(release.content.embargoUntil as string))} : envoi avant cette date réservé aux listes presse (refusé pour ${nonPress.map((l) => `« ${l.name} »`).join(', ')}).`);
   }
-  const compiled = await deps.compileRelease({
-    content: release.content,
-    brand,
-    coBrands,
-    webVersionUrl: `${deps.publicBaseUrl}/releases/${release.id}`,
-    now: leavesAt,
-  });
-  const mail = embargoed ? { ...compiled, subject: `SOUS EMBARGO – ${compiled.subject}` } : compiled;
+  const mail = await compileCampaignMail(deps, release, leavesAt, { brand, coBrands });
   const campaign: Campaign = {
     id,
     releaseId,

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Brand } from '../domain/brand';
 import { NotFoundError, ValidationError } from '../domain/errors';
-import type { Release, ReleaseContent } from '../domain/release';
+import type { Release } from '../domain/release';
 import type { Page } from '../ports';
 import { icsFilename, renderIcs } from '../render/ics';
 import type { AppDeps } from './deps';
+import { brandsOf, publicCalendarUrl } from './release-rendering';
 
 type NewsroomDeps = Pick<AppDeps, 'store' | 'clock'>;
 
@@ -29,17 +30,6 @@ export function publicSince(release: Release): Date {
   const out = Date.parse(release.publishedAt ?? release.sentAt ?? release.updatedAt);
   const embargo = release.content.embargoUntil ? Date.parse(release.content.embargoUntil) : 0;
   return new Date(Math.max(out, embargo));
-}
-
-export const publicReleaseUrl = (publicBaseUrl: string, id: string) => `${publicBaseUrl}/releases/${encodeURIComponent(id)}`;
-export const publicCalendarUrl = (publicBaseUrl: string, id: string) => `${publicReleaseUrl(publicBaseUrl, id)}/event.ics`;
-
-/** The brand and co-brands a release is rendered with; co-brands no longer stored are left out. */
-export async function brandsOf(deps: Pick<AppDeps, 'store'>, content: ReleaseContent): Promise<{ brand: Brand; coBrands: Brand[] }> {
-  const brand = await deps.store.getBrand(content.brandId);
-  if (!brand) throw new ValidationError(`Marque inconnue : ${content.brandId}`, 'brandId');
-  const coBrands = (await Promise.all(content.coBrandIds.map((b) => deps.store.getBrand(b)))).filter((b) => b !== undefined);
-  return { brand, coBrands };
 }
 
 export interface NewsroomPage {

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { assertCan, bootstrapAdmin, type Actor } from '../domain/actor';
 import { defaultPlanSteps, shiftLocal, stepLocalTime, type AnnouncementPlan, type PlanStep, type PlanStepDefinition } from '../domain/announcement-plan';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { NotFoundError, ValidationError } from '../domain/errors';
 import { resolveLocalTime } from '../domain/local-time';
 import { announcementTypes, type ReleaseContent } from '../domain/release';
 import { audit } from './audit-log';
 import type { AppDeps } from './deps';
 import { launchCampaign } from './launch-campaign';
 import { createRelease, getRelease, updateRelease } from './manage-releases';
+import { compileCampaignMail } from './release-rendering';
 import { rescheduleCampaign } from './schedule-campaign';
 
 const stepTitles: Record<(typeof announcementTypes)[number], string> = {
@@ -110,10 +111,8 @@ export async function moveEvent(deps: AppDeps, planId: string, newStart: string,
     const event = release.content.event;
     const moved = withEventStart(release.content, shiftLocal(event?.start ?? plan.eventStart, plan.eventStart, newStart), event?.end ? shiftLocal(event.end, plan.eventStart, newStart) : undefined);
     const updated = await updateRelease(deps, release.id, moved, undefined, actor);
-    const brand = await deps.store.getBrand(updated.content.brandId);
-    if (!brand) throw new ConflictError(`Marque inconnue : ${updated.content.brandId}`);
     const sendAt = resolveLocalTime(localSendAt, plan.timeZone, 'earlier');
-    const mail = await deps.compileRelease({ content: updated.content, brand, webVersionUrl: `${deps.publicBaseUrl}/releases/${release.id}`, now: sendAt });
+    const mail = await compileCampaignMail(deps, updated, sendAt);
     await deps.store.replaceCompiledMail(step.campaignId, mail);
     await rescheduleCampaign(deps, step.campaignId, { sendAt: localSendAt, timeZone: plan.timeZone, ambiguity: 'earlier' });
     steps.push({ ...step, localSendAt });

@@ -1,11 +1,11 @@
 import type { Brand } from '../domain/brand';
-import { ValidationError } from '../domain/errors';
 import type { Release, ReleaseContent } from '../domain/release';
 import { personalise, type RecipientVars } from '../render/compiled-mail';
 import { icsFilename, renderIcs } from '../render/ics';
 import { renderPreviewPage } from '../render/preview';
 import type { AppDeps, Renderer } from './deps';
 import { getRelease } from './manage-releases';
+import { brandsOf, publicReleaseUrl } from './release-rendering';
 
 /**
  * What a release can be rendered as, for the API's preview route and `communique render`:
@@ -49,10 +49,7 @@ export interface ReleaseRenderContext {
 /** A stored release and its brands (a co-brand deleted since is left out, as at launch). */
 export async function loadRenderContext(deps: Pick<AppDeps, 'store'>, id: string): Promise<ReleaseRenderContext> {
   const release = await getRelease(deps, id);
-  const brand = await deps.store.getBrand(release.content.brandId);
-  if (!brand) throw new ValidationError(`Marque inconnue : ${release.content.brandId}`, 'brandId');
-  const coBrands = (await Promise.all(release.content.coBrandIds.map((b) => deps.store.getBrand(b)))).filter((b) => b !== undefined);
-  return { release, brand, coBrands };
+  return { release, ...(await brandsOf(deps, release.content)) };
 }
 
 const html = 'text/html; charset=utf-8';
@@ -87,7 +84,7 @@ export async function renderReleaseAs(source: RenderSource, format: PreviewForma
 export async function previewRelease(deps: AppDeps, id: string, format: PreviewFormat = 'html'): Promise<RenderedRelease> {
   const { release, brand, coBrands } = await loadRenderContext(deps, id);
   return renderReleaseAs(
-    { content: release.content, brand, coBrands, webVersionUrl: `${deps.publicBaseUrl}/releases/${release.id}`, now: deps.clock.now() },
+    { content: release.content, brand, coBrands, webVersionUrl: publicReleaseUrl(deps.publicBaseUrl, release.id), now: deps.clock.now() },
     format,
     deps,
   );

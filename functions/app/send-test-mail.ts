@@ -6,6 +6,7 @@ import type { OutgoingMail } from '../ports';
 import { audit } from './audit-log';
 import type { AppDeps } from './deps';
 import { loadRenderContext } from './preview-release';
+import { embargoSubjectPrefix, isUnderEmbargo, publicCalendarUrl, publicReleaseUrl } from './release-rendering';
 import { unsubscribeHeaders } from './recipient-links';
 
 export const testMailLimits = {
@@ -56,17 +57,18 @@ export async function sendTestMail(deps: AppDeps, input: { releaseId: string; to
     content: release.content,
     brand,
     coBrands,
-    webVersionUrl: `${deps.publicBaseUrl}/releases/${release.id}`,
+    webVersionUrl: publicReleaseUrl(deps.publicBaseUrl, release.id),
+    ...(release.content.event ? { calendarUrl: publicCalendarUrl(deps.publicBaseUrl, release.id) } : {}),
     now,
   });
-  const embargoed = release.content.embargoUntil !== undefined && now.getTime() < Date.parse(release.content.embargoUntil);
+  const embargoed = isUnderEmbargo(release.content, now);
   const links = testRecipientLinks(deps.publicBaseUrl);
   const content = personalise(compiled, { ...links, email: to });
   const mail: OutgoingMail = {
     from: { name: brand.senderName, address: brand.senderEmail },
     replyTo: brand.replyTo ? [brand.replyTo] : undefined,
     to,
-    subject: `${testSubjectPrefix}${embargoed ? 'SOUS EMBARGO – ' : ''}${content.subject}`,
+    subject: `${testSubjectPrefix}${embargoed ? embargoSubjectPrefix : ''}${content.subject}`,
     html: content.html,
     text: content.text,
     headers: unsubscribeHeaders(links.unsubscribeUrl),

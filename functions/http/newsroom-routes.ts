@@ -6,13 +6,12 @@ import { Feed } from 'feed';
 import type { AppDeps } from '../app/deps';
 import {
   listPublishedReleases,
-  publicCalendarUrl,
   publicEventCalendar,
-  publicReleaseUrl,
   publicSince,
   renderPublicWebVersion,
   type NewsroomPage,
 } from '../app/newsroom';
+import { publicCalendarUrl, publicReleaseUrl } from '../app/release-rendering';
 import type { Brand } from '../domain/brand';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import { formatFrenchDate, formatFrenchLongDate } from '../domain/french-dates';

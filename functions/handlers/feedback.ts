@@ -1,6 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { recordSesEvent } from '../app/record-ses-event';
-import { buildAwsFeedbackDeps, logger } from '../wiring';
+import { buildAwsFeedbackDeps, logger } from '../worker-wiring';
 
 const deps = buildAwsFeedbackDeps();
 

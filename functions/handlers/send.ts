@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { handleSendMessage } from '../app/handle-send-message';
 import type { SendMessage } from '../ports';
-import { buildAwsSendDeps, logger } from '../wiring';
+import { buildAwsSendDeps, logger } from '../worker-wiring';
 
 const deps = await buildAwsSendDeps();
 const processor = new BatchProcessor(EventType.SQS);

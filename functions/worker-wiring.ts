@@ -1,0 +1,81 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoStore } from './adapters/dynamodb/dynamo-store';
+import { EventBridgeCampaignScheduler } from './adapters/scheduler/eventbridge-scheduler';
+import { SesMailer } from './adapters/ses/ses-mailer';
+import { SqsSendQueue } from './adapters/sqs/sqs-send-queue';
+import type { SendDeps } from './app/deps';
+import { ConfigError, loadAwsConfig, type AppConfig, type AwsConfig } from './config';
+import { SendPacer } from './domain/send-pacer';
+import type { TokenKeyRing } from './domain/tokens';
+import type { Clock } from './ports';
+
+/**
+ * The composition root, part one: SDK clients from config, and the deps of the send and
+ * feedback workers. Kept apart from `wiring.ts` (the HTTP app, the local runtime) so that the
+ * workers' bundles carry neither the routes nor the renderer.
+ */
+export const logger = new Logger({ serviceName: 'communique' });
+export const systemClock: Clock = { now: () => new Date() };
+
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function buildStoreAndMailer(config: AppConfig) {
+  const local = config.dynamoEndpoint !== undefined;
+  const dynamo = new DynamoDBClient({ region: config.region, endpoint: config.dynamoEndpoint, ...(local ? { credentials: localCredentials } : {}) });
+  const ses = new SESv2Client({ region: config.region, endpoint: config.sesEndpoint, ...(config.sesEndpoint ? { credentials: localCredentials } : {}) });
+  return { dynamo, ses, store: new DynamoStore(dynamo, config.tableName), mailer: new SesMailer(ses, config.sesConfigurationSet) };
+}
+
+// --- AWS ---------------------------------------------------------------------------------------
+
+export async function readSecret(client: SecretsManagerClient, arn: string): Promise<string> {
+  const r = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!r.SecretString) throw new Error(`secret ${arn} has no string value`);
+  return r.SecretString;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** SES sandbox rate: the safe guess when GetAccount cannot be read. */
+const FALLBACK_SEND_RATE = 1;
+
+/** The key ring secret as the stack generates it: `{"currentKeyId":"k1","k1":"…","k2":"…"}`. */
+export function parseKeyRingSecret(secret: string): TokenKeyRing {
+  const { currentKeyId, ...keys } = JSON.parse(secret) as Record<string, string>;
+  if (!currentKeyId || !keys[currentKeyId]) throw new ConfigError([`link-signing key ring has no key "${currentKeyId}"`]);
+  return { currentKeyId, keys };
+}
+
+export async function awsBaseDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<SendDeps> {
+  const { store, mailer } = buildStoreAndMailer(config);
+  const tokenKeys = parseKeyRingSecret(await readSecret(secrets, config.tokenKeysSecretArn));
+  const queue = new SqsSendQueue(new SQSClient({ region: config.region }), config.sendQueueUrl);
+  const scheduler = config.scheduler ? new EventBridgeCampaignScheduler(new SchedulerClient({ region: config.region }), config.scheduler) : undefined;
+  return { store, mailer, queue, clock: systemClock, tokenKeys, publicBaseUrl: config.publicBaseUrl, sleep, scheduler, lateCutoffMs: config.lateCutoffMs };
+}
+
+async function awsSendDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<SendDeps> {
+  const base = await awsBaseDeps(config, secrets);
+  const rate = config.sesMaxSendRate ?? (await base.mailer.maxSendRate?.().catch(() => undefined)) ?? FALLBACK_SEND_RATE;
+  // Every concurrent instance takes its share, so the sum stays under the account's rate.
+  return { ...base, pacer: new SendPacer(rate / config.sendConcurrency) };
+}
+
+export async function buildAwsSendDeps(env: NodeJS.ProcessEnv = process.env): Promise<SendDeps> {
+  const config = loadAwsConfig(env);
+  return awsSendDeps(config, new SecretsManagerClient({ region: config.region }));
+}
+
+/** The feedback Lambda needs only the store: no secrets, no queue. */
+export function buildAwsFeedbackDeps(env: NodeJS.ProcessEnv = process.env): Pick<SendDeps, 'store' | 'clock'> {
+  const region = env.AWS_REGION;
+  const tableName = env.TABLE_NAME;
+  const missing = [!region && 'AWS_REGION', !tableName && 'TABLE_NAME'].filter(Boolean);
+  if (missing.length > 0 || !region || !tableName) throw new ConfigError(missing.map((m) => `${m}: Required`));
+  const dynamo = new DynamoDBClient({ region });
+  return { store: new DynamoStore(dynamo, tableName), clock: systemClock };
+}

@@ -19,33 +19,23 @@ import type { Release } from '../domain/release';
 import { frenchTypography } from '../domain/typography';
 import { InvalidCursorError } from '../adapters/dynamodb/keys';
 import { subjectOf } from '../render/subject';
+import { publicPage, type Html } from './public-page';
 
-type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
-
-/** The frame of the newsroom pages: French, indexable (unlike the pages reached by personal links). */
-const newsroomFrame = (title: string, body: Html, options: { feedUrl?: string; noindex?: boolean } = {}) => html`<!doctype html>
-<html lang="fr">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    ${options.noindex ? html`<meta name="robots" content="noindex" />` : ''}
-    <title>${title}</title>
-    ${options.feedUrl ? html`<link rel="alternate" type="application/atom+xml" title="${title}" href="${options.feedUrl}" />` : ''}
-    <style>
-      body { font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; line-height: 1.5; }
-      a { color: #00557f; }
+const newsroomStyle = `a { color: #00557f; }
       nav.brands a { margin-right: 1rem; }
       ol.releases { list-style: none; padding: 0; }
       ol.releases li { border-top: 1px solid #ddd; padding: 1rem 0; }
       ol.releases h2 { font-size: 1.2rem; margin: 0.2rem 0; }
-      .meta { color: #555; font-size: 0.9rem; margin: 0; }
-      .error { color: #a00000; }
-    </style>
-  </head>
-  <body>
-    ${body}
-  </body>
-</html>`;
+      .meta { color: #555; font-size: 0.9rem; margin: 0; }`;
+
+/** The frame of the newsroom pages: the public one, indexable (unlike the pages reached by personal links). */
+const newsroomFrame = (title: string, body: Html, options: { feedUrl?: string; noindex?: boolean } = {}) =>
+  publicPage(title, body, {
+    indexable: !options.noindex,
+    maxWidth: '48rem',
+    style: newsroomStyle,
+    head: options.feedUrl ? html`<link rel="alternate" type="application/atom+xml" title="${title}" href="${options.feedUrl}" />` : undefined,
+  });
 
 /** One answer for unknown, unsent and embargoed alike: the page must not reveal that a release exists. */
 const notFoundPage = () =>

@@ -1,24 +1,36 @@
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 
-type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-/** The frame of every public page: French, readable on a phone, not indexed (pages reached by personal links). */
-export const publicPage = (title: string, body: Html) => html`<!doctype html>
+export interface PageFrameOptions {
+  /** Pages reached by personal links are not indexed; the newsroom is. */
+  readonly indexable?: boolean;
+  /** Extra elements for the head (an Atom feed link). */
+  readonly head?: Html;
+  /** Rules added after the common ones. */
+  readonly style?: string;
+  readonly maxWidth?: string;
+}
+
+/** The frame of every public page: French, readable on a phone, not indexed unless asked. */
+export const publicPage = (title: string, body: Html, options: PageFrameOptions = {}) => html`<!doctype html>
 <html lang="fr">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <meta name="robots" content="noindex" />
+    ${options.indexable ? '' : html`<meta name="robots" content="noindex" />`}
     <title>${title}</title>
+    ${options.head ?? ''}
     <style>
-      body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; color: #1a1a1a; line-height: 1.5; }
+      body { font-family: system-ui, sans-serif; max-width: ${options.maxWidth ?? '36rem'}; margin: 3rem auto; padding: 0 1rem; color: #1a1a1a; line-height: 1.5; }
       button { font-size: 1rem; padding: 0.6rem 1.2rem; background: #00557f; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
       button.secondary { background: #6b1d1d; }
       label { display: block; margin: 0.5rem 0; }
       input[type='email'], input[type='text'] { font-size: 1rem; padding: 0.4rem; width: 100%; box-sizing: border-box; }
       .hp { position: absolute; left: -10000px; }
       .error { color: #a00000; }
+      ${options.style ?? ''}
     </style>
   </head>
   <body>

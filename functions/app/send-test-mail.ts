@@ -6,7 +6,7 @@ import type { OutgoingMail } from '../ports';
 import { audit } from './audit-log';
 import type { AppDeps } from './deps';
 import { loadRenderContext } from './preview-release';
-import { embargoSubjectPrefix, isUnderEmbargo, publicCalendarUrl, publicReleaseUrl } from './release-rendering';
+import { compileCampaignMail } from './release-rendering';
 import { unsubscribeHeaders } from './recipient-links';
 
 export const testMailLimits = {
@@ -53,22 +53,15 @@ export async function sendTestMail(deps: AppDeps, input: { releaseId: string; to
   const now = deps.clock.now();
   if ((await deps.store.hit(`test-mail#${actor.id}`, testMailLimits.windowSeconds, now)) > testMailLimits.perActor) throw new TestMailRateLimitedError();
 
-  const compiled = await deps.compileRelease({
-    content: release.content,
-    brand,
-    coBrands,
-    webVersionUrl: publicReleaseUrl(deps.publicBaseUrl, release.id),
-    ...(release.content.event ? { calendarUrl: publicCalendarUrl(deps.publicBaseUrl, release.id) } : {}),
-    now,
-  });
-  const embargoed = isUnderEmbargo(release.content, now);
+  // The mail a campaign leaving now would send (embargo prefix included), to one address.
+  const compiled = await compileCampaignMail(deps, release, now, { brand, coBrands });
   const links = testRecipientLinks(deps.publicBaseUrl);
   const content = personalise(compiled, { ...links, email: to });
   const mail: OutgoingMail = {
     from: { name: brand.senderName, address: brand.senderEmail },
     replyTo: brand.replyTo ? [brand.replyTo] : undefined,
     to,
-    subject: `${testSubjectPrefix}${embargoed ? embargoSubjectPrefix : ''}${content.subject}`,
+    subject: `${testSubjectPrefix}${content.subject}`,
     html: content.html,
     text: content.text,
     headers: unsubscribeHeaders(links.unsubscribeUrl),

@@ -4,7 +4,8 @@ import { createList, addSubscriberToList } from '../functions/app/manage-audienc
 import { createRelease } from '../functions/app/manage-releases';
 import type { AppDeps } from '../functions/app/deps';
 import { brandSchema, type BrandInput } from '../functions/domain/brand';
-import type { ReleaseContentInput } from '../functions/domain/release';
+import { resolveLocalTime } from '../functions/domain/local-time';
+import type { Release, ReleaseContentInput } from '../functions/domain/release';
 
 const demoFile = (name: string) => fileURLToPath(new URL(`./demo/${name}`, import.meta.url));
 const readJson = <T>(name: string): T => JSON.parse(readFileSync(demoFile(name), 'utf8')) as T;
@@ -23,6 +24,19 @@ const partners = [
 ] as const;
 
 /**
+ * Seed 000 is a real communiqué the press office sent on its dateline's day: it goes into the
+ * newsroom with that date (10:00, Paris). Seed 001 (no dateline) stays a draft to work on. To
+ * work on a sent one, duplicate it (a sent release is never edited):
+ * `POST /api/releases/{id}/duplicate`.
+ */
+async function markPublishedOnItsDate(deps: AppDeps, release: Release): Promise<void> {
+  const day = release.content.dateline?.date;
+  if (!day) return;
+  const at = resolveLocalTime(`${day}T10:00`, 'Europe/Paris').toISOString();
+  await deps.store.updateRelease({ ...release, status: 'sent', sentAt: at, publishedAt: at }, release.version);
+}
+
+/**
  * Loads the demo data on first start: the Loir-et-Cher brand (and the co-brand of the CLTS
  * 37/41), both seed releases, lists "Presse" and "Partenaires" with a few fictional members.
  * Returns false when data is already there, so a restart never duplicates it.
@@ -30,7 +44,10 @@ const partners = [
 export async function loadDemoData(deps: AppDeps): Promise<boolean> {
   if ((await deps.store.listBrands()).length > 0) return false;
   for (const brand of readJson<BrandInput[]>('brands.json')) await deps.store.putBrand(brandSchema.parse(brand));
-  for (const seed of ['seed-000.json', 'seed-001.json']) await createRelease(deps, readJson<ReleaseContentInput>(seed));
+  for (const seed of ['seed-000.json', 'seed-001.json']) {
+    const release = await createRelease(deps, readJson<ReleaseContentInput>(seed));
+    await markPublishedOnItsDate(deps, release);
+  }
   const presse = await createList(deps, {
     name: 'Presse',
     description: 'Journalistes et rédactions : communiqués et invitations presse.',

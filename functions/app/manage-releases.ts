@@ -52,6 +52,20 @@ export async function updateRelease(deps: AppDeps, id: string, input: ReleaseCon
   return next;
 }
 
+/**
+ * A new draft with the content of an existing release (sent or not), its first version: how a
+ * sent release is corrected or reused, since a sent release is never edited.
+ */
+export async function duplicateRelease(deps: AppDeps, id: string, actor: Actor = bootstrapAdmin): Promise<Release> {
+  assertCan(actor, 'release:write');
+  const source = await getRelease(deps, id);
+  const now = deps.clock.now().toISOString();
+  const copy: Release = { id: deps.newId(), status: 'draft', version: 1, createdBy: actor.id, content: source.content, createdAt: now, updatedAt: now };
+  await deps.store.createRelease(copy);
+  await audit(deps, actor, 'release.duplicated', 'release', copy.id, `copie de ${source.id} (version ${source.version})`);
+  return copy;
+}
+
 export async function getRelease(deps: Pick<AppDeps, 'store'>, id: string): Promise<Release> {
   const release = await deps.store.getRelease(id);
   if (!release) throw new NotFoundError('Communiqué', id);

@@ -7,7 +7,7 @@ import type { ApiEnv } from './api-env';
 import { eraseSubscriber, exportSubscriber } from '../app/subscriber-privacy';
 import { launchCampaign } from '../app/launch-campaign';
 import { addSubscriberToList, createList, getList, listMembers, SuppressedAddressError } from '../app/manage-audience';
-import { createRelease, getRelease, updateRelease } from '../app/manage-releases';
+import { createRelease, duplicateRelease, getRelease, updateRelease } from '../app/manage-releases';
 import { previewFormats, previewRelease } from '../app/preview-release';
 import { sendTestMail } from '../app/send-test-mail';
 import { NotFoundError } from '../domain/errors';
@@ -65,6 +65,10 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
   api.openapi(
     createRoute({ method: 'post', path: '/releases', tags: ['releases'], request: body(ReleaseContentSchema), responses: { 201: json(ReleaseSchema, 'Brouillon créé'), ...errors } }),
     async (c) => c.json(await createRelease(deps, c.req.valid('json'), c.get('actor')), 201),
+  );
+  api.openapi(
+    createRoute({ method: 'post', path: '/releases/{id}/duplicate', tags: ['releases'], request: { params: IdParam }, responses: { 201: json(ReleaseSchema, 'Nouveau brouillon, copie du communiqué (pour corriger ou réutiliser un communiqué envoyé)'), ...errors } }),
+    async (c) => c.json(await duplicateRelease(deps, c.req.valid('param').id, c.get('actor')), 201),
   );
   api.openapi(
     createRoute({ method: 'get', path: '/releases/{id}', tags: ['releases'], request: { params: IdParam }, responses: { 200: json(ReleaseSchema, 'Le communiqué'), ...errors } }),

@@ -125,6 +125,19 @@ export interface CampaignStore {
    */
   settleRecipient(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string): Promise<boolean>;
   /**
+   * `claimRecipient` for a group, in as few requests as possible (DynamoDB: one
+   * `TransactWriteItems` of conditional updates; when it is cancelled because some items were
+   * taken or done, the others are written again without them). Each recipient is claimed at most
+   * once, exactly as by `claimRecipient`; returns the ids this call claimed. Ids are distinct.
+   */
+  claimRecipients(campaignId: string, subscriberIds: readonly string[], at: string): Promise<Set<string>>;
+  /**
+   * `settleRecipient` for a group, the same way: each recipient moves only if it is still
+   * `sending`; returns the ids this call settled (the others were settled meanwhile, by a SES
+   * Send event or reconciliation, which counted them).
+   */
+  settleRecipients(campaignId: string, settlements: readonly RecipientSettlement[], at: string): Promise<Set<string>>;
+  /**
    * Adds to the campaign item's counters (one write for many recipients) and returns the
    * campaign as it is then. `running`: only if the campaign is running (a worker announcing the
    * claims it is about to make); `unfinished`: unless it is finished, whose counts are final.
@@ -156,6 +169,11 @@ export interface FeedbackStore {
   countDelivery(campaignId: string, counter: DeliveryCounter): Promise<void>;
   /** Adds one transient bounce for the address and returns its total. */
   countTransientBounce(email: string): Promise<number>;
+}
+
+export interface RecipientSettlement {
+  readonly subscriberId: string;
+  readonly outcome: RecipientOutcome;
 }
 
 export type RecipientOutcome =

@@ -63,8 +63,18 @@ export async function listPublishedReleases(
   const places = decodeNewsroomCursor(options.cursor);
   const now = deps.clock.now();
   const budget = { left: MAX_READS };
+  // A brand's listing holds its co-branded releases too; across all brands, each release comes
+  // once, from its main brand's listing.
+  const all = options.brandId === undefined;
   const streams = brands.map(
-    (b) => new ReleaseStream(b.id, (cursor) => deps.store.listReleasesByBrand(b.id, { limit: FETCH_SIZE, cursor }), places[b.id] ?? { skip: 0 }, (r) => isPublic(r, now), budget),
+    (b) =>
+      new ReleaseStream(
+        b.id,
+        (cursor) => deps.store.listReleasesByBrand(b.id, { limit: FETCH_SIZE, cursor }),
+        places[b.id] ?? { skip: 0 },
+        (r) => isPublic(r, now) && (!all || r.content.brandId === b.id),
+        budget,
+      ),
   );
 
   const items: Release[] = [];

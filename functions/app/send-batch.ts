@@ -1,5 +1,5 @@
 import { recipientRef, recipientRefHeader, type Campaign, type CountsDelta, type Recipient } from '../domain/campaign';
-import type { OutgoingMail, RecipientOutcome, SendContext } from '../ports';
+import type { OutgoingMail, RecipientOutcome, RecipientSettlement, SendContext } from '../ports';
 import type { CompiledMail } from '../render/compiled-mail';
 import { personalise } from '../render/compiled-mail';
 import type { SendDeps } from './deps';
@@ -48,7 +48,7 @@ type Attempt =
 async function sendPaced(deps: SendDeps, mail: OutgoingMail, stopped: () => boolean): Promise<Attempt> {
   for (let attempt = 0; ; attempt++) {
     await deps.pacer?.acquire();
-    if (stopped()) return { ok: false, kind: 'stopped', error: 'envoi interrompu avant SES (pause, annulation ou refus de SES)' };
+    if (stopped()) return { ok: false, kind: 'stopped', error: notSent };
     try {
       return { ok: true, messageId: (await deps.mailer.send(mail)).messageId };
     } catch (e: unknown) {
@@ -73,26 +73,57 @@ export const MAX_IN_FLIGHT = 8;
 const CLAIM_AHEAD_S = 0.25;
 /** How often a worker reports its counts and reads the campaign's status in the middle of a batch. */
 const STATUS_EVERY_MS = 1_000;
+/**
+ * Recipients claimed in one group write, at most (one `TransactWriteItems`; DynamoDB takes up to
+ * 100 items, and 50 cost as little per item: bench/send-ledger-writes.ts).
+ */
+export const MAX_CLAIM_GROUP = 50;
+/** A group claims about this much sending ahead (at the pacer's rate), and never less than the in-flight window. */
+const CLAIM_GROUP_S = 0.5;
+/**
+ * Outcomes written in one group write, at most, and how long an outcome may wait for its group
+ * (the batch's end and a stop flush at once). A worker that dies in between leaves at most that
+ * many recipients `sending` after SES accepted them: reconciliation settles them as sent.
+ */
+export const SETTLE_GROUP = 25;
+export const SETTLE_EVERY_MS = 200;
+
+const rateOf = (pacer: SendDeps['pacer']) => {
+  const rate = (pacer as { rate?: unknown } | undefined)?.rate;
+  return typeof rate === 'number' && rate > 0 ? rate : undefined;
+};
 
 /** Recipients in flight for this worker: from the pacer's rate when it tells (SendPacer does), else the maximum. */
 export function inFlightFor(pacer: SendDeps['pacer']): number {
-  const rate = (pacer as { rate?: unknown } | undefined)?.rate;
-  if (typeof rate !== 'number' || !(rate > 0)) return MAX_IN_FLIGHT;
+  const rate = rateOf(pacer);
+  if (rate === undefined) return MAX_IN_FLIGHT;
   return Math.max(1, Math.min(MAX_IN_FLIGHT, Math.ceil(rate * CLAIM_AHEAD_S)));
 }
 
+/** Recipients claimed per group write: half a second of sending at the pacer's rate, within [in-flight window, MAX_CLAIM_GROUP]. */
+export function claimGroupFor(pacer: SendDeps['pacer']): number {
+  const rate = rateOf(pacer);
+  if (rate === undefined) return MAX_CLAIM_GROUP;
+  return Math.max(inFlightFor(pacer), Math.min(MAX_CLAIM_GROUP, Math.ceil(rate * CLAIM_GROUP_S)));
+}
+
+const notSent = 'envoi interrompu avant SES (pause, annulation ou refus de SES)';
+
 /**
  * Sends one batch of a campaign, several recipients at a time, every SES call gated by the
- * shared pacer. Each recipient is claimed (`pending -> sending`, a conditional write on its
- * ledger item) before SES is called and settled after (conditional again), so a redelivered or
- * duplicated message sends nothing twice. Once SES has accepted a mail the claim is never
- * released: if recording fails the recipient stays `sending` until reconciliation finds the
- * mail (see reconcile-claims.ts).
+ * shared pacer. Recipients are claimed (`pending -> sending`, conditional on each ledger item)
+ * in groups, one write per group, each before SES is called for any of them, and settled after
+ * (conditional again, `sending -> outcome`), their outcomes written in groups too: every
+ * `SETTLE_GROUP` outcomes, every `SETTLE_EVERY_MS`, and at the end of the batch or when it stops.
+ * So a redelivered or duplicated message sends nothing twice. Once SES has accepted a mail the
+ * claim is never released: if recording fails, or the worker dies before its group is written,
+ * the recipient stays `sending` until reconciliation finds the mail (see reconcile-claims.ts).
  *
  * Counts: the campaign item is written once to announce the claims this batch is about to make
  * (counted `sending`; the same write checks the campaign is running), then once a second and
  * at the end with what became of them. That write returns the campaign's status, so a pause
- * or cancel stops new claims within a second.
+ * or cancel stops the sending within a second; recipients claimed and not yet handed to SES
+ * then go back to pending.
  */
 export async function sendBatch(deps: SendDeps, campaignId: string, subscriberIds: readonly string[]): Promise<void> {
   const pending = (await deps.store.getRecipients(campaignId, subscriberIds)).filter((r) => r.status === 'pending');
@@ -119,32 +150,87 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
     }
   };
 
-  let next = 0;
   let stopped = false;
   let pausedBySes = false;
   let crash: { error: unknown } | undefined;
+  // A ledger write failed: stop sending, let the mails in flight finish, report, then fail the message.
+  const fail = (error: unknown) => {
+    stopped = true;
+    crash ??= { error };
+  };
   const failures: { subscriberId: string; error: string }[] = [];
   let checkedAt = deps.clock.now().getTime();
   let checking = false;
 
-  const settle = async (recipient: Recipient, outcome: RecipientOutcome) => {
-    // False: reconciliation or a SES event settled it meanwhile, and counted it.
-    if (!(await deps.store.settleRecipient(campaignId, recipient.subscriberId, outcome, at()))) return;
-    unreported.sending--;
-    if (outcome.status !== 'pending') unreported[outcome.status]++;
+  // Outcomes, written in groups. A group that fails is not written again here: its recipients
+  // stay `sending` for reconciliation, as if the worker had died.
+  const outcomes: RecipientSettlement[] = [];
+  const flushes = new Set<Promise<void>>();
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const group = outcomes.splice(0);
+    if (group.length === 0) return;
+    const write = deps.store.settleRecipients(campaignId, group, at()).then((settled) => {
+      for (const { subscriberId, outcome } of group) {
+        // Not settled here: a SES Send event or reconciliation settled it meanwhile, and counted it.
+        if (!settled.has(subscriberId)) continue;
+        unreported.sending--;
+        if (outcome.status !== 'pending') unreported[outcome.status]++;
+      }
+    }, fail);
+    flushes.add(write);
+    void write.then(() => flushes.delete(write));
+  };
+  const settle = (recipient: Recipient, outcome: RecipientOutcome) => {
+    outcomes.push({ subscriberId: recipient.subscriberId, outcome });
+    if (outcomes.length >= SETTLE_GROUP) flush();
+    else flushTimer ??= setTimeout(flush, SETTLE_EVERY_MS);
+  };
+
+  // Claims, in groups: the next group is claimed while the last recipients of the one before are sent.
+  const groupSize = claimGroupFor(deps.pacer);
+  const lanes = Math.min(inFlightFor(deps.pacer), pending.length);
+  const claimed: Recipient[] = [];
+  let next = 0; // pending[next..] not claimed yet
+  let claiming: Promise<void> | undefined;
+  const claimNextGroup = () => {
+    const group = pending.slice(next, next + groupSize);
+    next += group.length;
+    claiming = deps.store
+      .claimRecipients(campaignId, group.map((r) => r.subscriberId), at())
+      .then((won) => {
+        for (const r of group) {
+          if (won.has(r.subscriberId)) claimed.push(r);
+          else unreported.sending--; // taken by another delivery of this batch, or no longer pending
+        }
+      }, fail)
+      .finally(() => (claiming = undefined));
+  };
+  const take = async (): Promise<Recipient | undefined> => {
+    for (;;) {
+      if (stopped) return undefined;
+      const recipient = claimed.shift();
+      if (recipient) {
+        if (!claiming && claimed.length < lanes && next < pending.length) claimNextGroup();
+        return recipient;
+      }
+      if (!claiming) {
+        if (next >= pending.length) return undefined;
+        claimNextGroup();
+      }
+      await claiming;
+    }
   };
 
   const handle = async (recipient: Recipient, mail: CompiledMail, context: SendContext) => {
-    if (!(await deps.store.claimRecipient(campaignId, recipient.subscriberId, at()))) {
-      unreported.sending--; // taken by another delivery of this batch, or no longer pending
-      return;
-    }
     const reason = exclusionReason(context, recipient);
     if (reason) return settle(recipient, { status: 'skipped', error: reason });
     const result = await sendPaced(deps, outgoingMail(deps, campaign, mail, recipient, context.names.get(recipient.subscriberId)), () => stopped);
     if (result.ok) return settle(recipient, { status: 'sent', messageId: result.messageId });
     if (result.kind === 'permanent') return settle(recipient, { status: 'failed', error: result.error });
-    await settle(recipient, { status: 'pending', error: result.error });
+    settle(recipient, { status: 'pending', error: result.error });
     if (result.kind === 'paused' && !pausedBySes) {
       // SES stopped sending for the account (paused, daily quota): stop and say why, don't burn retries.
       pausedBySes = stopped = true;
@@ -155,7 +241,7 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
   };
 
   const lane = async (mail: CompiledMail, context: SendContext) => {
-    while (!stopped && next < pending.length) {
+    for (;;) {
       // A pause or cancel is seen within a second, without a read per recipient.
       if (!checking && deps.clock.now().getTime() - checkedAt >= STATUS_EVERY_MS) {
         checking = true;
@@ -168,7 +254,8 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
         }
         continue;
       }
-      const recipient = pending[next++] as Recipient;
+      const recipient = await take();
+      if (!recipient) return;
       await handle(recipient, mail, context);
     }
   };
@@ -178,20 +265,17 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
     if (!mail) throw new Error(`campaign ${campaignId} has no compiled mail`);
     // Read once per batch (a few seconds of sending): suppressions, memberships, names.
     const context = await deps.store.loadSendContext(pending);
-    await Promise.all(
-      Array.from({ length: Math.min(inFlightFor(deps.pacer), pending.length) }, () =>
-        lane(mail, context).catch((error: unknown) => {
-          // A ledger write failed: stop claiming, let the others finish, report, then fail the message.
-          stopped = true;
-          crash ??= { error };
-        }),
-      ),
-    );
+    await Promise.all(Array.from({ length: lanes }, () => lane(mail, context).catch(fail)));
   } catch (error: unknown) {
     crash ??= { error };
   }
+  // Claimed and never handed to SES (stopped early): back to pending, with the batch's last outcomes.
+  while (claiming) await claiming;
+  for (const recipient of claimed.splice(0)) settle(recipient, { status: 'pending', error: notSent });
+  flush();
+  while (flushes.size > 0) await Promise.all(flushes);
   // Announced but never claimed (stopped early): no longer counted as sending.
-  unreported.sending -= pending.length - Math.min(next, pending.length);
+  unreported.sending -= pending.length - next;
   const after = await report();
   if (crash) throw crash.error;
   if (pausedBySes) return;

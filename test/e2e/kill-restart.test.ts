@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
 import { freePort } from '../support/free-port';
 import { outboxFor, uniqueDomain } from '../support/emulator-context';
 
@@ -63,8 +65,21 @@ describe('kill -9 mid-campaign, then restart', () => {
     }
     app.child.kill('SIGKILL');
     await app.exited;
-    const atKill = (await outboxFor(domain)).length;
+    const outboxAtKill = await outboxFor(domain);
+    const atKill = outboxAtKill.length;
     expect(atKill).toBeLessThan(150);
+    // what the dead worker left: every mail SES accepted is recorded sent, or still claimed (its
+    // group of outcomes not yet written: reconciliation settles it from the outbox), never pending
+    const client = new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const ledger = new Map<string, string>();
+    let cursor: string | undefined;
+    do {
+      const page = await new DynamoStore(client, tableName).listRecipients(campaign.id, { limit: 100, cursor });
+      for (const r of page.items) ledger.set(r.email, r.status);
+      cursor = page.cursor;
+    } while (cursor);
+    client.destroy();
+    expect(outboxAtKill.map((m) => ledger.get(m.destination.to[0] ?? '')).filter((s) => s !== 'sent' && s !== 'sending')).toEqual([]);
 
     app = startApp(port, tableName);
     await waitUp(app);

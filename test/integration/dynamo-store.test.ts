@@ -1,3 +1,4 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
 import { emptyCounts, type Campaign } from '../../functions/domain/campaign';
@@ -110,6 +111,99 @@ describe('DynamoStore against DynamoDB Local', () => {
     for (const id of ids) expect(results.filter((x) => x.id === id && x.won)).toHaveLength(1);
     expect((await store.tallyLedger('c-race')).counts).toMatchObject({ pending: 0, sending: 30 });
     expect(await store.getCampaign('c-race')).toEqual(before);
+  });
+
+  it('claims a group in one transaction, leaving out the recipients another worker took, and retrying the rest', async () => {
+    const campaign: Campaign = { id: 'c-group', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
+    const ids = Array.from({ length: 70 }, (_, i) => `g${i}`);
+    await store.addRecipients('c-group', ids.map((id) => ({ campaignId: 'c-group', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    // another worker took 3 of them; one was even sent already
+    for (const id of ['g3', 'g40', 'g69']) expect(await store.claimRecipient('c-group', id, at)).toBe(true);
+    expect(await store.settleRecipient('c-group', 'g40', { status: 'sent', messageId: 'm-g40' }, at)).toBe(true);
+
+    const claimed = await store.claimRecipients('c-group', ids, '2026-03-06T09:00:05.000Z'); // 70: two transactions, both cancelled once
+    expect(claimed.size).toBe(67);
+    expect([...claimed].filter((id) => ['g3', 'g40', 'g69'].includes(id))).toEqual([]);
+    expect((await store.getRecipient('c-group', 'g5'))?.claimedAt).toBe('2026-03-06T09:00:05.000Z');
+    expect((await store.getRecipient('c-group', 'g40'))?.messageId).toBe('m-g40');
+    expect((await store.tallyLedger('c-group')).counts).toMatchObject({ pending: 0, sending: 69, sent: 1 });
+    expect(await store.claimRecipients('c-group', ids, at)).toEqual(new Set()); // nobody claimed twice
+    await expect(store.claimRecipients('c-group', ['g1', 'g1'], at)).rejects.toThrow(/once/);
+  });
+
+  it('settles a group in one transaction when a SES Send event settled one of it first', async () => {
+    const campaign: Campaign = { id: 'c-gsettle', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
+    const ids = Array.from({ length: 25 }, (_, i) => `e${i}`);
+    await store.addRecipients('c-gsettle', ids.map((id) => ({ campaignId: 'c-gsettle', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    expect((await store.claimRecipients('c-gsettle', ids, at)).size).toBe(25);
+    await store.addToCounts('c-gsettle', { sending: 25 }, 'running');
+    // the Send event of e7 arrives before the worker writes its outcomes
+    expect(await store.settleIfSending('c-gsettle', 'e7', 'ses-e7', at)).toBe(true);
+
+    const settled = await store.settleRecipients(
+      'c-gsettle',
+      ids.map((id, i) => ({ subscriberId: id, outcome: i === 0 ? { status: 'failed' as const, error: 'rejeté' } : { status: 'sent' as const, messageId: `w-${id}` } })),
+      at,
+    );
+    expect(settled.size).toBe(24);
+    expect(settled.has('e7')).toBe(false); // counted by the event, not to be counted again
+    expect((await store.getRecipient('c-gsettle', 'e7'))?.messageId).toBe('ses-e7');
+    expect((await store.getRecipient('c-gsettle', 'e0'))?.status).toBe('failed');
+    expect((await store.tallyLedger('c-gsettle')).counts).toMatchObject({ sending: 0, sent: 24, failed: 1 });
+    expect((await store.getCampaign('c-gsettle'))?.counts).toMatchObject({ sending: 24, sent: 1 });
+  });
+
+  it('lets exactly one of several concurrent group claims win each recipient (transactions that conflict are retried)', async () => {
+    const campaign: Campaign = { id: 'c-grace', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
+    const ids = Array.from({ length: 60 }, (_, i) => `x${i}`);
+    await store.addRecipients('c-grace', ids.map((id) => ({ campaignId: 'c-grace', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    // 4 workers claiming overlapping groups at once, and single claims in between
+    const groups = [ids, ids.slice(10, 50), [...ids].reverse(), ids.slice(0, 30)];
+    const results = await Promise.all([
+      ...groups.map((g) => store.claimRecipients('c-grace', g, at)),
+      ...ids.filter((_, i) => i % 7 === 0).map(async (id) => ((await store.claimRecipient('c-grace', id, at)) ? new Set([id]) : new Set<string>())),
+    ]);
+    const wins = results.flatMap((r) => [...r]);
+    expect(wins.length).toBe(60);
+    expect(new Set(wins).size).toBe(60);
+    expect((await store.tallyLedger('c-grace')).counts).toMatchObject({ pending: 0, sending: 60 });
+  });
+
+  it('writes again the items of a group that only conflicted with another transaction (as DynamoDB, unlike DynamoDB Local, reports)', async () => {
+    // DynamoDB Local serialises transactions and never answers TransactionConflict: inject it
+    const { client, tableName } = await freshTable('conflict');
+    const conflicting = new DynamoStore(client, tableName);
+    const ids = Array.from({ length: 6 }, (_, i) => `k${i}`);
+    await conflicting.addRecipients('c-conflict', ids.map((id) => ({ campaignId: 'c-conflict', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    await conflicting.claimRecipient('c-conflict', 'k5', at); // taken
+    const sent: string[] = [];
+    let injected = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const name = String((context as { commandName?: string }).commandName);
+        sent.push(name);
+        if (name === 'TransactWriteItemsCommand' && injected++ === 0) {
+          const items = (args.input as { TransactItems: unknown[] }).TransactItems;
+          throw new TransactionCanceledException({
+            message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict, ...]',
+            $metadata: {},
+            CancellationReasons: items.map((_, i) => ({ Code: i === 1 ? 'TransactionConflict' : 'None' })),
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectTransactionConflict' },
+    );
+
+    const claimed = await conflicting.claimRecipients('c-conflict', ids, at);
+    // 6 items cancelled by a conflict on the second (injected), all 6 again (cancelled: k5 was taken), then the 5 others
+    expect(sent.filter((n) => n === 'TransactWriteItemsCommand')).toHaveLength(3);
+    expect(claimed).toEqual(new Set(ids.slice(0, 5)));
+    expect((await conflicting.tallyLedger('c-conflict')).counts).toMatchObject({ pending: 0, sending: 6 });
+    client.destroy();
   });
 
   it('finishes from a recount of the ledger, whatever the counters missed (a worker died before reporting)', async () => {

@@ -7,7 +7,7 @@ import type { ConsentRecord } from '../../functions/domain/consent';
 import { emptyCounts, type Campaign, type CampaignStatus, type CountsDelta, type LedgerTally, type Recipient, type RecipientStatus } from '../../functions/domain/campaign';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Release, ReleaseContent } from '../../functions/domain/release';
-import type { DeliveryCounter, Page, RecipientOutcome, SendContext, Store } from '../../functions/ports';
+import type { DeliveryCounter, Page, RecipientOutcome, RecipientSettlement, SendContext, Store } from '../../functions/ports';
 import type { CompiledMail } from '../../functions/render/compiled-mail';
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -61,7 +61,7 @@ export class InMemoryStore implements Store {
     return clone(this.versions.get(`${id}#${version}`));
   }
   async listReleasesByBrand(brandId: string, options?: { limit?: number; cursor?: string }) {
-    const all = [...this.releases.values()].filter((r) => r.content.brandId === brandId);
+    const all = [...this.releases.values()].filter((r) => r.content.brandId === brandId || r.content.coBrandIds.includes(brandId));
     all.sort((a, b) => (b.content.dateline?.date ?? b.createdAt).localeCompare(a.content.dateline?.date ?? a.createdAt));
     return paginate(all, options);
   }
@@ -313,6 +313,47 @@ export class InMemoryStore implements Store {
     if (r?.status !== 'sending') return false;
     this.recipients.set(k, { ...r, ...outcome, status: outcome.status, updatedAt: at });
     return true;
+  }
+  async claimRecipients(campaignId: string, subscriberIds: readonly string[], at: string) {
+    return this.groupWrite(
+      'claim',
+      campaignId,
+      subscriberIds.map((id) => ({ id, from: 'pending' as const, to: (r: Recipient): Recipient => ({ ...r, status: 'sending', updatedAt: at, claimedAt: at }) })),
+    );
+  }
+  async settleRecipients(campaignId: string, settlements: readonly RecipientSettlement[], at: string) {
+    return this.groupWrite(
+      'settle',
+      campaignId,
+      settlements.map(({ subscriberId, outcome }) => ({ id: subscriberId, from: 'sending' as const, to: (r: Recipient): Recipient => ({ ...r, ...outcome, status: outcome.status, updatedAt: at }) })),
+    );
+  }
+  /** Group writes as DynamoStore makes them (tests look at it): each transaction tried, and the ids of those cancelled. */
+  readonly groupWrites: { kind: 'claim' | 'settle'; ids: string[]; cancelled: boolean }[] = [];
+  /**
+   * DynamoStore's group write: a transaction of conditional updates, all or nothing; when a
+   * condition fails, it is cancelled with a reason per item, and written again without the items
+   * whose condition failed. The fake has no concurrent transactions, so one retry suffices.
+   */
+  private async groupWrite(kind: 'claim' | 'settle', campaignId: string, entries: { id: string; from: RecipientStatus; to: (r: Recipient) => Recipient }[]) {
+    if (new Set(entries.map((e) => e.id)).size !== entries.length) throw new Error('an item may appear once in a group write');
+    const done = new Set<string>();
+    let remaining = entries;
+    while (remaining.length > 0) {
+      const reasons = remaining.map((e) => (this.recipients.get(`${campaignId}#${e.id}`)?.status === e.from ? 'None' : 'ConditionalCheckFailed'));
+      const cancelled = reasons.includes('ConditionalCheckFailed');
+      this.groupWrites.push({ kind, ids: remaining.map((e) => e.id), cancelled });
+      if (!cancelled) {
+        for (const e of remaining) {
+          const k = `${campaignId}#${e.id}`;
+          this.recipients.set(k, e.to(this.recipients.get(k) as Recipient));
+          done.add(e.id);
+        }
+        break;
+      }
+      remaining = remaining.filter((_, i) => reasons[i] === 'None');
+    }
+    return done;
   }
   /** Writes to the campaign's counters, as `addToCounts` calls counted them (tests look at it). */
   countWrites = 0;

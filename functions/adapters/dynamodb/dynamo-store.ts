@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -21,7 +21,7 @@ import type { ConsentRecord } from '../../domain/consent';
 import { emptyCounts, type Campaign, type CampaignCounts, type CampaignStatus, type CountsDelta, type LedgerTally, type Recipient, type RecipientStatus } from '../../domain/campaign';
 import { ConflictError } from '../../domain/errors';
 import type { Release, ReleaseContent } from '../../domain/release';
-import type { DeliveryCounter, Page, RecipientOutcome, SendContext, Store } from '../../ports';
+import type { DeliveryCounter, Page, RecipientOutcome, RecipientSettlement, SendContext, Store } from '../../ports';
 import type { CompiledMail } from '../../render/compiled-mail';
 import { decodeCursor, emailHash, encodeCursor, gsi, keys } from './keys';
 
@@ -48,6 +48,32 @@ function toCampaign(item: Item): Campaign {
   const delivery: NonNullable<Campaign['delivery']> = {};
   for (const d of deliveryCounters) delivery[d] = Number(item[`d_${d}`] ?? 0);
   return { ...strip<Campaign>(item), counts, delivery };
+}
+
+type ConditionalUpdate = Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'> & { UpdateExpression: string };
+
+/** Items per `TransactWriteItems` of the ledger (DynamoDB allows 100; 50 costs as little per item here). */
+const TRANSACTION_ITEMS = 50;
+
+/** `pending -> sending`, with when it was claimed. */
+const claimUpdate = (campaignId: string, subscriberId: string, at: string): ConditionalUpdate => ({
+  Key: keys.recipient(campaignId, subscriberId),
+  UpdateExpression: 'SET #s = :sending, updatedAt = :at, claimedAt = :at',
+  ConditionExpression: '#s = :pending',
+  ExpressionAttributeNames: { '#s': 'status' },
+  ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
+});
+
+/** `sending -> outcome` (sent with its message id; failed, skipped or back to pending with the error). */
+function settleUpdate(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string): ConditionalUpdate {
+  const sent = outcome.status === 'sent';
+  return {
+    Key: keys.recipient(campaignId, subscriberId),
+    UpdateExpression: `SET #s = :to, updatedAt = :at, ${sent ? 'messageId = :d' : '#e = :d'}`,
+    ConditionExpression: '#s = :sending',
+    ExpressionAttributeNames: { '#s': 'status', ...(sent ? {} : { '#e': 'error' }) },
+    ExpressionAttributeValues: { ':to': outcome.status, ':sending': 'sending', ':at': at, ':d': sent ? outcome.messageId : outcome.error },
+  };
 }
 
 const isConditionFailure = (e: unknown) =>
@@ -127,6 +153,17 @@ export class DynamoStore implements Store {
     };
   }
 
+  /**
+   * A co-brand's entry for a release: the release appears in the co-brand's listing (newsroom)
+   * too. Same index keys as the release item; the listing reads the release itself.
+   */
+  private coBrandItems(release: Release): Item[] {
+    const { gsi1sk } = this.releaseItem(release);
+    return [...new Set(release.content.coBrandIds)]
+      .filter((brandId) => brandId !== release.content.brandId)
+      .map((brandId) => ({ ...keys.releaseCoBrand(release.id, brandId), gsi1pk: gsi.releasesOfBrand(brandId), gsi1sk, type: 'release-cobrand', releaseId: release.id }));
+  }
+
   private versionItem(release: Release): Item {
     return { ...keys.releaseVersion(release.id, release.version), type: 'release-version', content: release.content, at: release.updatedAt };
   }
@@ -138,6 +175,7 @@ export class DynamoStore implements Store {
           TransactItems: [
             { Put: { TableName: this.tableName, Item: this.releaseItem(release), ConditionExpression: 'attribute_not_exists(pk)' } },
             { Put: { TableName: this.tableName, Item: this.versionItem(release) } },
+            ...this.coBrandItems(release).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
           ],
         }),
       );
@@ -152,6 +190,10 @@ export class DynamoStore implements Store {
   }
 
   async updateRelease(release: Release, expectedVersion: number): Promise<void> {
+    // Co-brands dropped by this version lose their entry (the version condition guards the read).
+    const before = await this.getRelease(release.id);
+    const kept = new Set(release.content.coBrandIds);
+    const dropped = (before?.content.coBrandIds ?? []).filter((b) => !kept.has(b) && b !== release.content.brandId);
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -165,6 +207,8 @@ export class DynamoStore implements Store {
               },
             },
             { Put: { TableName: this.tableName, Item: this.versionItem(release) } },
+            ...this.coBrandItems(release).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+            ...dropped.map((brandId) => ({ Delete: { TableName: this.tableName, Key: keys.releaseCoBrand(release.id, brandId) } })),
           ],
         }),
       );
@@ -192,13 +236,22 @@ export class DynamoStore implements Store {
       },
       options.cursor,
     );
-    return { items: page.items.map((i) => strip<Release>(i)), cursor: page.cursor };
+    // Co-brand entries point at their release: read those in one batch, keep the index order.
+    const linked = page.items.filter((i) => i.type === 'release-cobrand').map((i) => keys.release(String(i.releaseId)));
+    const byId = new Map((linked.length > 0 ? await this.batchGet(linked) : []).map((i) => [String(i.id), strip<Release>(i)]));
+    const items = page.items.flatMap((i) => {
+      if (i.type !== 'release-cobrand') return [strip<Release>(i)];
+      const release = byId.get(String(i.releaseId));
+      return release ? [release] : [];
+    });
+    return { items, cursor: page.cursor };
   }
 
   async listReleases(options: { limit?: number } = {}): Promise<Page<Release>> {
     const brands = await this.listBrands();
     const pages = await Promise.all(brands.map((b) => this.listReleasesByBrand(b.id, { limit: options.limit ?? 50 })));
-    const items = pages.flatMap((p) => p.items);
+    // A co-branded release is listed under each of its brands: once here.
+    const items = [...new Map(pages.flatMap((p) => p.items).map((r) => [r.id, r])).values()];
     items.sort((a, b) => (b.content.dateline?.date ?? b.createdAt).localeCompare(a.content.dateline?.date ?? a.createdAt));
     return { items: items.slice(0, options.limit ?? 50) };
   }
@@ -600,14 +653,24 @@ export class DynamoStore implements Store {
     });
   }
 
-  /** A conditional UpdateItem: false when its condition does not hold. */
-  private async conditionally(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {
-    try {
-      await this.doc.send(new UpdateCommand({ TableName: this.tableName, ...input }));
-      return true;
-    } catch (e: unknown) {
-      if (isConditionFailure(e)) return false;
-      throw e;
+  /**
+   * A conditional UpdateItem: false when its condition does not hold. A write refused because
+   * the item is in a transaction in progress (`TransactionConflictException`: a worker's group
+   * claim or settle) was not applied, and is tried again a few times.
+   */
+  private async conditionally(input: ConditionalUpdate): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.doc.send(new UpdateCommand({ TableName: this.tableName, ...input }));
+        return true;
+      } catch (e: unknown) {
+        if (isConditionFailure(e)) return false;
+        if (e instanceof TransactionConflictException && attempt < 4) {
+          await new Promise((r) => setTimeout(r, 10 * 2 ** attempt * (0.5 + Math.random())));
+          continue;
+        }
+        throw e;
+      }
     }
   }
 
@@ -804,24 +867,61 @@ export class DynamoStore implements Store {
   }
 
   async claimRecipient(campaignId: string, subscriberId: string, at: string): Promise<boolean> {
-    return this.conditionally({
-      Key: keys.recipient(campaignId, subscriberId),
-      UpdateExpression: 'SET #s = :sending, updatedAt = :at, claimedAt = :at',
-      ConditionExpression: '#s = :pending',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
-    });
+    return this.conditionally(claimUpdate(campaignId, subscriberId, at));
   }
 
   async settleRecipient(campaignId: string, subscriberId: string, outcome: RecipientOutcome, at: string): Promise<boolean> {
-    const sent = outcome.status === 'sent';
-    return this.conditionally({
-      Key: keys.recipient(campaignId, subscriberId),
-      UpdateExpression: `SET #s = :to, updatedAt = :at, ${sent ? 'messageId = :d' : '#e = :d'}`,
-      ConditionExpression: '#s = :sending',
-      ExpressionAttributeNames: { '#s': 'status', ...(sent ? {} : { '#e': 'error' }) },
-      ExpressionAttributeValues: { ':to': outcome.status, ':sending': 'sending', ':at': at, ':d': sent ? outcome.messageId : outcome.error },
-    });
+    return this.conditionally(settleUpdate(campaignId, subscriberId, outcome, at));
+  }
+
+  async claimRecipients(campaignId: string, subscriberIds: readonly string[], at: string): Promise<Set<string>> {
+    return this.updateEach(subscriberIds.map((id) => ({ id, update: claimUpdate(campaignId, id, at) })));
+  }
+
+  async settleRecipients(campaignId: string, settlements: readonly RecipientSettlement[], at: string): Promise<Set<string>> {
+    return this.updateEach(settlements.map((s) => ({ id: s.subscriberId, update: settleUpdate(campaignId, s.subscriberId, s.outcome, at) })));
+  }
+
+  /**
+   * Conditional updates of distinct items, each applied at most once, in `TransactWriteItems` of
+   * up to 50 (one request, where DynamoDB Local spends a quarter of the CPU per item that single
+   * `UpdateItem`s cost it, and the SDK a sixteenth: see bench/send-ledger-writes.ts). A
+   * transaction is all or nothing: when it is cancelled, its `CancellationReasons` (one per
+   * item, in order) tell which conditions failed (those items are left out: taken, or settled
+   * by someone else) and which items only conflicted with another write in progress (tried
+   * again). After a few rounds, what is left is written one item at a time. Returns the ids
+   * whose update was applied by this call.
+   */
+  private async updateEach(entries: readonly { id: string; update: ConditionalUpdate }[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    if (new Set(entries.map((e) => e.id)).size !== entries.length) throw new Error('an item may appear once in a group write');
+    let remaining = [...entries];
+    let conflicted = false;
+    for (let round = 0; remaining.length > 1 && round < 4; round++) {
+      // Another transaction held some of these items: give it a moment (a failed condition needs none).
+      if (conflicted) await new Promise((r) => setTimeout(r, 10 * 2 ** round * (0.5 + Math.random())));
+      conflicted = false;
+      const again: typeof remaining = [];
+      for (let i = 0; i < remaining.length; i += TRANSACTION_ITEMS) {
+        const chunk = remaining.slice(i, i + TRANSACTION_ITEMS);
+        try {
+          await this.doc.send(new TransactWriteCommand({ TransactItems: chunk.map((e) => ({ Update: { TableName: this.tableName, ...e.update } })) }));
+          for (const e of chunk) done.add(e.id);
+        } catch (e: unknown) {
+          if (!(e instanceof TransactionCanceledException)) throw e;
+          const reasons = e.CancellationReasons ?? [];
+          // Reasons not given item by item: let the single writes below sort it out.
+          if (reasons.length !== chunk.length) again.push(...chunk);
+          else {
+            chunk.forEach((entry, j) => reasons[j]?.Code !== 'ConditionalCheckFailed' && again.push(entry));
+            conflicted ||= reasons.some((r) => r.Code !== 'ConditionalCheckFailed' && r.Code !== 'None');
+          }
+        }
+      }
+      remaining = again;
+    }
+    for (const e of remaining) if (await this.conditionally(e.update)) done.add(e.id);
+    return done;
   }
 
   async addToCounts(campaignId: string, delta: CountsDelta, when: 'running' | 'unfinished'): Promise<Campaign | undefined> {

@@ -12,6 +12,7 @@ import { emailHash } from '../../domain/email-hash';
 export const keys = {
   brand: (id: string) => ({ pk: `BRAND#${id}`, sk: '#BRAND' }),
   release: (id: string) => ({ pk: `RELEASE#${id}`, sk: '#RELEASE' }),
+  releaseCoBrand: (id: string, brandId: string) => ({ pk: `RELEASE#${id}`, sk: `COBRAND#${brandId}` }),
   releaseVersion: (id: string, version: number) => ({ pk: `RELEASE#${id}`, sk: `VERSION#${String(version).padStart(6, '0')}` }),
   list: (id: string) => ({ pk: `LIST#${id}`, sk: '#LIST' }),
   subscriber: (id: string) => ({ pk: `SUB#${id}`, sk: '#SUB' }),

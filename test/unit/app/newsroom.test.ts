@@ -260,7 +260,7 @@ describe('newsroom over HTTP', () => {
   });
 
   it('answers an unknown brand with a French 404 page, and pages with a working cursor link', async () => {
-    const { http, put } = await seeded();
+    const { http, put, r000, r001 } = await seeded();
     for (let i = 1; i <= 25; i += 1) {
       const date = `2024-02-${String(i).padStart(2, '0')}`;
       await put({ brandId: 'cd37', title: `Note ${date}`, dateline: { city: 'Tours', date } }, sent(`${date}T09:00:00Z`));
@@ -280,9 +280,12 @@ describe('newsroom over HTTP', () => {
     expect(unknownFeed.status).toBe(404);
     expect(first.match(/<article>/g)).toHaveLength(20);
     expect(second.status).toBe(200);
-    // cd37 holds 26: the 1 March release and 25 notes; the second page has the 6 oldest notes.
-    expect(secondPage.match(/<article>/g)).toHaveLength(6);
+    // cd37 holds 28: its 1 March release, 25 notes, and the two seeds it co-brands (CLTS 37/41);
+    // the second page has the 7 oldest notes and seed 000 (6 March 2023).
+    expect(secondPage.match(/<article>/g)).toHaveLength(8);
     expect(secondPage).toContain('Note 2024-02-01');
+    expect(secondPage).toContain(`/releases/${r000.id}`);
+    expect(first).toContain(`/releases/${r001.id}`);
     expect(secondPage).not.toContain('rel="next"');
     expect(forged.status).toBe(400);
   });

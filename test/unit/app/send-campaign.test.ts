@@ -192,33 +192,38 @@ describe('when SES misbehaves', () => {
   });
 
   it('never resends a mail SES accepted when recording it failed; reconciliation settles it from the outbox', async () => {
-    const { deps, store, mailer, queue, clock, release, presse } = await world();
-    for (let n = 1; n <= 3; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
-    // the "crash": the ledger write after SES accepted the first mail fails once
-    const settle = store.settleRecipient.bind(store);
-    let crashed = false;
-    store.settleRecipient = async (c, s, outcome, at) => {
-      if (!crashed && outcome.status === 'sent') {
-        crashed = true;
-        throw new Error('worker died after SES accepted the mail');
+    const { deps, store, mailer, queue, clock, release, presse } = await world({ batchSize: 5 });
+    for (let n = 1; n <= 8; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+    // the "crash": the group write recording the first batch's outcomes, after SES accepted its mails, fails once
+    const settle = store.settleRecipients.bind(store);
+    let lost: string[] = [];
+    store.settleRecipients = async (c, settlements, at) => {
+      if (lost.length === 0 && settlements.some((s) => s.outcome.status === 'sent')) {
+        lost = settlements.map((s) => s.subscriberId);
+        throw new Error('worker died after SES accepted the mails, before writing their outcomes');
       }
-      return settle(c, s, outcome, at);
+      return settle(c, settlements, at);
     };
     const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
     await queue.drain();
-    expect(mailer.sent).toHaveLength(3);
+    expect(mailer.sent).toHaveLength(8);
+    expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(8);
+    // the whole group is left claimed: the window is one group of outcomes, not one recipient
+    expect(lost).toHaveLength(5);
     const stuck = (await store.listRecipients(campaign.id, { status: 'sending' })).items;
-    expect(stuck).toHaveLength(1);
+    expect(stuck.map((r) => r.subscriberId).sort()).toEqual([...lost].sort());
     expect((await store.getCampaign(campaign.id))?.status).toBe('running');
 
     const sentMail = { findByRef: async (ref: string) => mailer.sent.find((m) => m.headers.some((h) => h.value === ref))?.messageId };
     const { reconcileClaims } = await import('../../../functions/app/reconcile-claims');
-    expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 0, requeued: 0 }); // a claim this fresh is a live worker's
+    expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 0, requeued: 0 }); // claims this fresh are a live worker's
     clock.advance(11_000);
-    expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 1, requeued: 0 });
+    expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 5, requeued: 0 });
     await queue.drain();
-    expect(mailer.sent).toHaveLength(3);
-    expect((await store.getCampaign(campaign.id))?.status).toBe('finished');
+    expect(mailer.sent).toHaveLength(8);
+    const done = await store.getCampaign(campaign.id);
+    expect(done?.status).toBe('finished');
+    expect(done?.counts).toEqual({ pending: 0, sending: 0, sent: 8, failed: 0, skipped: 0 });
   });
 
   it('requeues a stale claim SES never accepted', async () => {
@@ -341,6 +346,104 @@ describe('counts, batches and the ledger', () => {
     expect(mailer.sent).toHaveLength(40);
     expect(new Set(mailer.sent.map((m) => m.to)).size).toBe(40);
     expect((await store.getCampaign(campaign.id))?.status).toBe('finished');
+  });
+
+  it('claims and settles in group writes, never one recipient at a time', async () => {
+    const { deps, store, mailer, queue, release, presse } = await world({ batchSize: 50 });
+    for (let n = 1; n <= 100; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+    let single = 0;
+    store.claimRecipient = async () => void single++ as never;
+    store.settleRecipient = async () => void single++ as never;
+
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    await queue.drain();
+
+    expect(mailer.sent).toHaveLength(100);
+    expect(single).toBe(0);
+    const claims = store.groupWrites.filter((w) => w.kind === 'claim');
+    const settles = store.groupWrites.filter((w) => w.kind === 'settle');
+    expect(claims.map((w) => w.ids.length)).toEqual([50, 50]); // one write per batch of 50
+    expect(settles.length).toBeLessThanOrEqual(2 * 3); // every 25 outcomes (or 200 ms), and the rest at the end
+    expect(settles.reduce((n, w) => n + w.ids.length, 0)).toBe(100);
+    expect((await store.getCampaign(campaign.id))?.counts).toEqual({ pending: 0, sending: 0, sent: 100, failed: 0, skipped: 0 });
+  });
+
+  it('claims only the free recipients of a group when another worker took some, and sends nothing twice', async () => {
+    const { deps, store, mailer, queue, clock, release, presse } = await world({ batchSize: 6 });
+    for (let n = 1; n <= 6; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    queue.messages.length = 0;
+    await snapshotAudience(deps, campaign.id);
+    const [a, , c] = (await store.listRecipients(campaign.id)).items;
+    const taken = [a?.subscriberId ?? '', c?.subscriberId ?? ''];
+    const takenMails = (await store.listRecipients(campaign.id)).items.filter((r) => taken.includes(r.subscriberId)).map((r) => r.email);
+    // another delivery of the batch claims two of them just after this worker read them as pending
+    const getRecipients = store.getRecipients.bind(store);
+    store.getRecipients = async (...args) => {
+      const read = await getRecipients(...args);
+      for (const id of taken) expect(await store.claimRecipient(campaign.id, id, clock.now().toISOString())).toBe(true);
+      return read;
+    };
+
+    await queue.drain();
+
+    // the group claim was cancelled for those two, and made again without them
+    const claims = store.groupWrites.filter((w) => w.kind === 'claim');
+    expect(claims.map((w) => [w.ids.length, w.cancelled])).toEqual([
+      [6, true],
+      [4, false],
+    ]);
+    expect(mailer.sent).toHaveLength(4);
+    expect(mailer.sent.map((m) => m.to)).not.toEqual(expect.arrayContaining([takenMails[0]]));
+    expect(mailer.sent.map((m) => m.to)).not.toEqual(expect.arrayContaining([takenMails[1]]));
+    expect((await store.tallyLedger(campaign.id)).counts).toMatchObject({ sent: 4, sending: 2, pending: 0 });
+    // the other worker settles its two: the campaign finishes, exact
+    expect(await store.settleRecipients(campaign.id, taken.map((id) => ({ subscriberId: id, outcome: { status: 'sent', messageId: `other-${id}` } })), clock.now().toISOString())).toEqual(new Set(taken));
+    const { reconcileClaims } = await import('../../../functions/app/reconcile-claims');
+    await reconcileClaims(deps, campaign.id, 60_000);
+    const done = await store.getCampaign(campaign.id);
+    expect(done?.status).toBe('finished');
+    expect(done?.counts).toEqual({ pending: 0, sending: 0, sent: 6, failed: 0, skipped: 0 });
+  });
+
+  it('settles a group when a SES Send event settled one of it first, counting that one once', async () => {
+    const { deps, store, mailer, queue, release, presse } = await world({ batchSize: 4 });
+    for (let n = 1; n <= 4; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
+    // the Send event of the second mail arrives before the worker writes its group of outcomes
+    const send = mailer.send.bind(mailer);
+    let early = '';
+    let calls = 0;
+    mailer.send = async (mail) => {
+      const r = await send(mail);
+      if (++calls === 2) {
+        early = mail.tags.recipient ?? '';
+        expect(await store.settleIfSending(campaign.id, early, r.messageId, '2026-03-06T09:00:01Z')).toBe(true);
+      }
+      return r;
+    };
+    let sentCounted = 0;
+    const addToCounts = store.addToCounts.bind(store);
+    store.addToCounts = async (id, delta, when) => {
+      const r = await addToCounts(id, delta, when);
+      if (r) sentCounted += delta.sent ?? 0;
+      return r;
+    };
+
+    await queue.drain();
+
+    const settles = store.groupWrites.filter((w) => w.kind === 'settle');
+    expect(settles.map((w) => [w.ids.length, w.cancelled])).toEqual([
+      [4, true],
+      [3, false],
+    ]);
+    expect(settles[1]?.ids).not.toContain(early);
+    expect(mailer.sent).toHaveLength(4);
+    expect(sentCounted).toBe(4); // 1 by the event, 3 by the worker: none twice
+    expect((await store.getRecipient(campaign.id, early))?.messageId).toBe(mailer.sent.find((m) => m.tags.recipient === early)?.messageId);
+    const done = await store.getCampaign(campaign.id);
+    expect(done?.status).toBe('finished');
+    expect(done?.counts).toEqual({ pending: 0, sending: 0, sent: 4, failed: 0, skipped: 0 });
   });
 
   it('reads the audience once at launch, and checks suppressions in batches', async () => {

@@ -4,7 +4,7 @@ import type { AnnouncementPlan } from './domain/announcement-plan';
 import type { AuditEntry } from './domain/audit';
 import type { Brand } from './domain/brand';
 import type { ConsentRecord } from './domain/consent';
-import type { Campaign, CampaignStatus, CountsDelta, LedgerTally, Recipient, RecipientStatus } from './domain/campaign';
+import type { Campaign, CampaignStatus, CountsDelta, DeliveryCounter, LedgerTally, Recipient, RecipientStatus } from './domain/campaign';
 import type { Release, ReleaseContent } from './domain/release';
 import type { CompiledMail } from './render/compiled-mail';
 
@@ -159,7 +159,7 @@ export interface SendContext {
   readonly names: ReadonlyMap<string, string>;
 }
 
-export type DeliveryCounter = 'delivered' | 'bounced' | 'transientBounces' | 'complaints';
+export type { DeliveryCounter } from './domain/campaign';
 
 export interface FeedbackStore {
   /** True the first time a key is seen: SES events arrive at least once. */

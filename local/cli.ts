@@ -61,7 +61,12 @@ program
   .action(async (id: string, options: { watch?: boolean }) => {
     const api = ApiClient.fromEnv();
     if (options.watch) await watch(api, id);
-    else console.log(progressLine(await api.request<Campaign>('GET', `/api/campaigns/${id}`)));
+    else {
+      const c = await api.request<Campaign>('GET', `/api/campaigns/${id}`);
+      console.log(progressLine(c));
+      const delivery = deliveryLine(c);
+      if (delivery) console.log(delivery);
+    }
   });
 
 registerRenderCommand(program);
@@ -81,6 +86,17 @@ function progressLine(c: CampaignView): string {
   return `${bar} ${done}/${c.total ?? '?'}  envoyés ${c.counts.sent}  échecs ${c.counts.failed}  ignorés ${c.counts.skipped}${rate}${eta}  [${c.status}]${reason}`;
 }
 
+const deliveryLabels = { delivered: 'remis', bounced: 'rebonds définitifs', transientBounces: 'rebonds temporaires', complaints: 'plaintes', rejected: 'refusés par SES' } as const;
+
+/** What SES reported after sending (configuration set events), when it reported anything. */
+function deliveryLine(c: Campaign): string | undefined {
+  const parts = Object.entries(deliveryLabels)
+    .map(([key, label]) => [label, c.delivery?.[key as keyof typeof deliveryLabels] ?? 0] as const)
+    .filter(([, n]) => n > 0)
+    .map(([label, n]) => `${label} ${n}`);
+  return parts.length > 0 ? `  retours SES : ${parts.join('  ')}` : undefined;
+}
+
 async function watch(api: ApiClient, id: string): Promise<void> {
   const final = new Set(['finished', 'cancelled', 'paused', 'missed']);
   for (;;) {
@@ -88,6 +104,8 @@ async function watch(api: ApiClient, id: string): Promise<void> {
     process.stdout.write(`\r\x1b[2K${progressLine(c)}`);
     if (final.has(c.status)) {
       process.stdout.write('\n');
+      const delivery = deliveryLine(c);
+      if (delivery) console.log(delivery);
       if (c.counts.failed > 0) {
         const { items } = await api.request<{ items: { email: string; error?: string }[] }>('GET', `/api/campaigns/${id}/failures`);
         for (const f of items) console.log(`  échec ${f.email} : ${f.error ?? '?'}`);

@@ -72,6 +72,11 @@ export async function recordSesEvent(
       if (!(await firstTime())) return { kind: 'duplicate' };
       if (campaignId) await deps.store.countDelivery(campaignId, 'complaints');
       break;
+    case 'Reject':
+      // SES took the request but refused the message (a virus found): it never left.
+      if (!(await firstTime())) return { kind: 'duplicate' };
+      if (campaignId) await deps.store.countDelivery(campaignId, 'rejected');
+      break;
     default:
       return { kind: 'ignored', eventType: event.eventType };
   }

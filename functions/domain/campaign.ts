@@ -13,6 +13,10 @@ export interface Sender {
   readonly replyTo?: string;
 }
 
+/** What SES tells of the mails after they left (configuration set events), counted per campaign. */
+export const deliveryCounters = ['delivered', 'bounced', 'transientBounces', 'complaints', 'rejected'] as const;
+export type DeliveryCounter = (typeof deliveryCounters)[number];
+
 export interface Campaign {
   readonly id: string;
   readonly releaseId: string;
@@ -30,7 +34,7 @@ export interface Campaign {
   readonly total?: number;
   readonly counts: CampaignCounts;
   /** From SES events after sending: delivered, bounced, transient bounces, complaints. */
-  readonly delivery?: Partial<Record<'delivered' | 'bounced' | 'transientBounces' | 'complaints', number>>;
+  readonly delivery?: Partial<Record<DeliveryCounter, number>>;
   readonly createdAt: string;
   readonly startedAt?: string;
   readonly finishedAt?: string;

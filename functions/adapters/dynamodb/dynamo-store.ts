@@ -18,7 +18,7 @@ import type { AnnouncementPlan } from '../../domain/announcement-plan';
 import type { AuditEntry } from '../../domain/audit';
 import type { Brand } from '../../domain/brand';
 import type { ConsentRecord } from '../../domain/consent';
-import { emptyCounts, type Campaign, type CampaignCounts, type CampaignStatus, type CountsDelta, type LedgerTally, type Recipient, type RecipientStatus } from '../../domain/campaign';
+import { deliveryCounters, emptyCounts, type Campaign, type CampaignCounts, type CampaignStatus, type CountsDelta, type LedgerTally, type Recipient, type RecipientStatus } from '../../domain/campaign';
 import { ConflictError } from '../../domain/errors';
 import type { Release, ReleaseContent } from '../../domain/release';
 import type { DeliveryCounter, Page, RecipientOutcome, RecipientSettlement, SendContext, Store } from '../../ports';
@@ -28,7 +28,6 @@ import { decodeCursor, emailHash, encodeCursor, gsi, keys } from './keys';
 type Item = Record<string, unknown>;
 
 /** Attributes the store adds to every item; stripped before handing an entity back. */
-const deliveryCounters = ['delivered', 'bounced', 'transientBounces', 'complaints'] as const;
 const snapshotLeaseAttributes = ['snapshotOwner', 'snapshotLeaseUntil', 'snapshotAttempts'];
 const storageAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'c_sending', 'c_sent', 'c_failed', 'c_skipped', ...snapshotLeaseAttributes, ...deliveryCounters.map((c) => `d_${c}`)];
 const strip = <T>(item: Item): T => {

@@ -4,7 +4,8 @@ import { launchCampaign } from '../../../functions/app/launch-campaign';
 import { addSubscriberToList, createList } from '../../../functions/app/manage-audience';
 import { createRelease } from '../../../functions/app/manage-releases';
 import { recordSesEvent } from '../../../functions/app/record-ses-event';
-import { fakeDeps, testBrand } from '../../support/fakes';
+import { emptyCounts } from '../../../functions/domain/campaign';
+import { fakeCompile, fakeDeps, testBrand } from '../../support/fakes';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/ses-events/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 const withMessageId = (event: Record<string, unknown>, id: string) => {
@@ -72,6 +73,20 @@ describe('recording SES feedback', () => {
     expect(await store.isSuppressed('angry@example.org')).toBe(false);
     expect(await recordSesEvent(deps, event)).toMatchObject({ kind: 'recorded', suppressed: ['angry@example.org'] });
     expect(await store.suppressionOf('angry@example.org')).toMatchObject({ reason: 'complaint' });
+  });
+
+  it('counts a rejected mail (SES refused it: a virus) once on its campaign, suppressing no one', async () => {
+    const { deps, store } = fakeDeps();
+    await store.createCampaign(
+      { id: 'c-feedback', releaseId: 'r', listIds: [], sender: { name: 'S', address: 's@example.org' }, status: 'running', counts: emptyCounts(), createdAt: '2026-03-06T10:00:00Z' },
+      await fakeCompile({ content: { title: 'T' } }),
+    );
+    const event = fixture('reject.eventbridge.json');
+
+    expect(await recordSesEvent(deps, event)).toEqual({ kind: 'recorded', eventType: 'Reject', suppressed: [] });
+    expect(await recordSesEvent(deps, event)).toEqual({ kind: 'duplicate' });
+    expect((await store.getCampaign('c-feedback'))?.delivery).toMatchObject({ rejected: 1 });
+    expect(await store.isSuppressed('someone@example.org')).toBe(false);
   });
 
   it('refuses a malformed event with a precise message', async () => {

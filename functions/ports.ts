@@ -140,7 +140,8 @@ export interface CampaignStore {
   /**
    * Adds to the campaign item's counters (one write for many recipients) and returns the
    * campaign as it is then. `running`: only if the campaign is running (a worker announcing the
-   * claims it is about to make); `unfinished`: unless it is finished, whose counts are final.
+   * claims it is about to make); `unfinished`: unless its counts are final (finished, or
+   * cancelled and closed).
    * Undefined, and nothing added, when the condition does not hold.
    */
   addToCounts(campaignId: string, delta: CountsDelta, when: 'running' | 'unfinished'): Promise<Campaign | undefined>;
@@ -151,6 +152,12 @@ export interface CampaignStore {
    * false unless the campaign is running and its total is `tally.recipients`.
    */
   finishCampaign(campaignId: string, tally: Pick<LedgerTally, 'recipients' | 'counts'>, at: string): Promise<boolean>;
+  /**
+   * A cancelled campaign whose ledger holds no claim any more: the counts taken from the ledger
+   * replace the counters and become final (`countsFinalAt`); false unless it is cancelled and
+   * its counts not final yet.
+   */
+  closeCancelledCounts(campaignId: string, tally: Pick<LedgerTally, 'counts'>, at: string): Promise<boolean>;
 }
 
 export interface SendContext {

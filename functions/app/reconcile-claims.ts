@@ -18,11 +18,15 @@ const LOOKUP_AFTER_MS = 10_000;
  *   than `staleAfterMs`, it goes back to pending and is queued again;
  * - a running campaign whose snapshot was left half-written (its lease expired) gets it finished;
  * - a campaign whose ledger is complete is finished, with the ledger's counts, even if the worker
- *   that sent the last mail died before reporting it.
+ *   that sent the last mail died before reporting it;
+ * - a cancelled campaign gets the same repair without sending anything again (a stale claim
+ *   with no trace of a mail goes back to `pending`, which for it means "not sent"), then, once
+ *   no claim is left, its counts are taken from the ledger and become final.
  */
 export async function reconcileClaims(deps: SendDeps, campaignId: string, staleAfterMs: number): Promise<{ recovered: number; requeued: number }> {
   const campaign = await deps.store.getCampaign(campaignId);
   if (!campaign) return { recovered: 0, requeued: 0 };
+  const cancelled = campaign.status === 'cancelled';
   const now = deps.clock.now();
   const tally = await deps.store.tallyLedger(campaignId);
   const counts = { ...tally.counts };
@@ -39,7 +43,8 @@ export async function reconcileClaims(deps: SendDeps, campaignId: string, staleA
         counts.sent++;
       }
     } else if (age >= staleAfterMs) {
-      if (await deps.store.settleRecipient(campaignId, claim.subscriberId, { status: 'pending', error: 'reprise après interruption' }, now.toISOString())) {
+      const error = cancelled ? 'non envoyé : campagne annulée' : 'reprise après interruption';
+      if (await deps.store.settleRecipient(campaignId, claim.subscriberId, { status: 'pending', error }, now.toISOString())) {
         requeue.push(claim.subscriberId);
         counts.sending--;
         counts.pending++;
@@ -48,6 +53,10 @@ export async function reconcileClaims(deps: SendDeps, campaignId: string, staleA
   }
   if (recovered + requeue.length > 0) {
     await deps.store.addToCounts(campaignId, { sending: -(recovered + requeue.length), sent: recovered }, 'unfinished');
+  }
+  if (cancelled) {
+    if (counts.sending === 0) await deps.store.closeCancelledCounts(campaignId, { counts }, now.toISOString());
+    return { recovered, requeued: 0 };
   }
   const size = deps.batchSize ?? 50;
   for (let i = 0; i < requeue.length; i += size) await deps.queue.enqueue([{ type: 'send', campaignId, subscriberIds: requeue.slice(i, i + size) }]);

@@ -66,7 +66,7 @@ export async function sweepCampaigns(deps: SendDeps, options: { staleClaimMs: nu
     for (const c of page.items) {
       if (c.status === 'scheduled' && c.sendAt && Date.parse(c.sendAt) <= now) {
         if ((await fireScheduledCampaign(deps, c.id)) !== 'ignored') fired++;
-      } else if (c.status === 'running') {
+      } else if (c.status === 'running' || (c.status === 'cancelled' && !c.countsFinalAt)) {
         const r = await reconcileClaims(deps, c.id, options.staleClaimMs);
         reconciled += r.recovered + r.requeued;
       }

@@ -38,6 +38,8 @@ export interface Campaign {
   readonly createdAt: string;
   readonly startedAt?: string;
   readonly finishedAt?: string;
+  /** A cancelled campaign's counts, once taken from its settled ledger: final from then on. */
+  readonly countsFinalAt?: string;
 }
 
 /** One item per recipient of a campaign: the ledger that makes sending exactly-once. */

@@ -113,6 +113,28 @@ describe('DynamoStore against DynamoDB Local', () => {
     expect(await store.getCampaign('c-race')).toEqual(before);
   });
 
+  it('closes a cancelled campaign’s counts from its ledger once, and refuses later reports', async () => {
+    const campaign: Campaign = { id: 'c-cancel', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
+    await store.addRecipients('c-cancel', ['x', 'y', 'z'].map((id) => ({ campaignId: 'c-cancel', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    expect(await store.acquireSnapshotLease('c-cancel', 'w1', Date.now(), 60_000)).toMatchObject({ acquired: true });
+    expect(await store.completeSnapshot('c-cancel', 'w1', 3)).toBe(true);
+    await store.claimRecipient('c-cancel', 'x', at);
+    await store.settleRecipient('c-cancel', 'x', { status: 'sent', messageId: 'm-x' }, at);
+    await store.addToCounts('c-cancel', { sending: 3 }, 'running'); // a worker announced 3 and died
+
+    expect(await store.closeCancelledCounts('c-cancel', await store.tallyLedger('c-cancel'), at)).toBe(false); // still running
+    expect(await store.setCampaignStatus('c-cancel', 'cancelled', ['running'], at)).toBe(true);
+    expect(await store.closeCancelledCounts('c-cancel', await store.tallyLedger('c-cancel'), at)).toBe(true);
+    expect(await store.closeCancelledCounts('c-cancel', await store.tallyLedger('c-cancel'), at)).toBe(false);
+
+    const closed = await store.getCampaign('c-cancel');
+    expect(closed).toMatchObject({ status: 'cancelled', countsFinalAt: at });
+    expect(closed?.counts).toEqual({ pending: 2, sending: 0, sent: 1, failed: 0, skipped: 0 });
+    expect(await store.addToCounts('c-cancel', { sending: -1, sent: 1 }, 'unfinished')).toBeUndefined();
+    expect((await store.getCampaign('c-cancel'))?.counts).toEqual(closed?.counts);
+  });
+
   it('claims a group in one transaction, leaving out the recipients another worker took, and retrying the rest', async () => {
     const campaign: Campaign = { id: 'c-group', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
     await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });

@@ -359,7 +359,7 @@ export class InMemoryStore implements Store {
   countWrites = 0;
   async addToCounts(campaignId: string, delta: CountsDelta, when: 'running' | 'unfinished') {
     const c = this.campaigns.get(campaignId);
-    if (!c || (when === 'running' ? c.status !== 'running' : c.status === 'finished')) return undefined;
+    if (!c || (when === 'running' ? c.status !== 'running' : c.status === 'finished' || c.countsFinalAt !== undefined)) return undefined;
     for (const [s, n] of Object.entries(delta) as [RecipientStatus, number][]) c.tally[s] += n;
     this.countWrites++;
     return this.view(campaignId);
@@ -381,6 +381,12 @@ export class InMemoryStore implements Store {
     if (c?.status !== 'running' || c.total !== tally.recipients) return false;
     const { statusReason: _reason, ...rest } = c;
     this.campaigns.set(campaignId, { ...rest, status: 'finished', finishedAt: at, tally: { ...tally.counts, pending: 0 } });
+    return true;
+  }
+  async closeCancelledCounts(campaignId: string, tally: Pick<LedgerTally, 'counts'>, at: string) {
+    const c = this.campaigns.get(campaignId);
+    if (c?.status !== 'cancelled' || c.countsFinalAt !== undefined) return false;
+    this.campaigns.set(campaignId, { ...c, countsFinalAt: at, tally: { ...tally.counts } });
     return true;
   }
 }

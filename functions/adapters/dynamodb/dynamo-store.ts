@@ -925,7 +925,7 @@ export class DynamoStore implements Store {
 
   async addToCounts(campaignId: string, delta: CountsDelta, when: 'running' | 'unfinished'): Promise<Campaign | undefined> {
     const changed = countedStates.filter((s) => (delta[s] ?? 0) !== 0);
-    const holds = (c: Campaign | undefined) => (c && (when === 'running' ? c.status === 'running' : c.status !== 'finished') ? c : undefined);
+    const holds = (c: Campaign | undefined) => (c && (when === 'running' ? c.status === 'running' : c.status !== 'finished' && !c.countsFinalAt) ? c : undefined);
     if (changed.length === 0) return holds(await this.getCampaign(campaignId));
     const values: Record<string, unknown> = when === 'running' ? { ':running': 'running' } : { ':finished': 'finished' };
     for (const s of changed) values[`:${s}`] = delta[s];
@@ -935,7 +935,7 @@ export class DynamoStore implements Store {
           TableName: this.tableName,
           Key: keys.campaign(campaignId),
           UpdateExpression: `ADD ${changed.map((s) => `c_${s} :${s}`).join(', ')}`,
-          ConditionExpression: when === 'running' ? '#s = :running' : 'attribute_exists(pk) AND #s <> :finished',
+          ConditionExpression: when === 'running' ? '#s = :running' : 'attribute_exists(pk) AND #s <> :finished AND attribute_not_exists(countsFinalAt)',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
@@ -987,6 +987,23 @@ export class DynamoStore implements Store {
         ':running': 'running',
         ':at': at,
         ':total': tally.recipients,
+        ':sending': tally.counts.sending,
+        ':sent': tally.counts.sent,
+        ':failed': tally.counts.failed,
+        ':skipped': tally.counts.skipped,
+      },
+    });
+  }
+
+  async closeCancelledCounts(campaignId: string, tally: Pick<LedgerTally, 'counts'>, at: string): Promise<boolean> {
+    return this.conditionally({
+      Key: keys.campaign(campaignId),
+      UpdateExpression: 'SET countsFinalAt = :at, updatedAt = :at, c_sending = :sending, c_sent = :sent, c_failed = :failed, c_skipped = :skipped',
+      ConditionExpression: '#s = :cancelled AND attribute_not_exists(countsFinalAt)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':cancelled': 'cancelled',
+        ':at': at,
         ':sending': tally.counts.sending,
         ':sent': tally.counts.sent,
         ':failed': tally.counts.failed,

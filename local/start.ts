@@ -28,6 +28,7 @@ async function main(): Promise<void> {
 Communiqué tourne en local (prêt en ${seconds} s)
   application        ${runtime.appUrl}   (santé : ${runtime.appUrl}/healthz)
   API + OpenAPI      ${runtime.appUrl}/api/openapi.json
+  salle de presse    ${runtime.appUrl}/newsroom   (Atom : ${runtime.appUrl}/newsroom/feed.xml ; inscription : ${runtime.appUrl}/subscribe)
   boîte d'envoi SES  ${runtime.outboxUrl}   (JSON : ${runtime.outboxUrl}/store)
   DynamoDB Local     ${config.dynamoEndpoint}   (données dans ${config.dataDir}/)
   jeton admin        ${runtime.adminToken}   (fichier ${runtime.adminTokenFile})

@@ -63,6 +63,11 @@ describe('npm start', () => {
     expect(await lists()).toEqual(['Partenaires', 'Presse']);
     const releases = (await (await fetch(`${app}/api/releases`, { headers })).json()) as { items: { content: { kind: string } }[] };
     expect(releases.items.map((r) => r.content.kind).sort()).toEqual(['event-announcement', 'press-release']);
+    // seed 000 went out on 6 March 2023: it is in the newsroom, whose address is printed
+    expect(first.output()).toContain(`salle de presse    http://localhost:${ports.PORT}/newsroom`);
+    const newsroom = await (await fetch(`${app}/newsroom`)).text();
+    expect(newsroom).toContain('6 mars 2023');
+    expect(newsroom.match(/<article>/g)).toHaveLength(1);
     expect((await fetch(`${app}/api/lists`, { method: 'POST', headers, body: JSON.stringify({ name: 'Gardée' }) })).status).toBe(201);
 
     // Ctrl-C: exits 0 and leaves no Java behind (DynamoDB Local's port is free again)

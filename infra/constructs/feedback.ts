@@ -16,9 +16,9 @@ export interface FeedbackConstructProps {
 }
 
 /**
- * SES events the feedback handler (functions/app/record-ses-event.ts) acts on or logs, with the
+ * SES events the feedback handler (functions/app/record-ses-event.ts) acts on, with the
  * `detail-type` SES gives each on EventBridge. Send settles claims the worker could not record,
- * Delivery counts, Bounce and Complaint suppress; Reject is only logged.
+ * Delivery and Reject are counted per campaign, Bounce and Complaint suppress.
  */
 export const FEEDBACK_EVENTS: readonly { readonly event: ses.EmailSendingEvent; readonly detailType: string }[] = [
   { event: ses.EmailSendingEvent.SEND, detailType: 'Email Sent' },

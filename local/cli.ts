@@ -35,6 +35,18 @@ program
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** Asks on the terminal; with no terminal to ask (a script), refuses and says to pass --yes. */
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new Error('confirmation impossible sans terminal : relancez avec --yes pour envoyer');
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^(o|oui|y|yes)$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
 program
   .command('send')
   .description('envoie un communiqué maintenant à une ou plusieurs listes')
@@ -44,10 +56,16 @@ program
   .option('-w, --watch', 'suit la progression jusqu’à la fin')
   .option('--at <local>', 'programme l’envoi (heure locale AAAA-MM-JJTHH:mm)')
   .option('--tz <zone>', 'fuseau de --at', 'Europe/Paris')
-  .action(async (releaseId: string, options: { list: string[]; idempotencyKey?: string; watch?: boolean; at?: string; tz: string }) => {
+  .option('-y, --yes', 'envoie sans demander de confirmation (scripts)')
+  .action(async (releaseId: string, options: { list: string[]; idempotencyKey?: string; watch?: boolean; at?: string; tz: string; yes?: boolean }) => {
     const api = ApiClient.fromEnv();
-    const audience = await api.request<{ recipients: number }>('GET', `/api/audience?listIds=${options.list.map(encodeURIComponent).join(',')}`);
-    console.log(`${audience.recipients} destinataire(s)`);
+    const audience = await api.request<{ recipients: number; suppressed: number; notConfirmed: number }>('GET', `/api/audience?listIds=${options.list.map(encodeURIComponent).join(',')}`);
+    console.log(`${audience.recipients} destinataire(s)  (écartés : ${audience.suppressed} adresse(s) bloquée(s), ${audience.notConfirmed} non confirmé(s))`);
+    if (!options.yes && !(await confirm(`${options.at ? `Programmer l’envoi (${options.at}, ${options.tz})` : 'Envoyer maintenant'} à ${audience.recipients} destinataire(s) ? [o/N] `))) {
+      console.error('rien n’est envoyé');
+      process.exitCode = 1;
+      return;
+    }
     const campaign = await api.request<Campaign>('POST', '/api/campaigns', { releaseId, listIds: options.list, idempotencyKey: options.idempotencyKey, sendAt: options.at, timeZone: options.tz });
     console.log(`campagne ${campaign.id} : ${campaign.status}${campaign.sendAt ? ` (envoi prévu ${campaign.sendAt})` : ''}`);
     if (options.watch) await watch(api, campaign.id);

@@ -8,6 +8,11 @@ export class ApiClient {
     private readonly token: string,
   ) {}
 
+  /** The header to send with a request this client does not make itself (a streamed upload). */
+  get authorization(): string {
+    return `Bearer ${this.token}`;
+  }
+
   static fromEnv(env: NodeJS.ProcessEnv = process.env): ApiClient {
     const baseUrl = (env.COMMUNIQUE_API_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/$/, '');
     const tokenFile = join(env.DATA_DIR ?? '.data', 'admin-token');

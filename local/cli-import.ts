@@ -8,7 +8,8 @@ import { ApiClient } from './api-client';
 
 export interface UploadOptions {
   readonly baseUrl: string;
-  readonly token: string;
+  /** The Authorization header value (`Bearer …`). */
+  readonly authorization: string;
   readonly file: string;
   readonly listId: string;
   readonly mapping?: Record<string, string>;
@@ -30,7 +31,7 @@ export async function uploadCsv(options: UploadOptions): Promise<ImportReport> {
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const req = send(url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${options.token}`, 'content-type': 'text/csv', 'content-length': String(total) },
+      headers: { authorization: options.authorization, 'content-type': 'text/csv', 'content-length': String(total) },
     });
     let answered = false;
     req.once('response', (res) => {
@@ -116,13 +117,11 @@ export function registerImportCommand(program: Command): void {
     .option('--json', 'affiche le compte rendu complet en JSON')
     .action(async (file: string, options: { list: string; map?: Record<string, string>; json?: boolean }) => {
       const api = ApiClient.fromEnv();
-      // ApiClient keeps its token private and has no streaming request; the upload needs both.
-      const token = (api as unknown as { token: string }).token;
       const tty = process.stderr.isTTY === true;
       let lastDraw = 0;
       const report = await uploadCsv({
         baseUrl: api.baseUrl,
-        token,
+        authorization: api.authorization,
         file,
         listId: options.list,
         mapping: options.map,

@@ -209,7 +209,7 @@ describe('communique import (CLI upload)', () => {
     writeFileSync(file, bytes);
     const sent: number[] = [];
 
-    const report = await uploadCsv({ baseUrl, token, file, listId: list.id, onProgress: (n) => sent.push(n) });
+    const report = await uploadCsv({ baseUrl, authorization: `Bearer ${token}`, file, listId: list.id, onProgress: (n) => sent.push(n) });
 
     expect(report).toMatchObject({ rows: expected.rows, created: expected.created });
     expect(sent.at(-1)).toBe(bytes.length);
@@ -223,6 +223,6 @@ describe('communique import (CLI upload)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'communique-import-')), 'vide.csv');
     writeFileSync(file, '');
 
-    await expect(uploadCsv({ baseUrl, token, file, listId: 'pas-une-liste' })).rejects.toThrow('import refusé (404) : Liste introuvable : pas-une-liste');
+    await expect(uploadCsv({ baseUrl, authorization: `Bearer ${token}`, file, listId: 'pas-une-liste' })).rejects.toThrow('import refusé (404) : Liste introuvable : pas-une-liste');
   });
 });

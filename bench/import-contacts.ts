@@ -7,12 +7,12 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import { DynamoStore } from '../functions/adapters/dynamodb/dynamo-store';
 import { ensureTable } from '../functions/adapters/dynamodb/table-definition';
 import { importContacts } from '../functions/app/import-contacts';
+import { freePort } from '../test/support/free-port';
 import { startDynamoLocal } from '../local/emulators';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '50000' }, concurrency: { type: 'string', default: '16' } } });
@@ -22,16 +22,6 @@ if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(concurrency) || con
   console.error('usage : npx tsx bench/import-contacts.ts [--rows N] [--concurrency N]');
   process.exit(2);
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 const firstNames = ['Élodie', 'François', 'Anaïs', 'Jérôme', 'Hélène', 'Léa', 'Noël', 'Chloé', 'Loïc', 'Agnès'];
 const lastNames = ['Lefèvre', 'Guérin', 'Moreau', 'Caillé', 'Bénard', 'Fabre', 'Besançon', 'Dupré', 'Müller', 'Cœurdevey'];

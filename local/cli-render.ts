@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { previewFormats, renderReleaseAs, type PreviewFormat } from '../functions/app/preview-release';
+import { publicReleaseUrl } from '../functions/app/release-rendering';
 import { brandSchema, type Brand } from '../functions/domain/brand';
 import { releaseContentSchema } from '../functions/domain/release';
 import { mjmlRenderer } from '../functions/render/compile-release';
@@ -95,7 +96,7 @@ export async function renderReleaseFile(file: string, format: PreviewFormat, opt
   const base = (options.publicBaseUrl ?? process.env.PUBLIC_BASE_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
   const id = wrapped && typeof raw.id === 'string' ? raw.id : basename(file).replace(/\.json$/i, '');
   const rendered = await renderReleaseAs(
-    { content, brand, coBrands, webVersionUrl: `${base}/releases/${encodeURIComponent(id)}`, now: options.now ?? new Date() },
+    { content, brand, coBrands, webVersionUrl: publicReleaseUrl(base, id), now: options.now ?? new Date() },
     format,
     mjmlRenderer,
   );

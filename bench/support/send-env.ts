@@ -6,7 +6,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ensureTable } from '../../functions/adapters/dynamodb/table-definition';
@@ -24,19 +23,9 @@ import type { TokenKeyRing } from '../../functions/domain/tokens';
 import { mjmlRenderer } from '../../functions/render/compile-release';
 import { buildLocalWiring, type LocalWiring } from '../../functions/wiring';
 import { startDynamoLocal, startSesEmulator, type RunningService } from '../../local/emulators';
+import { freePort } from '../../test/support/free-port';
 
 export const benchTokenKeys: TokenKeyRing = { currentKeyId: 'k1', keys: { k1: 'bench-signing-key-0123456789abcdef' } };
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A positive integer option, or exit 2 with the usage line. */
 export function intOption(value: string | undefined, name: string, usage: string): number {

@@ -77,7 +77,7 @@ const STATUS_EVERY_MS = 1_000;
  * Recipients claimed in one group write, at most (one `TransactWriteItems`; DynamoDB takes up to
  * 100 items, and 50 cost as little per item: bench/send-ledger-writes.ts).
  */
-export const MAX_CLAIM_GROUP = 50;
+const MAX_CLAIM_GROUP = 50;
 /** A group claims about this much sending ahead (at the pacer's rate), and never less than the in-flight window. */
 const CLAIM_GROUP_S = 0.5;
 /**
@@ -85,8 +85,8 @@ const CLAIM_GROUP_S = 0.5;
  * (the batch's end and a stop flush at once). A worker that dies in between leaves at most that
  * many recipients `sending` after SES accepted them: reconciliation settles them as sent.
  */
-export const SETTLE_GROUP = 25;
-export const SETTLE_EVERY_MS = 200;
+const SETTLE_GROUP = 25;
+const SETTLE_EVERY_MS = 200;
 
 const rateOf = (pacer: SendDeps['pacer']) => {
   const rate = (pacer as { rate?: unknown } | undefined)?.rate;
@@ -94,14 +94,14 @@ const rateOf = (pacer: SendDeps['pacer']) => {
 };
 
 /** Recipients in flight for this worker: from the pacer's rate when it tells (SendPacer does), else the maximum. */
-export function inFlightFor(pacer: SendDeps['pacer']): number {
+function inFlightFor(pacer: SendDeps['pacer']): number {
   const rate = rateOf(pacer);
   if (rate === undefined) return MAX_IN_FLIGHT;
   return Math.max(1, Math.min(MAX_IN_FLIGHT, Math.ceil(rate * CLAIM_AHEAD_S)));
 }
 
 /** Recipients claimed per group write: half a second of sending at the pacer's rate, within [in-flight window, MAX_CLAIM_GROUP]. */
-export function claimGroupFor(pacer: SendDeps['pacer']): number {
+function claimGroupFor(pacer: SendDeps['pacer']): number {
   const rate = rateOf(pacer);
   if (rate === undefined) return MAX_CLAIM_GROUP;
   return Math.max(inFlightFor(pacer), Math.min(MAX_CLAIM_GROUP, Math.ceil(rate * CLAIM_GROUP_S)));

@@ -12,9 +12,10 @@
  *
  *   npx tsx bench/bundle-size.ts
  */
-import { build, type Metafile } from 'esbuild';
+
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import { build, type Metafile } from 'esbuild';
 import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../infra/constructs/function-defaults';
 
 const handlers = ['send', 'api', 'feedback'] as const;
@@ -51,7 +52,13 @@ async function bundle(handler: string): Promise<BundleFigures> {
   const code = result.outputFiles.find((f) => f.path.endsWith('index.mjs'));
   const map = result.outputFiles.find((f) => f.path.endsWith('index.mjs.map'));
   if (!code) throw new Error(`esbuild produced no index.mjs for ${handler}`);
-  return { handler, bytes: code.contents.byteLength, deflated: deflateRawSync(code.contents, { level: 9 }).byteLength, mapBytes: map?.contents.byteLength ?? 0, metafile: result.metafile };
+  return {
+    handler,
+    bytes: code.contents.byteLength,
+    deflated: deflateRawSync(code.contents, { level: 9 }).byteLength,
+    mapBytes: map?.contents.byteLength ?? 0,
+    metafile: result.metafile,
+  };
 }
 
 /** `node_modules/@smithy/core/dist/x.js` → `@smithy/core`; the project's own files → `(projet) functions/`. */
@@ -80,7 +87,9 @@ const results: BundleFigures[] = [];
 for (const handler of handlers) results.push(await bundle(handler));
 
 console.log('Lambda bundles (esbuild, options de CommuniqueFunction : ESM minifié, node22, @aws-sdk/* externe)');
-console.log(`${'handler'.padEnd(10)}${'index.mjs'.padStart(13)}${'deflate'.padStart(13)}${'source map'.padStart(13)}${'inputs'.padStart(9)}   MJML   Handlebars`);
+console.log(
+  `${'handler'.padEnd(10)}${'index.mjs'.padStart(13)}${'deflate'.padStart(13)}${'source map'.padStart(13)}${'inputs'.padStart(9)}   MJML   Handlebars`,
+);
 for (const r of results) {
   console.log(
     `${r.handler.padEnd(10)}${kib(r.bytes).padStart(13)}${kib(r.deflated).padStart(13)}${kib(r.mapBytes).padStart(13)}${String(Object.keys(r.metafile.inputs).length).padStart(9)}   ${(contains(r.metafile, 'mjml') ? 'oui' : 'non').padEnd(7)}${contains(r.metafile, 'handlebars') ? 'oui' : 'non'}`,
@@ -116,6 +125,8 @@ console.log(`\nMJML absent du bundle send : ${mjmlInSend.length === 0 ? 'oui' : 
 if (mjmlInSend.length > 0) {
   const entry = 'functions/handlers/send.ts';
   const root = mjmlInSend.find((p) => /node_modules\/mjml\/lib\/index\.js$/.test(p)) ?? (mjmlInSend[0] as string);
-  console.error(`MJML est dans le bundle send (${mjmlInSend.length} fichiers). Par ce chemin d’imports :\n  ${importChain(send.metafile, entry, root).join('\n  → ')}`);
+  console.error(
+    `MJML est dans le bundle send (${mjmlInSend.length} fichiers). Par ce chemin d’imports :\n  ${importChain(send.metafile, entry, root).join('\n  → ')}`,
+  );
   process.exit(1);
 }

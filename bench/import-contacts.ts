@@ -5,15 +5,16 @@
  *
  *   npx tsx bench/import-contacts.ts [--rows 50000] [--concurrency 16]
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import iconv from 'iconv-lite';
 import { DynamoStore } from '../functions/adapters/dynamodb/dynamo-store';
 import { ensureTable } from '../functions/adapters/dynamodb/table-definition';
 import { importContacts } from '../functions/app/import-contacts';
-import { freePort } from '../test/support/free-port';
 import { startDynamoLocal } from '../local/emulators';
+import { freePort } from '../test/support/free-port';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '50000' }, concurrency: { type: 'string', default: '16' } } });
 const rows = Number(values.rows);
@@ -25,7 +26,14 @@ if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(concurrency) || con
 
 const firstNames = ['Élodie', 'François', 'Anaïs', 'Jérôme', 'Hélène', 'Léa', 'Noël', 'Chloé', 'Loïc', 'Agnès'];
 const lastNames = ['Lefèvre', 'Guérin', 'Moreau', 'Caillé', 'Bénard', 'Fabre', 'Besançon', 'Dupré', 'Müller', 'Cœurdevey'];
-const outlets = ['La Nouvelle République', 'France 3 Centre-Val de Loire', 'France Bleu Orléans', 'L’Écho du Cher', 'Le Berry Républicain', 'AFP Orléans'];
+const outlets = [
+  'La Nouvelle République',
+  'France 3 Centre-Val de Loire',
+  'France Bleu Orléans',
+  'L’Écho du Cher',
+  'Le Berry Républicain',
+  'AFP Orléans',
+];
 const media = ['presse écrite', 'télé', 'radio', 'presse écrite', 'presse écrite', 'agence'];
 
 /** The export, generated as it is read: 64 KiB chunks, never the whole file. */
@@ -45,14 +53,26 @@ async function* frenchExcelExport(n: number, domain: string): AsyncGenerator<Buf
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
 const dynamo = await startDynamoLocal({ port: await freePort(), timeoutMs: 60_000 });
-const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const client = new DynamoDBClient({
+  endpoint: dynamo.endpoint,
+  region: 'eu-west-3',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
 try {
   const tableName = `bench-import-${randomUUID().slice(0, 8)}`;
   await ensureTable(client, tableName);
   const store = new DynamoStore(client, tableName);
   const deps = { store, clock: { now: () => new Date() }, newId: () => randomUUID() };
   const listId = randomUUID();
-  await store.createList({ id: listId, name: 'Presse — bench', description: '', kind: 'press', optIn: 'single', publicSignup: false, createdAt: new Date().toISOString() });
+  await store.createList({
+    id: listId,
+    name: 'Presse — bench',
+    description: '',
+    kind: 'press',
+    optIn: 'single',
+    publicSignup: false,
+    createdAt: new Date().toISOString(),
+  });
 
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
@@ -79,7 +99,9 @@ try {
   console.log(`  débit       ${Math.round(rows / seconds)} lignes/s`);
   console.log(`  CPU Node    ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (le reste : attente de DynamoDB Local)`);
   console.log(`  RSS         ${mb(rssBefore)} avant, ${mb(peakRss)} au pic (+${mb(peakRss - rssBefore)})`);
-  console.log(`  compte rendu créés ${report.created}, mis à jour ${report.updated}, inchangés ${report.unchanged}, ignorés ${report.skippedSuppressed}, rejetés ${report.rejected.length}`);
+  console.log(
+    `  compte rendu créés ${report.created}, mis à jour ${report.updated}, inchangés ${report.unchanged}, ignorés ${report.skippedSuppressed}, rejetés ${report.rejected.length}`,
+  );
   if (report.created !== rows) {
     console.error(`attendu ${rows} créés : ${JSON.stringify(report.rejected.slice(0, 5))}`);
     process.exitCode = 1;

@@ -12,9 +12,14 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-export async function benchRenderCompile(runs = 20): Promise<{ seed: string; coldMs: number; medianMs: number; minMs: number; maxMs: number }[]> {
+export async function benchRenderCompile(
+  runs = 20,
+): Promise<{ seed: string; coldMs: number; medianMs: number; minMs: number; maxMs: number }[]> {
   const results = [];
-  for (const [seed, content] of [['000 (communiqué)', seed000], ['001 (invitation)', seed001]] as const) {
+  for (const [seed, content] of [
+    ['000 (communiqué)', seed000],
+    ['001 (invitation)', seed001],
+  ] as const) {
     const input = compileInputOf(content);
     const t0 = performance.now();
     await compileRelease(input);

@@ -8,7 +8,9 @@ import { compileRelease } from '../functions/render/compile-release';
 import { personalise, type RecipientVars } from '../functions/render/compiled-mail';
 import { compileInputOf, seed001 } from '../test/fixtures/seeds';
 
-export async function benchRenderPersonalise(recipients = 10_000): Promise<{ usPerRecipient: number; outputCharsPerRecipient: number; htmlBytes: number; segments: number }> {
+export async function benchRenderPersonalise(
+  recipients = 10_000,
+): Promise<{ usPerRecipient: number; outputCharsPerRecipient: number; htmlBytes: number; segments: number }> {
   const mail = await compileRelease(compileInputOf(seed001));
   const vars: RecipientVars[] = Array.from({ length: recipients }, (_, i) => ({
     unsubscribeUrl: `https://communique.example.org/unsubscribe/${i.toString(36)}.c2lnbmF0dXJlLXRva2VuLWhtYWM`,

@@ -46,7 +46,10 @@ function argsFor(bench: string): readonly string[] {
 
 function run(bench: string, args: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join('bench', `${bench}.ts`), ...args], { cwd: projectDir, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--import', 'tsx', join('bench', `${bench}.ts`), ...args], {
+      cwd: projectDir,
+      stdio: 'inherit',
+    });
     child.once('error', (e) => {
       console.error(`cannot start ${bench}: ${e.message}`);
       resolve(1);
@@ -68,6 +71,13 @@ for (const bench of selected) {
 const failed = results.filter((r) => r.code !== 0);
 console.log(`\n=== summary (${values.full ? 'full' : 'quick'} runs) ${'='.repeat(56)}`);
 const width = Math.max(...results.map((r) => r.bench.length), 5);
-for (const r of results) console.log(`${r.bench.padEnd(width)}  ${r.code === 0 ? 'ok    ' : `FAILED (exit ${r.code})`}  ${r.seconds.toFixed(1).padStart(6)} s  ${r.args}`);
-console.log(failed.length === 0 ? `all ${results.length} benches ran` : `${failed.length} of ${results.length} benches failed: ${failed.map((f) => f.bench).join(', ')}`);
+for (const r of results)
+  console.log(
+    `${r.bench.padEnd(width)}  ${r.code === 0 ? 'ok    ' : `FAILED (exit ${r.code})`}  ${r.seconds.toFixed(1).padStart(6)} s  ${r.args}`,
+  );
+console.log(
+  failed.length === 0
+    ? `all ${results.length} benches ran`
+    : `${failed.length} of ${results.length} benches failed: ${failed.map((f) => f.bench).join(', ')}`,
+);
 process.exit(failed.length === 0 ? 0 : 1);

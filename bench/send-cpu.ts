@@ -14,16 +14,27 @@
  *   npx tsx bench/send-cpu.ts [--recipients 2000] [--seed 000|001] [--quick]
  */
 import { parseArgs } from 'node:util';
+import type { AppDeps } from '../functions/app/deps';
 import { launchCampaign } from '../functions/app/launch-campaign';
 import { createList } from '../functions/app/manage-audience';
 import { recipientLinks, unsubscribeHeaders } from '../functions/app/recipient-links';
-import type { AppDeps } from '../functions/app/deps';
 import { recipientRef, recipientRefHeader } from '../functions/domain/campaign';
 import type { Mailer, OutgoingMail } from '../functions/ports';
 import { compileRelease } from '../functions/render/compile-release';
 import { personalise } from '../functions/render/compiled-mail';
 import { fakeDeps } from '../test/support/fakes';
-import { benchTokenKeys, fmt, freshWiring, intOption, machineNote, runToEnd, seedAudience, seedRelease, startBenchEnv, table } from './support/send-env';
+import {
+  benchTokenKeys,
+  fmt,
+  freshWiring,
+  intOption,
+  machineNote,
+  runToEnd,
+  seedAudience,
+  seedRelease,
+  startBenchEnv,
+  table,
+} from './support/send-env';
 
 const usage = 'npx tsx bench/send-cpu.ts [--recipients N] [--seed 000|001] [--quick]';
 const { values } = parseArgs({
@@ -56,7 +67,13 @@ function stubMailer(): Mailer & { calls: number } {
 const cpuMicros = (u: NodeJS.CpuUsage) => u.user + u.system;
 
 /** Launch to finished, CPU of this process per recipient. */
-async function measuredCampaign(deps: AppDeps, releaseId: string, listId: string, drain: (campaignId: string) => Promise<{ status?: string; sent?: number }>, n: number) {
+async function measuredCampaign(
+  deps: AppDeps,
+  releaseId: string,
+  listId: string,
+  drain: (campaignId: string) => Promise<{ status?: string; sent?: number }>,
+  n: number,
+) {
   if (global.gc) global.gc();
   const wall0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -144,7 +161,13 @@ try {
   await measuredCampaign(deps, release.id, warmList, drain, WARM_UP);
   const second = await seedRelease(deps, seed);
   const b = await measuredCampaign(deps, second.id, list, drain, recipients);
-  rows.push(['B. campaign on in-memory fakes (no I/O)', fmt(b.usPerRecipient), fmt(b.userUs), fmt(b.systemUs), `${(b.wallMs / 1000).toFixed(1)} s`]);
+  rows.push([
+    'B. campaign on in-memory fakes (no I/O)',
+    fmt(b.usPerRecipient),
+    fmt(b.userUs),
+    fmt(b.systemUs),
+    `${(b.wallMs / 1000).toFixed(1)} s`,
+  ]);
 } catch (e: unknown) {
   console.error('send cpu (in-memory) failed:', e);
   exitCode = 1;
@@ -184,12 +207,20 @@ try {
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - wall0;
   if (sink === 0) throw new Error('unreachable');
-  rows.push([`C. mail building only (links + personalise), ${fmt(n)} mails`, fmt(cpuMicros(cpu) / n, 1), fmt(cpu.user / n, 1), fmt(cpu.system / n, 1), `${(wallMs / 1000).toFixed(1)} s`]);
+  rows.push([
+    `C. mail building only (links + personalise), ${fmt(n)} mails`,
+    fmt(cpuMicros(cpu) / n, 1),
+    fmt(cpu.user / n, 1),
+    fmt(cpu.system / n, 1),
+    `${(wallMs / 1000).toFixed(1)} s`,
+  ]);
 } catch (e: unknown) {
   console.error('send cpu (mail building) failed:', e);
   exitCode = 1;
 }
 
 console.log(`\n${table(['CPU of this process per recipient, SES excluded', 'µs/recipient', 'user µs', 'system µs', 'wall'], rows)}`);
-console.log(`\nA includes the one-off compile of the release at launch and the audience snapshot, spread over the recipients. ${dynamoNote}`);
+console.log(
+  `\nA includes the one-off compile of the release at launch and the audience snapshot, spread over the recipients. ${dynamoNote}`,
+);
 process.exit(exitCode);

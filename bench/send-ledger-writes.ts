@@ -8,9 +8,10 @@
  *
  *   npx tsx bench/send-ledger-writes.ts [--items 4000] [--quick]
  */
+
+import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchExecuteStatementCommand, DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { parseArgs } from 'node:util';
 import { DynamoStore } from '../functions/adapters/dynamodb/dynamo-store';
 import { keys } from '../functions/adapters/dynamodb/keys';
 import { ensureTable } from '../functions/adapters/dynamodb/table-definition';
@@ -23,7 +24,11 @@ const items = intOption(values.items ?? (values.quick ? '1000' : '4000'), 'items
 const env = await startBenchEnv({ ses: false });
 let exitCode = 0;
 try {
-  const client = new DynamoDBClient({ endpoint: env.dynamo.endpoint, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint: env.dynamo.endpoint,
+    region: 'eu-west-3',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const tableName = 'bench-ledger-writes';
   await ensureTable(client, tableName);
   const doc = DynamoDBDocumentClient.from(client);
@@ -34,21 +39,59 @@ try {
   const freshLedger = async () => {
     const campaignId = `lw-${run++}`;
     const ids = Array.from({ length: items }, (_, i) => `s${i}`);
-    await store.addRecipients(campaignId, ids.map((id) => ({ campaignId, subscriberId: id, email: `${id}@example.org`, listIds: ['l'], status: 'pending' as const, updatedAt: at })), 'new');
+    await store.addRecipients(
+      campaignId,
+      ids.map((id) => ({
+        campaignId,
+        subscriberId: id,
+        email: `${id}@example.org`,
+        listIds: ['l'],
+        status: 'pending' as const,
+        updatedAt: at,
+      })),
+      'new',
+    );
     return { campaignId, ids };
   };
-  const claim = { UpdateExpression: 'SET #s = :sending, updatedAt = :at, claimedAt = :at', ConditionExpression: '#s = :pending', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at } };
+  const claim = {
+    UpdateExpression: 'SET #s = :sending, updatedAt = :at, claimedAt = :at',
+    ConditionExpression: '#s = :pending',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
+  };
   const inGroups = async (ids: string[], size: number, work: (group: string[]) => Promise<void>) => {
     const groups: string[][] = [];
     for (let i = 0; i < ids.length; i += size) groups.push(ids.slice(i, i + size));
     let next = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => { for (let g = next++; g < groups.length; g = next++) await work(groups[g]!); }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let g = next++; g < groups.length; g = next++) await work(groups[g]!);
+      }),
+    );
   };
   const shapes: [string, (campaignId: string, ids: string[]) => Promise<void>][] = [
-    ['UpdateItem, one recipient each', (c, ids) => inGroups(ids, 1, async ([id]) => void (await doc.send(new UpdateCommand({ TableName: tableName, Key: keys.recipient(c, id!), ...claim }))))],
+    [
+      'UpdateItem, one recipient each',
+      (c, ids) =>
+        inGroups(
+          ids,
+          1,
+          async ([id]) => void (await doc.send(new UpdateCommand({ TableName: tableName, Key: keys.recipient(c, id!), ...claim }))),
+        ),
+    ],
     ...[10, 25, 50, 100].map((g): [string, (c: string, ids: string[]) => Promise<void>] => [
       `TransactWriteItems of ${g}`,
-      (c, ids) => inGroups(ids, g, async (group) => void (await doc.send(new TransactWriteCommand({ TransactItems: group.map((id) => ({ Update: { TableName: tableName, Key: keys.recipient(c, id), ...claim } })) })))),
+      (c, ids) =>
+        inGroups(
+          ids,
+          g,
+          async (group) =>
+            void (await doc.send(
+              new TransactWriteCommand({
+                TransactItems: group.map((id) => ({ Update: { TableName: tableName, Key: keys.recipient(c, id), ...claim } })),
+              }),
+            )),
+        ),
     ]),
     [
       'BatchExecuteStatement (PartiQL) of 25',
@@ -56,11 +99,15 @@ try {
         inGroups(ids, 25, async (group) => {
           const r = await doc.send(
             new BatchExecuteStatementCommand({
-              Statements: group.map((id) => ({ Statement: `UPDATE "${tableName}" SET "status" = 'sending' SET updatedAt = ? SET claimedAt = ? WHERE pk = ? AND sk = ? AND "status" = 'pending'`, Parameters: [at, at, keys.recipient(c, id).pk, keys.recipient(c, id).sk] })),
+              Statements: group.map((id) => ({
+                Statement: `UPDATE "${tableName}" SET "status" = 'sending' SET updatedAt = ? SET claimedAt = ? WHERE pk = ? AND sk = ? AND "status" = 'pending'`,
+                Parameters: [at, at, keys.recipient(c, id).pk, keys.recipient(c, id).sk],
+              })),
             }),
           );
           const failed = (r.Responses ?? []).filter((x) => x.Error);
-          if (failed.length > 0) throw new Error(`${failed.length} PartiQL updates failed: ${failed[0]?.Error?.Code} ${failed[0]?.Error?.Message}`);
+          if (failed.length > 0)
+            throw new Error(`${failed.length} PartiQL updates failed: ${failed[0]?.Error?.Code} ${failed[0]?.Error?.Message}`);
         }),
     ],
   ];
@@ -80,12 +127,20 @@ try {
     const cpu = process.cpuUsage(cpu0);
     const jvm1 = dynamoCpuMs(env);
     const per = (x: number) => ((x * 1000) / items).toFixed(0);
-    rows.push([label, per((cpu.user + cpu.system) / 1000), jvm0 === undefined || jvm1 === undefined ? 'n/a' : per(jvm1 - jvm0), per(ms), fmt(items / (ms / 1000))]);
+    rows.push([
+      label,
+      per((cpu.user + cpu.system) / 1000),
+      jvm0 === undefined || jvm1 === undefined ? 'n/a' : per(jvm1 - jvm0),
+      per(ms),
+      fmt(items / (ms / 1000)),
+    ]);
   };
   // What else a campaign asks of DynamoDB per recipient: the snapshot's blind writes, a batch's reads.
   let ledger = { campaignId: '', ids: [] as string[] };
   await measure('BatchWriteItem of 25 new items (snapshot)', async () => void (ledger = await freshLedger()));
-  await measure('BatchGetItem of 50 recipients (batch start)', () => inGroups(ledger.ids, 50, async (group) => void (await store.getRecipients(ledger.campaignId, group))));
+  await measure('BatchGetItem of 50 recipients (batch start)', () =>
+    inGroups(ledger.ids, 50, async (group) => void (await store.getRecipients(ledger.campaignId, group))),
+  );
   for (const [label, work] of shapes) {
     const { campaignId, ids } = await freshLedger();
     const jvm0 = dynamoCpuMs(env);
@@ -98,7 +153,13 @@ try {
     const tally = await store.tallyLedger(campaignId);
     if (tally.counts.sending !== items) throw new Error(`${label}: ${tally.counts.sending} claimed of ${items}`);
     const per = (x: number) => ((x * 1000) / items).toFixed(0);
-    rows.push([label, per((cpu.user + cpu.system) / 1000), jvm0 === undefined || jvm1 === undefined ? 'n/a' : per(jvm1 - jvm0), per(ms), fmt(items / (ms / 1000))]);
+    rows.push([
+      label,
+      per((cpu.user + cpu.system) / 1000),
+      jvm0 === undefined || jvm1 === undefined ? 'n/a' : per(jvm1 - jvm0),
+      per(ms),
+      fmt(items / (ms / 1000)),
+    ]);
   }
   console.log(`ledger writes on DynamoDB Local: ${fmt(items)} conditional claims per shape, 8 requests in flight; ${machineNote()}\n`);
   console.log(table(['shape', 'this process µs/item', 'DynamoDB Local µs/item', 'wall µs/item', 'items/s'], rows));

@@ -12,13 +12,26 @@
  *
  *   npx tsx bench/send-pacing.ts [--seconds 18] [--rates 14,100] [--concurrency 4] [--quick]
  */
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+
 import { parseArgs } from 'node:util';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer } from '../functions/adapters/ses/ses-mailer';
 import { launchCampaign } from '../functions/app/launch-campaign';
 import { SendPacer } from '../functions/domain/send-pacer';
 import type { Mailer } from '../functions/ports';
-import { clearOutbox, fmt, freshWiring, intOption, machineNote, runToEnd, seedAudience, seedMail, seedRelease, startBenchEnv, table } from './support/send-env';
+import {
+  clearOutbox,
+  fmt,
+  freshWiring,
+  intOption,
+  machineNote,
+  runToEnd,
+  seedAudience,
+  seedMail,
+  seedRelease,
+  startBenchEnv,
+  table,
+} from './support/send-env';
 
 const usage = 'npx tsx bench/send-pacing.ts [--seconds N] [--rates 14,100] [--concurrency N] [--quick]';
 const { values } = parseArgs({
@@ -88,7 +101,11 @@ try {
 
     // Control: the pacer and the SES call only, same workers, same mail.
     const controlTimes: number[] = [];
-    const client = new SESv2Client({ region: 'eu-west-3', endpoint: env.ses!.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new SESv2Client({
+      region: 'eu-west-3',
+      endpoint: env.ses!.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const mailer = new SesMailer(client);
     const pacer = new SendPacer(rate);
     let next = 0;
@@ -107,7 +124,9 @@ try {
     await clearOutbox(env.ses!);
 
     if (final?.status !== 'finished' || final.counts.sent !== recipients || callTimes.length !== recipients) {
-      console.error(`rate ${rate}: campaign did not send exactly once to everyone: status ${final?.status}, counts ${JSON.stringify(final?.counts)}, SES calls ${callTimes.length}`);
+      console.error(
+        `rate ${rate}: campaign did not send exactly once to everyone: status ${final?.status}, counts ${JSON.stringify(final?.counts)}, SES calls ${callTimes.length}`,
+      );
       exitCode = 1;
     }
     const row = (label: string, times: number[], totalMs: number) => {
@@ -129,8 +148,15 @@ try {
     console.log(`send pacing: ${fmt(rate)}/s done (${fmt(recipients)} mails); ${machineNote()}`);
   }
   console.log(`\nsend pacing, ${concurrency} workers sharing one pacer, SES calls timestamped as they leave:\n`);
-  console.log(table(['MaxSendRate', 'run', 'mails', 'first->last s', 'achieved/s', 'of target', 'worst 1 s window', 'cap+1 calls span ms', 'total s'], rows));
-  console.log('\nissue 5 targets: achieved >= 95% of MaxSendRate, worst 1 s window <= MaxSendRate. "cap+1 calls span": the shortest time any cap+1 consecutive calls took (>= 1000 ms: no window above the cap). "total s": campaign launch -> finished, control first acquire -> last reply.');
+  console.log(
+    table(
+      ['MaxSendRate', 'run', 'mails', 'first->last s', 'achieved/s', 'of target', 'worst 1 s window', 'cap+1 calls span ms', 'total s'],
+      rows,
+    ),
+  );
+  console.log(
+    '\nissue 5 targets: achieved >= 95% of MaxSendRate, worst 1 s window <= MaxSendRate. "cap+1 calls span": the shortest time any cap+1 consecutive calls took (>= 1000 ms: no window above the cap). "total s": campaign launch -> finished, control first acquire -> last reply.',
+  );
 } catch (e: unknown) {
   console.error('send pacing failed:', e);
   exitCode = 1;

@@ -18,13 +18,28 @@
  *
  *   npx tsx bench/send-throughput.ts [--recipients 10000] [--concurrency 4] [--seed 000|001] [--quick]
  */
-import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+
 import { parseArgs } from 'node:util';
+import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { formatAddress } from '../functions/adapters/ses/ses-mailer';
 import { launchCampaign } from '../functions/app/launch-campaign';
 import { MAX_IN_FLIGHT } from '../functions/app/send-batch';
 import type { Mailer } from '../functions/ports';
-import { clearOutbox, countDynamoRequests, dynamoCpuMs, fmt, freshWiring, intOption, machineNote, runToEnd, seedAudience, seedMail, seedRelease, startBenchEnv, table } from './support/send-env';
+import {
+  clearOutbox,
+  countDynamoRequests,
+  dynamoCpuMs,
+  fmt,
+  freshWiring,
+  intOption,
+  machineNote,
+  runToEnd,
+  seedAudience,
+  seedMail,
+  seedRelease,
+  startBenchEnv,
+  table,
+} from './support/send-env';
 
 const usage = 'npx tsx bench/send-throughput.ts [--recipients N] [--concurrency N] [--seed 000|001] [--quick]';
 const { values } = parseArgs({
@@ -97,11 +112,17 @@ try {
   const { listId, domain } = await seedAudience(deps, recipients);
   const warmList = await seedAudience(deps, Math.min(200, recipients), 'Warm-up');
   const campaignInFlight = concurrency * MAX_IN_FLIGHT;
-  console.log(`send throughput: ${fmt(recipients)} recipients written to DynamoDB Local in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; seed ${seed}, ${concurrency} workers x ${MAX_IN_FLIGHT} in flight; ${machineNote()}`);
+  console.log(
+    `send throughput: ${fmt(recipients)} recipients written to DynamoDB Local in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; seed ${seed}, ${concurrency} workers x ${MAX_IN_FLIGHT} in flight; ${machineNote()}`,
+  );
 
   // The mail a campaign sends, so the loop moves the same bytes; the request is the one SesMailer makes.
   const { mail, bytes: mailBytes } = await seedMail(deps, release, domain);
-  const sesClient = new SESv2Client({ region: 'eu-west-3', endpoint: ses.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const sesClient = new SESv2Client({
+    region: 'eu-west-3',
+    endpoint: ses.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const input = (i: number): SendEmailCommandInput => {
     const m = mail(i);
     return {
@@ -114,7 +135,12 @@ try {
           Subject: { Data: m.subject, Charset: 'UTF-8' },
           Body: { Html: { Data: m.html, Charset: 'UTF-8' }, Text: { Data: m.text, Charset: 'UTF-8' } },
           Headers: m.headers.map((h) => ({ Name: h.name, Value: h.value })),
-          Attachments: m.attachments?.map((a) => ({ FileName: a.filename, ContentType: a.contentType, ContentDisposition: 'ATTACHMENT', RawContent: new TextEncoder().encode(a.content) })),
+          Attachments: m.attachments?.map((a) => ({
+            FileName: a.filename,
+            ContentType: a.contentType,
+            ContentDisposition: 'ATTACHMENT',
+            RawContent: new TextEncoder().encode(a.content),
+          })),
         },
       },
     };
@@ -178,8 +204,15 @@ try {
   await clearOutbox(ses);
 
   const counts = final?.counts;
-  if (final?.status !== 'finished' || counts?.sent !== recipients || sendTimes.length !== recipients || wiring.queue.deadLetters.length > 0) {
-    console.error(`campaign did not send exactly once to everyone: status ${final?.status}, counts ${JSON.stringify(counts)}, SES calls ${sendTimes.length}, dead letters ${wiring.queue.deadLetters.length}`);
+  if (
+    final?.status !== 'finished' ||
+    counts?.sent !== recipients ||
+    sendTimes.length !== recipients ||
+    wiring.queue.deadLetters.length > 0
+  ) {
+    console.error(
+      `campaign did not send exactly once to everyone: status ${final?.status}, counts ${JSON.stringify(counts)}, SES calls ${sendTimes.length}, dead letters ${wiring.queue.deadLetters.length}`,
+    );
     exitCode = 1;
   }
   const firstSend = sendTimes[0] ?? t0;
@@ -201,8 +234,20 @@ try {
           fmt(recipients / (l.ms / 1000), 1),
           (loopMs / l.ms).toFixed(2),
         ]),
-        ['(b) campaign, launch -> finished', fmt(recipients), (campaignMs / 1000).toFixed(1), fmt(e2eRate, 1), (e2eRate / loopRate).toFixed(2)],
-        ['    of which first -> last send', fmt(recipients), (sendPhaseMs / 1000).toFixed(1), fmt(sendPhaseRate, 1), (sendPhaseRate / loopRate).toFixed(2)],
+        [
+          '(b) campaign, launch -> finished',
+          fmt(recipients),
+          (campaignMs / 1000).toFixed(1),
+          fmt(e2eRate, 1),
+          (e2eRate / loopRate).toFixed(2),
+        ],
+        [
+          '    of which first -> last send',
+          fmt(recipients),
+          (sendPhaseMs / 1000).toFixed(1),
+          fmt(sendPhaseRate, 1),
+          (sendPhaseRate / loopRate).toFixed(2),
+        ],
       ],
     ),
   );
@@ -220,12 +265,15 @@ try {
       .join(', ')})`,
   );
   const per = (ms: number) => (ms / recipients).toFixed(1);
-  const group = (g: { writes: number; items: number; ms: number }) => `${fmt(g.writes)} writes of ${(g.items / Math.max(1, g.writes)).toFixed(1)} recipients, ${(g.ms / Math.max(1, g.writes)).toFixed(1)} ms each`;
+  const group = (g: { writes: number; items: number; ms: number }) =>
+    `${fmt(g.writes)} writes of ${(g.items / Math.max(1, g.writes)).toFixed(1)} recipients, ${(g.ms / Math.max(1, g.writes)).toFixed(1)} ms each`;
   console.log(
     `ledger group writes in the campaign: claims ${group(groups.claim)}; outcomes ${group(groups.settle)}. Mean SES SendEmail latency with ${campaignInFlight} in flight: ${per(latency.send)} ms` +
       ` (plain loop: ${((limit.ms * limit.inFlight) / recipients).toFixed(1)} ms per SendEmail with ${limit.inFlight} in flight)`,
   );
-  console.log(`end-to-end ratio ${(e2eRate / loopRate).toFixed(2)} (issue 5 target >= 0.8; ${e2eRate / loopRate >= 0.8 ? 'met' : 'not met'} on this run); launch to first send ${((firstSend - t0) / 1000).toFixed(2)} s`);
+  console.log(
+    `end-to-end ratio ${(e2eRate / loopRate).toFixed(2)} (issue 5 target >= 0.8; ${e2eRate / loopRate >= 0.8 ? 'met' : 'not met'} on this run); launch to first send ${((firstSend - t0) / 1000).toFixed(2)} s`,
+  );
   sesClient.destroy();
   wiring.close();
 } catch (e: unknown) {

@@ -1,10 +1,10 @@
-import type { MailingList, Membership, Subscriber, SubscriptionStatus } from './domain/audience';
 import type { Actor } from './domain/actor';
 import type { AnnouncementPlan } from './domain/announcement-plan';
+import type { MailingList, Membership, Subscriber, SubscriptionStatus } from './domain/audience';
 import type { AuditEntry } from './domain/audit';
 import type { Brand } from './domain/brand';
-import type { ConsentRecord } from './domain/consent';
 import type { Campaign, CampaignStatus, CountsDelta, DeliveryCounter, LedgerTally, Recipient, RecipientStatus } from './domain/campaign';
+import type { ConsentRecord } from './domain/consent';
 import type { Release, ReleaseContent } from './domain/release';
 import type { CompiledMail } from './render/compiled-mail';
 
@@ -90,7 +90,12 @@ export interface CampaignStore {
    * `firstAttempt` is true when no snapshot of this campaign was ever started before, so its
    * ledger is empty and may be written without a condition per item (see `addRecipients`).
    */
-  acquireSnapshotLease(campaignId: string, owner: string, nowMs: number, leaseMs: number): Promise<{ acquired: true; firstAttempt: boolean } | { acquired: false }>;
+  acquireSnapshotLease(
+    campaignId: string,
+    owner: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<{ acquired: true; firstAttempt: boolean } | { acquired: false }>;
   /** Extends the lease; false when `owner` no longer holds it (it expired and someone took it). */
   renewSnapshotLease(campaignId: string, owner: string, untilMs: number): Promise<boolean>;
   /** Fixes the campaign's total and ends the lease; false (nothing written) unless `owner` holds it. */

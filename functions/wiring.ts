@@ -1,16 +1,16 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { randomUUID } from 'node:crypto';
-import { tableScheduler } from './adapters/scheduler/eventbridge-scheduler';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { InProcessQueue } from './adapters/local/in-process-queue';
+import { tableScheduler } from './adapters/scheduler/eventbridge-scheduler';
+import { EmulatorSentMail } from './adapters/ses/emulator-sent-mail';
 import type { AppDeps, Renderer } from './app/deps';
 import { handleSendMessage } from './app/handle-send-message';
-import { loadAwsConfig, requireAdminTokenArn, type AppConfig } from './config';
+import { type AppConfig, loadAwsConfig, requireAdminTokenArn } from './config';
+import { SendPacer } from './domain/send-pacer';
 import type { TokenKeyRing } from './domain/tokens';
 import { buildHttpApp } from './http/app';
 import type { Clock, Mailer } from './ports';
-import { SendPacer } from './domain/send-pacer';
-import { EmulatorSentMail } from './adapters/ses/emulator-sent-mail';
 import { awsBaseDeps, buildStoreAndMailer, logger, readSecret, sleep, systemClock } from './worker-wiring';
 
 /**
@@ -65,7 +65,14 @@ export function buildLocalWiring(
     handler: (message) => handleSendMessage(deps, message),
     concurrency: options.concurrency ?? 4,
     duplicateRate: options.duplicateDeliveries,
-    onError: options.onQueueError ?? ((e, m, n) => logger.warn('send message failed, will retry', { error: e as Error, campaignId: 'campaignId' in m ? m.campaignId : undefined, receiveCount: n })),
+    onError:
+      options.onQueueError ??
+      ((e, m, n) =>
+        logger.warn('send message failed, will retry', {
+          error: e as Error,
+          campaignId: 'campaignId' in m ? m.campaignId : undefined,
+          receiveCount: n,
+        })),
   });
   const deps: AppDeps = {
     store,

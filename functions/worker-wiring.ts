@@ -1,15 +1,15 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoStore } from './adapters/dynamodb/dynamo-store';
 import { EventBridgeCampaignScheduler } from './adapters/scheduler/eventbridge-scheduler';
 import { SesMailer } from './adapters/ses/ses-mailer';
 import { SqsSendQueue } from './adapters/sqs/sqs-send-queue';
 import type { SendDeps } from './app/deps';
-import { ConfigError, loadAwsConfig, type AppConfig, type AwsConfig } from './config';
+import { type AppConfig, type AwsConfig, ConfigError, loadAwsConfig } from './config';
 import { SendPacer } from './domain/send-pacer';
 import type { TokenKeyRing } from './domain/tokens';
 import type { Clock } from './ports';
@@ -26,8 +26,16 @@ const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export function buildStoreAndMailer(config: AppConfig) {
   const local = config.dynamoEndpoint !== undefined;
-  const dynamo = new DynamoDBClient({ region: config.region, endpoint: config.dynamoEndpoint, ...(local ? { credentials: localCredentials } : {}) });
-  const ses = new SESv2Client({ region: config.region, endpoint: config.sesEndpoint, ...(config.sesEndpoint ? { credentials: localCredentials } : {}) });
+  const dynamo = new DynamoDBClient({
+    region: config.region,
+    endpoint: config.dynamoEndpoint,
+    ...(local ? { credentials: localCredentials } : {}),
+  });
+  const ses = new SESv2Client({
+    region: config.region,
+    endpoint: config.sesEndpoint,
+    ...(config.sesEndpoint ? { credentials: localCredentials } : {}),
+  });
   return { dynamo, ses, store: new DynamoStore(dynamo, config.tableName), mailer: new SesMailer(ses, config.sesConfigurationSet) };
 }
 
@@ -54,8 +62,20 @@ export async function awsBaseDeps(config: AwsConfig, secrets: SecretsManagerClie
   const { store, mailer } = buildStoreAndMailer(config);
   const tokenKeys = parseKeyRingSecret(await readSecret(secrets, config.tokenKeysSecretArn));
   const queue = new SqsSendQueue(new SQSClient({ region: config.region }), config.sendQueueUrl);
-  const scheduler = config.scheduler ? new EventBridgeCampaignScheduler(new SchedulerClient({ region: config.region }), config.scheduler) : undefined;
-  return { store, mailer, queue, clock: systemClock, tokenKeys, publicBaseUrl: config.publicBaseUrl, sleep, scheduler, lateCutoffMs: config.lateCutoffMs };
+  const scheduler = config.scheduler
+    ? new EventBridgeCampaignScheduler(new SchedulerClient({ region: config.region }), config.scheduler)
+    : undefined;
+  return {
+    store,
+    mailer,
+    queue,
+    clock: systemClock,
+    tokenKeys,
+    publicBaseUrl: config.publicBaseUrl,
+    sleep,
+    scheduler,
+    lateCutoffMs: config.lateCutoffMs,
+  };
 }
 
 async function awsSendDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<SendDeps> {

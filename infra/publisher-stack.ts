@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApiConstruct } from './constructs/api';
 import { DataConstruct } from './constructs/data';
@@ -85,7 +85,10 @@ export class PublisherStack extends Stack {
     if (identity) {
       new CfnOutput(this, 'SenderDkimRecords', {
         description: 'CNAME records to publish for the sender domain (name=value)',
-        value: Fn.join(' ', identity.dkimRecords.map((r) => Fn.join('=', [r.name, r.value]))),
+        value: Fn.join(
+          ' ',
+          identity.dkimRecords.map((r) => Fn.join('=', [r.name, r.value])),
+        ),
       });
     }
   }

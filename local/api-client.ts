@@ -17,7 +17,8 @@ export class ApiClient {
     const baseUrl = (env.COMMUNIQUE_API_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/$/, '');
     const tokenFile = join(env.DATA_DIR ?? '.data', 'admin-token');
     const token = env.COMMUNIQUE_ADMIN_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
-    if (!token) throw new Error(`jeton admin introuvable : définissez COMMUNIQUE_ADMIN_TOKEN ou lancez d'abord npm start (qui crée ${tokenFile})`);
+    if (!token)
+      throw new Error(`jeton admin introuvable : définissez COMMUNIQUE_ADMIN_TOKEN ou lancez d'abord npm start (qui crée ${tokenFile})`);
     return new ApiClient(baseUrl, token);
   }
 
@@ -30,7 +31,9 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e: unknown) {
-      throw new Error(`Communiqué ne répond pas sur ${this.baseUrl} (npm start est-il lancé ?) : ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(
+        `Communiqué ne répond pas sur ${this.baseUrl} (npm start est-il lancé ?) : ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     const text = await response.text();
     if (!response.ok) {

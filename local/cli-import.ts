@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
 import { createReadStream, statSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { basename } from 'node:path';
+import type { Command } from 'commander';
 import type { ImportReport } from '../functions/app/import-contacts';
 import { ApiClient } from './api-client';
 
@@ -113,7 +113,11 @@ export function registerImportCommand(program: Command): void {
     .description('importe des contacts presse depuis un fichier CSV (export Excel « ; », Windows-1252 ou UTF-8) dans une liste')
     .argument('<file>', 'fichier CSV')
     .requiredOption('-l, --list <id>', 'liste où importer les contacts')
-    .option('-m, --map <colonne=champ>', 'associe une colonne du fichier à un champ (email, name, firstName, lastName, organisation, role, outlet, mediumType, tags, department, language, ignore) ; répétable', collectMapping)
+    .option(
+      '-m, --map <colonne=champ>',
+      'associe une colonne du fichier à un champ (email, name, firstName, lastName, organisation, role, outlet, mediumType, tags, department, language, ignore) ; répétable',
+      collectMapping,
+    )
     .option('--json', 'affiche le compte rendu complet en JSON')
     .action(async (file: string, options: { list: string; map?: Record<string, string>; json?: boolean }) => {
       const api = ApiClient.fromEnv();

@@ -1,11 +1,11 @@
-import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
 import { z } from 'zod';
-import { previewFormats, renderReleaseAs, type PreviewFormat } from '../functions/app/preview-release';
+import { type PreviewFormat, previewFormats, renderReleaseAs } from '../functions/app/preview-release';
 import { publicReleaseUrl } from '../functions/app/release-rendering';
-import { brandSchema, type Brand } from '../functions/domain/brand';
+import { type Brand, brandSchema } from '../functions/domain/brand';
 import { releaseContentSchema } from '../functions/domain/release';
 import { mjmlRenderer } from '../functions/render/compile-release';
 import { ApiClient } from './api-client';
@@ -84,7 +84,10 @@ export async function renderReleaseFile(file: string, format: PreviewFormat, opt
   const lookup = (id: string, field: string): Brand => {
     catalogue ??= brandsFrom(catalogueFile(file, options.brandsFile));
     const found = catalogue.find((b) => b.id === id);
-    if (!found) throw new RenderInputError(`${file} : champ « ${field} » : marque inconnue « ${id} » (marques connues : ${catalogue.map((b) => b.id).join(', ') || 'aucune'})`);
+    if (!found)
+      throw new RenderInputError(
+        `${file} : champ « ${field} » : marque inconnue « ${id} » (marques connues : ${catalogue.map((b) => b.id).join(', ') || 'aucune'})`,
+      );
     return found;
   };
   // Brands carried by the file itself win over brands it names.
@@ -129,7 +132,9 @@ export function looksLikeFile(arg: string): boolean {
 export function registerRenderCommand(program: Command): void {
   program
     .command('render')
-    .description('affiche un communiqué rendu (mail HTML, texte, .ics, version en ligne, aperçu) : depuis un fichier JSON sans serveur, ou par son identifiant via l’application')
+    .description(
+      'affiche un communiqué rendu (mail HTML, texte, .ics, version en ligne, aperçu) : depuis un fichier JSON sans serveur, ou par son identifiant via l’application',
+    )
     .argument('<release>', 'fichier JSON du communiqué, ou identifiant d’un communiqué enregistré')
     .option('-f, --format <format>', `format : ${previewFormats.join(', ')}`, 'html')
     .option('-o, --out <file>', 'écrit dans ce fichier au lieu de la sortie standard')

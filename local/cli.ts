@@ -20,7 +20,9 @@ program
   .description('liste les communiqués')
   .action(async () => {
     const api = ApiClient.fromEnv();
-    const { items } = await api.request<{ items: { id: string; status: string; content: { title: string; dateline?: { date: string } } }[] }>('GET', '/api/releases');
+    const { items } = await api.request<{
+      items: { id: string; status: string; content: { title: string; dateline?: { date: string } } }[];
+    }>('GET', '/api/releases');
     for (const r of items) console.log(`${r.id}  ${r.status.padEnd(6)}  ${r.content.dateline?.date ?? '          '}  ${r.content.title}`);
   });
 
@@ -57,19 +59,40 @@ program
   .option('--at <local>', 'programme l’envoi (heure locale AAAA-MM-JJTHH:mm)')
   .option('--tz <zone>', 'fuseau de --at', 'Europe/Paris')
   .option('-y, --yes', 'envoie sans demander de confirmation (scripts)')
-  .action(async (releaseId: string, options: { list: string[]; idempotencyKey?: string; watch?: boolean; at?: string; tz: string; yes?: boolean }) => {
-    const api = ApiClient.fromEnv();
-    const audience = await api.request<{ recipients: number; suppressed: number; notConfirmed: number }>('GET', `/api/audience?listIds=${options.list.map(encodeURIComponent).join(',')}`);
-    console.log(`${audience.recipients} destinataire(s)  (écartés : ${audience.suppressed} adresse(s) bloquée(s), ${audience.notConfirmed} non confirmé(s))`);
-    if (!options.yes && !(await confirm(`${options.at ? `Programmer l’envoi (${options.at}, ${options.tz})` : 'Envoyer maintenant'} à ${audience.recipients} destinataire(s) ? [o/N] `))) {
-      console.error('rien n’est envoyé');
-      process.exitCode = 1;
-      return;
-    }
-    const campaign = await api.request<Campaign>('POST', '/api/campaigns', { releaseId, listIds: options.list, idempotencyKey: options.idempotencyKey, sendAt: options.at, timeZone: options.tz });
-    console.log(`campagne ${campaign.id} : ${campaign.status}${campaign.sendAt ? ` (envoi prévu ${campaign.sendAt})` : ''}`);
-    if (options.watch) await watch(api, campaign.id);
-  });
+  .action(
+    async (
+      releaseId: string,
+      options: { list: string[]; idempotencyKey?: string; watch?: boolean; at?: string; tz: string; yes?: boolean },
+    ) => {
+      const api = ApiClient.fromEnv();
+      const audience = await api.request<{ recipients: number; suppressed: number; notConfirmed: number }>(
+        'GET',
+        `/api/audience?listIds=${options.list.map(encodeURIComponent).join(',')}`,
+      );
+      console.log(
+        `${audience.recipients} destinataire(s)  (écartés : ${audience.suppressed} adresse(s) bloquée(s), ${audience.notConfirmed} non confirmé(s))`,
+      );
+      if (
+        !options.yes &&
+        !(await confirm(
+          `${options.at ? `Programmer l’envoi (${options.at}, ${options.tz})` : 'Envoyer maintenant'} à ${audience.recipients} destinataire(s) ? [o/N] `,
+        ))
+      ) {
+        console.error('rien n’est envoyé');
+        process.exitCode = 1;
+        return;
+      }
+      const campaign = await api.request<Campaign>('POST', '/api/campaigns', {
+        releaseId,
+        listIds: options.list,
+        idempotencyKey: options.idempotencyKey,
+        sendAt: options.at,
+        timeZone: options.tz,
+      });
+      console.log(`campagne ${campaign.id} : ${campaign.status}${campaign.sendAt ? ` (envoi prévu ${campaign.sendAt})` : ''}`);
+      if (options.watch) await watch(api, campaign.id);
+    },
+  );
 
 program
   .command('campaign')
@@ -104,7 +127,13 @@ function progressLine(c: CampaignView): string {
   return `${bar} ${done}/${c.total ?? '?'}  envoyés ${c.counts.sent}  échecs ${c.counts.failed}  ignorés ${c.counts.skipped}${rate}${eta}  [${c.status}]${reason}`;
 }
 
-const deliveryLabels = { delivered: 'remis', bounced: 'rebonds définitifs', transientBounces: 'rebonds temporaires', complaints: 'plaintes', rejected: 'refusés par SES' } as const;
+const deliveryLabels = {
+  delivered: 'remis',
+  bounced: 'rebonds définitifs',
+  transientBounces: 'rebonds temporaires',
+  complaints: 'plaintes',
+  rejected: 'refusés par SES',
+} as const;
 
 /** What SES reported after sending (configuration set events), when it reported anything. */
 function deliveryLine(c: Campaign): string | undefined {

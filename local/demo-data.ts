@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createList, addSubscriberToList } from '../functions/app/manage-audience';
-import { createRelease } from '../functions/app/manage-releases';
 import type { AppDeps } from '../functions/app/deps';
-import { brandSchema, type BrandInput } from '../functions/domain/brand';
+import { addSubscriberToList, createList } from '../functions/app/manage-audience';
+import { createRelease } from '../functions/app/manage-releases';
+import { type BrandInput, brandSchema } from '../functions/domain/brand';
 import { resolveLocalTime } from '../functions/domain/local-time';
 import type { Release, ReleaseContentInput } from '../functions/domain/release';
 

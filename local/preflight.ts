@@ -8,7 +8,9 @@ export async function preflight(config: LocalConfig): Promise<string[]> {
   if (!config.externalDynamo) {
     const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
     if (java.error || java.status !== 0) {
-      problems.push('Java introuvable : DynamoDB Local en a besoin. Installez Java 17 (apt-get install -y openjdk-17-jre-headless) ou pointez AWS_ENDPOINT_URL_DYNAMODB vers un DynamoDB existant.');
+      problems.push(
+        'Java introuvable : DynamoDB Local en a besoin. Installez Java 17 (apt-get install -y openjdk-17-jre-headless) ou pointez AWS_ENDPOINT_URL_DYNAMODB vers un DynamoDB existant.',
+      );
     }
   }
   const ports: [string, number, boolean][] = [
@@ -18,7 +20,9 @@ export async function preflight(config: LocalConfig): Promise<string[]> {
   ];
   for (const [name, port, needed] of ports) {
     if (needed && !(await isPortFree(port))) {
-      problems.push(`Le port ${port} (${name}) est déjà pris : arrêtez ce qui l'occupe ou choisissez-en un autre, par exemple ${name}=${port + 10} npm start.`);
+      problems.push(
+        `Le port ${port} (${name}) est déjà pris : arrêtez ce qui l'occupe ou choisissez-en un autre, par exemple ${name}=${port + 10} npm start.`,
+      );
     }
   }
   return problems;

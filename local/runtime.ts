@@ -1,14 +1,14 @@
-import { serve, type ServerType } from '@hono/node-server';
+import { join } from 'node:path';
+import { type ServerType, serve } from '@hono/node-server';
 import { ensureTable } from '../functions/adapters/dynamodb/table-definition';
+import { reconcileClaims } from '../functions/app/reconcile-claims';
+import { sweepCampaigns } from '../functions/app/schedule-campaign';
 import type { LocalConfig } from '../functions/config';
 import { mjmlRenderer } from '../functions/render/compile-release';
 import { buildLocalWiring, type LocalWiring } from '../functions/wiring';
-import { reconcileClaims } from '../functions/app/reconcile-claims';
-import { sweepCampaigns } from '../functions/app/schedule-campaign';
 import { loadDemoData } from './demo-data';
-import { startDynamoLocal, startSesEmulator, type RunningService } from './emulators';
+import { type RunningService, startDynamoLocal, startSesEmulator } from './emulators';
 import { loadOrCreateLocalSecrets } from './secrets';
-import { join } from 'node:path';
 
 export interface RunningRuntime {
   readonly appUrl: string;
@@ -55,7 +55,10 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
     // campaigns are queued again. While running, a sweep does the same for claims stuck a minute.
     const resumedCampaigns = await sweepRunningCampaigns(wiring, 0, true);
     // The local scheduler: due campaigns are read from the table, so schedules survive restarts.
-    const sweep = setInterval(() => void sweepCampaigns(wiring.deps, { staleClaimMs: 60_000 }).catch((e: unknown) => log(`programmation : ${String(e)}`)), 5_000);
+    const sweep = setInterval(
+      () => void sweepCampaigns(wiring.deps, { staleClaimMs: 60_000 }).catch((e: unknown) => log(`programmation : ${String(e)}`)),
+      5_000,
+    );
     sweep.unref();
     services.push({ endpoint: '', stop: async () => clearInterval(sweep) });
 

@@ -5,7 +5,7 @@ import { startRuntime } from './runtime';
 
 /** `npm start`: the whole product on this machine. Stops cleanly on Ctrl-C, Java child included. */
 async function main(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadLocalConfig>;
   try {
     config = loadLocalConfig(process.env);
   } catch (e: unknown) {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   if (problems.length > 0) fail(problems.join('\n'));
 
   const started = Date.now();
-  let runtime;
+  let runtime: Awaited<ReturnType<typeof startRuntime>>;
   try {
     runtime = await startRuntime(config, (line) => console.log(`  ${line}`));
   } catch (e: unknown) {

@@ -3,26 +3,27 @@
  * real compiler, the demo brands and a seed release, and N confirmed recipients on one list.
  * Lives under `bench/support/` so `bench/run-all.ts` does not take it for a bench.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../../functions/adapters/dynamodb/table-definition';
 import type { AppDeps } from '../../functions/app/deps';
 import { createList } from '../../functions/app/manage-audience';
 import { createRelease } from '../../functions/app/manage-releases';
 import { recipientLinks, unsubscribeHeaders } from '../../functions/app/recipient-links';
-import { recipientRef, recipientRefHeader } from '../../functions/domain/campaign';
-import type { OutgoingMail } from '../../functions/ports';
-import { personalise } from '../../functions/render/compiled-mail';
 import type { LocalConfig } from '../../functions/config';
-import { brandSchema, type BrandInput } from '../../functions/domain/brand';
+import { type BrandInput, brandSchema } from '../../functions/domain/brand';
+import { recipientRef, recipientRefHeader } from '../../functions/domain/campaign';
 import type { Release, ReleaseContentInput } from '../../functions/domain/release';
 import type { TokenKeyRing } from '../../functions/domain/tokens';
+import type { OutgoingMail } from '../../functions/ports';
 import { mjmlRenderer } from '../../functions/render/compile-release';
+import { personalise } from '../../functions/render/compiled-mail';
 import { buildLocalWiring, type LocalWiring } from '../../functions/wiring';
-import { startDynamoLocal, startSesEmulator, type RunningService } from '../../local/emulators';
+import { type RunningService, startDynamoLocal, startSesEmulator } from '../../local/emulators';
 import { freePort } from '../../test/support/free-port';
 
 export const benchTokenKeys: TokenKeyRing = { currentKeyId: 'k1', keys: { k1: 'bench-signing-key-0123456789abcdef' } };
@@ -82,7 +83,11 @@ export async function freshWiring(
   options: Parameters<typeof buildLocalWiring>[3] = {},
 ): Promise<{ wiring: LocalWiring; tableName: string }> {
   const tableName = `bench-send-${randomUUID().slice(0, 8)}`;
-  const client = new DynamoDBClient({ endpoint: env.dynamo.endpoint, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint: env.dynamo.endpoint,
+    region: 'eu-west-3',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     await ensureTable(client, tableName);
   } finally {
@@ -108,7 +113,8 @@ export async function freshWiring(
   return { wiring, tableName };
 }
 
-const demoJson = <T>(name: string): T => JSON.parse(readFileSync(fileURLToPath(new URL(`../../local/demo/${name}`, import.meta.url)), 'utf8')) as T;
+const demoJson = <T>(name: string): T =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(`../../local/demo/${name}`, import.meta.url)), 'utf8')) as T;
 
 /** The demo brands and one seed release (000, the communiqué, by default), as `npm start` loads them. */
 export async function seedRelease(deps: AppDeps, seed: '000' | '001' = '000'): Promise<Release> {
@@ -121,15 +127,28 @@ export async function seedRelease(deps: AppDeps, seed: '000' | '001' = '000'): P
  * builds it (compiled once, personalised once; only the address and tags vary), for loops that
  * must move the same bytes as a real campaign without running our per-recipient code.
  */
-export async function seedMail(deps: AppDeps, release: Release, domain: string): Promise<{ mail: (i: number) => OutgoingMail; bytes: number }> {
+export async function seedMail(
+  deps: AppDeps,
+  release: Release,
+  domain: string,
+): Promise<{ mail: (i: number) => OutgoingMail; bytes: number }> {
   const brand = await deps.store.getBrand(release.content.brandId);
   if (!brand) throw new Error(`no brand ${release.content.brandId}`);
   const coBrands = (await Promise.all(release.content.coBrandIds.map((b) => deps.store.getBrand(b)))).filter((b) => b !== undefined);
-  const compiled = await deps.compileRelease({ content: release.content, brand, coBrands, webVersionUrl: `${deps.publicBaseUrl}/releases/${release.id}`, now: new Date() });
+  const compiled = await deps.compileRelease({
+    content: release.content,
+    brand,
+    coBrands,
+    webVersionUrl: `${deps.publicBaseUrl}/releases/${release.id}`,
+    now: new Date(),
+  });
   const campaignId = '00000000-0000-0000-0000-000000000000';
   const links = recipientLinks(deps, 's0', campaignId);
   const content = personalise(compiled, { ...links, email: `r0@${domain}`, name: 'Abonné 0' });
-  const bytes = Buffer.byteLength(content.html) + Buffer.byteLength(content.text) + (compiled.attachments ?? []).reduce((n, a) => n + Buffer.byteLength(a.content), 0);
+  const bytes =
+    Buffer.byteLength(content.html) +
+    Buffer.byteLength(content.text) +
+    (compiled.attachments ?? []).reduce((n, a) => n + Buffer.byteLength(a.content), 0);
   return {
     bytes,
     mail: (i) => ({
@@ -202,7 +221,11 @@ export function dynamoCpuMs(env: BenchEnv): number | undefined {
 }
 
 /** Counts the requests a DynamoDB client sends, by command name (a middleware on its stack, which the document client shares). */
-export function countDynamoRequests(client: LocalWiring['dynamo']): { counts: Map<string, number>; total: () => number; reset: () => void } {
+export function countDynamoRequests(client: LocalWiring['dynamo']): {
+  counts: Map<string, number>;
+  total: () => number;
+  reset: () => void;
+} {
   const counts = new Map<string, number>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -216,7 +239,10 @@ export function countDynamoRequests(client: LocalWiring['dynamo']): { counts: Ma
 }
 
 /** The context a figure needs: this machine is small and shared. */
-export const machineNote = () => `${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`;
+export const machineNote = () =>
+  `${availableParallelism()} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')} (1 / 5 / 15 min)`;
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 

@@ -2,10 +2,17 @@ import type { MailingList } from '../domain/audience';
 import type { Brand } from '../domain/brand';
 import type { OutgoingMail } from '../ports';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** The double opt-in mail: one button, the lists named, what happens if the person did not ask. */
-export function confirmationMail(brand: Brand, to: string, lists: readonly MailingList[], confirmUrl: string, validHours: number): OutgoingMail {
+export function confirmationMail(
+  brand: Brand,
+  to: string,
+  lists: readonly MailingList[],
+  confirmUrl: string,
+  validHours: number,
+): OutgoingMail {
   const names = lists.map((l) => `« ${l.name} »`).join(', ');
   const subject = `Confirmez votre inscription — ${brand.name}`;
   const text = [

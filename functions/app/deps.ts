@@ -1,7 +1,7 @@
 import type { TokenKeyRing } from '../domain/tokens';
 import type { CampaignScheduler, Clock, Mailer, SendQueue, Store } from '../ports';
-import type { CompiledMail } from '../render/compiled-mail';
 import type { CompileInput, WebPageInput } from '../render/compile-release';
+import type { CompiledMail } from '../render/compiled-mail';
 
 /** What the send worker needs: no renderer, so MJML stays out of its bundle. */
 export interface SendDeps {

@@ -24,7 +24,10 @@ export async function estimateAudience(deps: Pick<SendDeps, 'store'>, listIds: r
  * reachable person (the launch check: the snapshot reads the audience for real). When nobody
  * is reachable the whole audience has been read, and the figures say why.
  */
-export async function audienceReachable(deps: Pick<SendDeps, 'store'>, listIds: readonly string[]): Promise<{ reachable: true } | ({ reachable: false } & AudienceEstimate)> {
+export async function audienceReachable(
+  deps: Pick<SendDeps, 'store'>,
+  listIds: readonly string[],
+): Promise<{ reachable: true } | ({ reachable: false } & AudienceEstimate)> {
   const estimate = await walkAudience(deps, listIds, true);
   return estimate.recipients > 0 ? { reachable: true } : { reachable: false, ...estimate };
 }

@@ -1,4 +1,4 @@
-import { ledgerComplete, mayBeComplete, type Campaign, type LedgerTally } from '../domain/campaign';
+import { type Campaign, type LedgerTally, ledgerComplete, mayBeComplete } from '../domain/campaign';
 import type { SendDeps } from './deps';
 
 type FinishDeps = Pick<SendDeps, 'store' | 'clock'>;
@@ -19,7 +19,11 @@ export async function finishIfComplete(deps: FinishDeps, campaignId: string, kno
 }
 
 /** Finishes the campaign if this reading of its ledger shows it complete (outcomes are final, so a complete reading stays true). */
-export async function finishFromLedger(deps: FinishDeps, campaign: Campaign, tally: Pick<LedgerTally, 'recipients' | 'counts'>): Promise<boolean> {
+export async function finishFromLedger(
+  deps: FinishDeps,
+  campaign: Campaign,
+  tally: Pick<LedgerTally, 'recipients' | 'counts'>,
+): Promise<boolean> {
   if (campaign.status !== 'running' || !ledgerComplete(campaign.total, tally)) return false;
   return deps.store.finishCampaign(campaign.id, tally, deps.clock.now().toISOString());
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { ZodError } from 'zod';
-import { subscriberProfileSchema, type SubscriberProfile } from '../domain/audience';
+import { type SubscriberProfile, subscriberProfileSchema } from '../domain/audience';
 import { normaliseEmail } from '../domain/email-address';
 import { DomainError, ValidationError } from '../domain/errors';
 import type { AppDeps } from './deps';
@@ -21,7 +21,19 @@ import { addSubscriberToList, getList } from './manage-audience';
  * Blank rows (nothing but separators) are skipped and not counted.
  */
 
-export const contactFields = ['email', 'name', 'firstName', 'lastName', 'organisation', 'role', 'outlet', 'mediumType', 'tags', 'department', 'language'] as const;
+export const contactFields = [
+  'email',
+  'name',
+  'firstName',
+  'lastName',
+  'organisation',
+  'role',
+  'outlet',
+  'mediumType',
+  'tags',
+  'department',
+  'language',
+] as const;
 export type ContactField = (typeof contactFields)[number];
 
 export type DetectedEncoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be' | 'mixed';
@@ -472,7 +484,21 @@ const headerKey = (s: string) =>
     .trim();
 
 const aliases: Record<ContactField, string[]> = {
-  email: ['email', 'e mail', 'courriel', 'mail', 'mel', 'adresse e mail', 'adresse email', 'adresse mail', 'adresse courriel', 'adresse electronique', 'email address', 'e mail address', 'mail address'],
+  email: [
+    'email',
+    'e mail',
+    'courriel',
+    'mail',
+    'mel',
+    'adresse e mail',
+    'adresse email',
+    'adresse mail',
+    'adresse courriel',
+    'adresse electronique',
+    'email address',
+    'e mail address',
+    'mail address',
+  ],
   name: ['nom complet', 'name', 'full name', 'nom et prenom', 'prenom et nom', 'prenom nom', 'nom prenom'],
   firstName: ['prenom', 'first name', 'firstname', 'given name'],
   lastName: ['nom', 'nom de famille', 'last name', 'lastname', 'surname', 'family name'],
@@ -498,7 +524,10 @@ function parseMapping(mapping: Record<string, string>): Map<string, ContactField
     const key = headerKey(target);
     const field = ignoreWords.has(key) ? 'ignore' : fieldByAlias.get(key);
     if (!field || typeof target !== 'string') {
-      throw new ValidationError(`Mapping : « ${String(target)} » n’est pas un champ connu (champs : ${contactFields.join(', ')}, ou ignore).`, 'mapping');
+      throw new ValidationError(
+        `Mapping : « ${String(target)} » n’est pas un champ connu (champs : ${contactFields.join(', ')}, ou ignore).`,
+        'mapping',
+      );
     }
     parsed.set(headerKey(header), field);
   }
@@ -515,9 +544,14 @@ interface ResolvedColumns {
 function resolveColumns(rawHeaders: string[], mapping: Map<string, ContactField | 'ignore'>, separator: string): ResolvedColumns {
   const headers = rawHeaders.map((h) => h.trim());
   const keys = headers.map(headerKey);
-  const found = () => headers.filter(Boolean).map((h) => `« ${h} »`).join(', ');
+  const found = () =>
+    headers
+      .filter(Boolean)
+      .map((h) => `« ${h} »`)
+      .join(', ');
   for (const mapped of mapping.keys()) {
-    if (!keys.includes(mapped)) throw new ValidationError(`Mapping : colonne « ${mapped} » absente du fichier ; en-têtes trouvés : ${found()}.`, 'mapping');
+    if (!keys.includes(mapped))
+      throw new ValidationError(`Mapping : colonne « ${mapped} » absente du fichier ; en-têtes trouvés : ${found()}.`, 'mapping');
   }
   // `Nom` is the family name when there is a first-name column, the whole name otherwise.
   const hasFirstName = keys.some((k, i) => (mapping.get(k) ?? fieldByAlias.get(k)) === 'firstName' && headers[i]);
@@ -559,7 +593,24 @@ interface ValidRow {
 
 const mediumTypes = new Map<string, NonNullable<SubscriberProfile['mediumType']>>();
 for (const [type, words] of Object.entries({
-  print: ['print', 'presse ecrite', 'presse', 'ecrite', 'ecrit', 'papier', 'quotidien', 'hebdomadaire', 'hebdo', 'mensuel', 'magazine', 'pqr', 'pqn', 'journal', 'newspaper', 'press'],
+  print: [
+    'print',
+    'presse ecrite',
+    'presse',
+    'ecrite',
+    'ecrit',
+    'papier',
+    'quotidien',
+    'hebdomadaire',
+    'hebdo',
+    'mensuel',
+    'magazine',
+    'pqr',
+    'pqn',
+    'journal',
+    'newspaper',
+    'press',
+  ],
   radio: ['radio'],
   tv: ['tv', 'tele', 'television', 'televise'],
   web: ['web', 'internet', 'en ligne', 'online', 'site', 'site web', 'pure player', 'numerique', 'digital'],
@@ -601,7 +652,11 @@ const fieldLabels: Record<string, string> = {
 // eslint-disable-next-line no-control-regex
 const controlChars = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
-function checkRow(record: CsvRecord, columns: ResolvedColumns, firstLineOf: Map<string, number>): ValidRow | { reason: string; rawEmail?: string } {
+function checkRow(
+  record: CsvRecord,
+  columns: ResolvedColumns,
+  firstLineOf: Map<string, number>,
+): ValidRow | { reason: string; rawEmail?: string } {
   const value = (field: ContactField) => {
     const i = columns.index[field];
     return i === undefined ? '' : (record.fields[i] ?? '').trim();
@@ -631,11 +686,23 @@ function checkRow(record: CsvRecord, columns: ResolvedColumns, firstLineOf: Map<
   const medium = value('mediumType');
   if (medium) {
     const type = mediumTypes.get(headerKey(medium));
-    if (!type) return { reason: `type de média inconnu : « ${medium.slice(0, 60)} » (attendu : presse écrite, radio, télé, web ou agence)`, rawEmail };
+    if (!type)
+      return {
+        reason: `type de média inconnu : « ${medium.slice(0, 60)} » (attendu : presse écrite, radio, télé, web ou agence)`,
+        rawEmail,
+      };
     profile.mediumType = type;
   }
   const tags = value('tags');
-  if (tags) profile.tags = [...new Set(tags.split(/[,|;]/).map((t) => t.trim()).filter(Boolean))];
+  if (tags)
+    profile.tags = [
+      ...new Set(
+        tags
+          .split(/[,|;]/)
+          .map((t) => t.trim())
+          .filter(Boolean),
+      ),
+    ];
   const language = value('language');
   if (language) {
     const key = headerKey(language);

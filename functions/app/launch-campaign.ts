@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { emptyCounts, type Campaign } from '../domain/campaign';
-import { assertCan, bootstrapAdmin, type Actor } from '../domain/actor';
+import { type Actor, assertCan, bootstrapAdmin } from '../domain/actor';
 import type { MailingList } from '../domain/audience';
+import { type Campaign, emptyCounts } from '../domain/campaign';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { formatFrenchInstant } from '../domain/french-dates';
-import { audit } from './audit-log';
-import { audienceReachable } from './estimate-audience';
 import { resolveLocalTime } from '../domain/local-time';
+import { audit } from './audit-log';
 import type { AppDeps } from './deps';
+import { audienceReachable } from './estimate-audience';
 import { getRelease } from './manage-releases';
 import { brandsOf, compileCampaignMail, isUnderEmbargo } from './release-rendering';
 
@@ -35,7 +35,11 @@ const idFromKey = (key: string) => {
  * Sends a release to lists now: compiles the mail once (a render error refuses the launch,
  * nothing is sent), records the campaign, and queues the audience snapshot.
  */
-export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, actor: Actor = bootstrapAdmin): Promise<{ campaign: Campaign; created: boolean }> {
+export async function launchCampaign(
+  deps: AppDeps,
+  input: LaunchCampaignInput,
+  actor: Actor = bootstrapAdmin,
+): Promise<{ campaign: Campaign; created: boolean }> {
   assertCan(actor, 'campaign:send');
   const { releaseId, idempotencyKey, sendAt: localSendAt, timeZone, ambiguity } = launchCampaignInputSchema.parse(input);
   const listIds = [...new Set(input.listIds)];
@@ -52,7 +56,9 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
   }
   const { brand, coBrands } = await brandsOf(deps, release.content);
   if (brand.review.required && release.status !== 'approved' && release.status !== 'sent') {
-    throw new ConflictError('Ce communiqué n’est pas approuvé : la relecture est obligatoire pour cette marque avant tout envoi ou programmation.');
+    throw new ConflictError(
+      'Ce communiqué n’est pas approuvé : la relecture est obligatoire pour cette marque avant tout envoi ou programmation.',
+    );
   }
 
   const now = deps.clock.now();
@@ -63,14 +69,18 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
   // Reads members only up to the first reachable person: the snapshot reads the audience for real.
   const audience = await audienceReachable(deps, listIds);
   if (!audience.reachable) {
-    throw new ConflictError(`Aucun destinataire : ces listes n’ont pas d’abonné confirmé joignable (${audience.notConfirmed} non confirmé(s), ${audience.suppressed} adresse(s) bloquée(s)).`);
+    throw new ConflictError(
+      `Aucun destinataire : ces listes n’ont pas d’abonné confirmé joignable (${audience.notConfirmed} non confirmé(s), ${audience.suppressed} adresse(s) bloquée(s)).`,
+    );
   }
   // Embargo is judged at the moment the mail leaves: press lists only, with a visible banner.
   const leavesAt = sendAt ?? now;
   const embargoed = isUnderEmbargo(release.content, leavesAt);
   const nonPress = lists.filter((l) => l.kind !== 'press');
   if (embargoed && nonPress.length > 0) {
-    throw new ConflictError(`Sous embargo jusqu’au ${formatFrenchInstant(new Date(release.content.embargoUntil as string))} : envoi avant cette date réservé aux listes presse (refusé pour ${nonPress.map((l) => `« ${l.name} »`).join(', ')}).`);
+    throw new ConflictError(
+      `Sous embargo jusqu’au ${formatFrenchInstant(new Date(release.content.embargoUntil as string))} : envoi avant cette date réservé aux listes presse (refusé pour ${nonPress.map((l) => `« ${l.name} »`).join(', ')}).`,
+    );
   }
   const mail = await compileCampaignMail(deps, release, leavesAt, { brand, coBrands });
   const campaign: Campaign = {
@@ -93,7 +103,10 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
   }
   await deps.queue.enqueue([{ type: 'launch', campaignId: id }]);
   if (release.status !== 'sent') {
-    await deps.store.updateRelease({ ...release, status: 'sent', sentAt: now.toISOString(), publishedAt: release.publishedAt ?? now.toISOString() }, release.version);
+    await deps.store.updateRelease(
+      { ...release, status: 'sent', sentAt: now.toISOString(), publishedAt: release.publishedAt ?? now.toISOString() },
+      release.version,
+    );
   }
   await audit(deps, actor, 'campaign.launched', 'campaign', id, `communiqué ${releaseId}, listes ${listIds.join(', ')}`);
   return { campaign: result.campaign, created: true };

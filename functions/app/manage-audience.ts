@@ -1,6 +1,13 @@
-import { listInputSchema, subscriberProfileSchema, type ListInput, type MailingList, type Membership, type Subscriber } from '../domain/audience';
-import { normaliseEmail } from '../domain/email-address';
+import {
+  type ListInput,
+  listInputSchema,
+  type MailingList,
+  type Membership,
+  type Subscriber,
+  subscriberProfileSchema,
+} from '../domain/audience';
 import type { ConsentRecord } from '../domain/consent';
+import { normaliseEmail } from '../domain/email-address';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Page } from '../ports';
 import type { AppDeps } from './deps';
@@ -91,11 +98,7 @@ export async function addSubscriberToList(
   return { outcome: created ? 'created' : changed ? 'updated' : 'unchanged', subscriber, membership };
 }
 
-export async function listMembers(
-  deps: AppDeps,
-  listId: string,
-  options: { limit?: number; cursor?: string },
-): Promise<Page<Membership>> {
+export async function listMembers(deps: AppDeps, listId: string, options: { limit?: number; cursor?: string }): Promise<Page<Membership>> {
   await getList(deps, listId);
   return deps.store.listMembers(listId, options);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { personName } from '../domain/text-fields';
 import type { MailingList, Membership, Subscriber } from '../domain/audience';
+import { personName } from '../domain/text-fields';
 import { InvalidTokenError, verifyToken } from '../domain/tokens';
 import type { AppDeps } from './deps';
 import { unsubscribeFromEverything, unsubscribeFromLists } from './unsubscribe';
@@ -45,17 +45,38 @@ export async function updatePreferences(deps: AppDeps, token: string, raw: unkno
     return getPreferences(deps, token);
   }
   if ((input.name !== undefined && input.name !== (subscriber.name ?? '')) || (input.language && input.language !== subscriber.language)) {
-    await deps.store.updateSubscriber({ ...subscriber, name: input.name || undefined, language: input.language ?? subscriber.language, updatedAt: at });
+    await deps.store.updateSubscriber({
+      ...subscriber,
+      name: input.name || undefined,
+      language: input.language ?? subscriber.language,
+      updatedAt: at,
+    });
   }
   const view = await getPreferences(deps, token);
   const wanted = new Set(input.listIds);
-  const leave = view.lists.filter((l) => !wanted.has(l.list.id) && (l.status === 'confirmed' || l.status === 'unconfirmed')).map((l) => l.list.id);
+  const leave = view.lists
+    .filter((l) => !wanted.has(l.list.id) && (l.status === 'confirmed' || l.status === 'unconfirmed'))
+    .map((l) => l.list.id);
   await unsubscribeFromLists(deps, subscriber.id, leave, 'form');
   for (const { list, status } of view.lists) {
     if (!wanted.has(list.id) || status === 'confirmed' || !list.publicSignup) continue;
-    await deps.store.putMembership({ listId: list.id, subscriberId: subscriber.id, email: subscriber.email, status: 'confirmed', updatedAt: at });
-    await deps.store.appendConsent({ subscriberId: subscriber.id, listId: list.id, event: status === 'unsubscribed' ? 'resubscribed' : 'confirmed', at, source: 'form', lawfulBasis: 'consent' });
+    await deps.store.putMembership({
+      listId: list.id,
+      subscriberId: subscriber.id,
+      email: subscriber.email,
+      status: 'confirmed',
+      updatedAt: at,
+    });
+    await deps.store.appendConsent({
+      subscriberId: subscriber.id,
+      listId: list.id,
+      event: status === 'unsubscribed' ? 'resubscribed' : 'confirmed',
+      at,
+      source: 'form',
+      lawfulBasis: 'consent',
+    });
   }
-  if (wanted.size > 0 && (await deps.store.suppressionOf(subscriber.email))?.reason === 'unsubscribed-all') await deps.store.unsuppress(subscriber.email);
+  if (wanted.size > 0 && (await deps.store.suppressionOf(subscriber.email))?.reason === 'unsubscribed-all')
+    await deps.store.unsuppress(subscriber.email);
   return getPreferences(deps, token);
 }

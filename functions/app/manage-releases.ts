@@ -1,7 +1,7 @@
-import { assertCan, bootstrapAdmin, type Actor } from '../domain/actor';
+import { type Actor, assertCan, bootstrapAdmin } from '../domain/actor';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { resolveLocalTime } from '../domain/local-time';
-import { releaseContentSchema, type Release, type ReleaseContent, type ReleaseContentInput } from '../domain/release';
+import { type Release, type ReleaseContent, type ReleaseContentInput, releaseContentSchema } from '../domain/release';
 import { audit } from './audit-log';
 import type { AppDeps } from './deps';
 
@@ -35,7 +35,13 @@ export async function createRelease(deps: AppDeps, input: ReleaseContentInput, a
  * Saves a new version. A sent release is never edited (duplicate it instead); editing an
  * approved release sends it back to review, so nothing unapproved goes out.
  */
-export async function updateRelease(deps: AppDeps, id: string, input: ReleaseContentInput, expectedVersion?: number, actor: Actor = bootstrapAdmin): Promise<Release> {
+export async function updateRelease(
+  deps: AppDeps,
+  id: string,
+  input: ReleaseContentInput,
+  expectedVersion?: number,
+  actor: Actor = bootstrapAdmin,
+): Promise<Release> {
   assertCan(actor, 'release:write');
   const current = await getRelease(deps, id);
   if (current.status === 'sent') {
@@ -60,7 +66,15 @@ export async function duplicateRelease(deps: AppDeps, id: string, actor: Actor =
   assertCan(actor, 'release:write');
   const source = await getRelease(deps, id);
   const now = deps.clock.now().toISOString();
-  const copy: Release = { id: deps.newId(), status: 'draft', version: 1, createdBy: actor.id, content: source.content, createdAt: now, updatedAt: now };
+  const copy: Release = {
+    id: deps.newId(),
+    status: 'draft',
+    version: 1,
+    createdBy: actor.id,
+    content: source.content,
+    createdAt: now,
+    updatedAt: now,
+  };
   await deps.store.createRelease(copy);
   await audit(deps, actor, 'release.duplicated', 'release', copy.id, `copie de ${source.id} (version ${source.version})`);
   return copy;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { assertCan, bootstrapAdmin, roles, type Actor } from '../domain/actor';
+import { type Actor, assertCan, bootstrapAdmin, roles } from '../domain/actor';
 import { singleLine } from '../domain/text-fields';
 import { audit } from './audit-log';
 import type { AppDeps } from './deps';
@@ -21,7 +21,12 @@ export async function createApiToken(deps: AppDeps, actor: Actor, raw: unknown):
 }
 
 /** The actor behind a bearer token: the bootstrap admin token, or a stored one. */
-export async function actorForToken(deps: Pick<AppDeps, 'store'>, token: string, adminToken: string, sameToken: (a: string, b: string) => boolean): Promise<Actor | undefined> {
+export async function actorForToken(
+  deps: Pick<AppDeps, 'store'>,
+  token: string,
+  adminToken: string,
+  sameToken: (a: string, b: string) => boolean,
+): Promise<Actor | undefined> {
   if (sameToken(token, adminToken)) return bootstrapAdmin;
   return deps.store.actorByTokenHash(tokenHash(token));
 }

@@ -111,7 +111,10 @@ export async function getPublicRelease(deps: NewsroomDeps, id: string): Promise<
 }
 
 /** The web version (the link in every mail): the mail's layout, no per-recipient link, the .ics linked for an event. */
-export async function renderPublicWebVersion(deps: Pick<AppDeps, 'store' | 'clock' | 'publicBaseUrl' | 'renderWebPage'>, id: string): Promise<string> {
+export async function renderPublicWebVersion(
+  deps: Pick<AppDeps, 'store' | 'clock' | 'publicBaseUrl' | 'renderWebPage'>,
+  id: string,
+): Promise<string> {
   const release = await getPublicRelease(deps, id);
   const { brand, coBrands } = await brandsOf(deps, release.content);
   return deps.renderWebPage({
@@ -184,7 +187,10 @@ class ReleaseStream {
   }
 }
 
-const placeSchema = z.union([z.literal('end'), z.object({ cursor: z.string().max(2_000).optional(), skip: z.number().int().min(0).max(FETCH_SIZE) })]);
+const placeSchema = z.union([
+  z.literal('end'),
+  z.object({ cursor: z.string().max(2_000).optional(), skip: z.number().int().min(0).max(FETCH_SIZE) }),
+]);
 const newsroomCursorSchema = z.record(z.string().max(64), placeSchema);
 
 function encodeNewsroomCursor(streams: readonly ReleaseStream[]): string {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { assertCan, bootstrapAdmin, type Actor } from '../domain/actor';
-import { defaultPlanSteps, shiftLocal, stepLocalTime, type AnnouncementPlan, type PlanStep, type PlanStepDefinition } from '../domain/announcement-plan';
+import { type Actor, assertCan, bootstrapAdmin } from '../domain/actor';
+import {
+  type AnnouncementPlan,
+  defaultPlanSteps,
+  type PlanStep,
+  type PlanStepDefinition,
+  shiftLocal,
+  stepLocalTime,
+} from '../domain/announcement-plan';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import { resolveLocalTime } from '../domain/local-time';
 import { announcementTypes, type ReleaseContent } from '../domain/release';
@@ -23,13 +30,22 @@ export const planInputSchema = z.object({
   sourceReleaseId: z.string().min(1),
   listIds: z.array(z.string().min(1)).min(1, 'au moins une liste'),
   steps: z
-    .array(z.object({ type: z.enum(announcementTypes), offsetDays: z.number().int().min(-365).max(60), time: z.string().regex(/^\d{2}:\d{2}$/, 'heure attendue (HH:mm)') }))
+    .array(
+      z.object({
+        type: z.enum(announcementTypes),
+        offsetDays: z.number().int().min(-365).max(60),
+        time: z.string().regex(/^\d{2}:\d{2}$/, 'heure attendue (HH:mm)'),
+      }),
+    )
     .min(1)
     .optional(),
 });
 
 /** The local send times of a plan for an event, without creating anything (what the organiser previews). */
-export function planTimes(eventStart: string, steps: readonly PlanStepDefinition[] = defaultPlanSteps): { type: string; localSendAt: string }[] {
+export function planTimes(
+  eventStart: string,
+  steps: readonly PlanStepDefinition[] = defaultPlanSteps,
+): { type: string; localSendAt: string }[] {
   return steps.map((s) => ({ type: s.type, localSendAt: stepLocalTime(eventStart, s) }));
 }
 
@@ -48,12 +64,16 @@ export async function planEventAnnouncements(deps: AppDeps, raw: unknown, actor:
   const input = planInputSchema.parse(raw);
   const source = await getRelease(deps, input.sourceReleaseId);
   const event = source.content.event;
-  if (!event) throw new ValidationError('Ce communiqué ne décrit pas d’événement : impossible d’en planifier les annonces.', 'sourceReleaseId');
+  if (!event)
+    throw new ValidationError('Ce communiqué ne décrit pas d’événement : impossible d’en planifier les annonces.', 'sourceReleaseId');
   const steps = input.steps ?? defaultPlanSteps;
   const now = deps.clock.now();
   const past = steps.filter((s) => resolveLocalTime(stepLocalTime(event.start, s), event.timeZone, 'earlier').getTime() <= now.getTime());
   if (past.length > 0) {
-    throw new ValidationError(`Étape(s) déjà passée(s) : ${past.map((s) => `${stepTitles[s.type]} (${stepLocalTime(event.start, s)})`).join(', ')}. Retirez-les du plan.`, 'steps');
+    throw new ValidationError(
+      `Étape(s) déjà passée(s) : ${past.map((s) => `${stepTitles[s.type]} (${stepLocalTime(event.start, s)})`).join(', ')}. Retirez-les du plan.`,
+      'steps',
+    );
   }
   const planned: PlanStep[] = [];
   for (const step of steps) {
@@ -63,11 +83,24 @@ export async function planEventAnnouncements(deps: AppDeps, raw: unknown, actor:
       { ...source.content, kind: 'event-announcement', announcementType: step.type, title: `${stepTitles[step.type]} : ${event.name}` },
       actor,
     );
-    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [...input.listIds], sendAt: localSendAt, timeZone: event.timeZone, ambiguity: 'earlier' }, actor);
+    const { campaign } = await launchCampaign(
+      deps,
+      { releaseId: release.id, listIds: [...input.listIds], sendAt: localSendAt, timeZone: event.timeZone, ambiguity: 'earlier' },
+      actor,
+    );
     planned.push({ ...step, localSendAt, releaseId: release.id, campaignId: campaign.id });
   }
   const at = now.toISOString();
-  const plan: AnnouncementPlan = { id: deps.newId(), sourceReleaseId: source.id, eventStart: event.start, timeZone: event.timeZone, listIds: input.listIds, steps: planned, createdAt: at, updatedAt: at };
+  const plan: AnnouncementPlan = {
+    id: deps.newId(),
+    sourceReleaseId: source.id,
+    eventStart: event.start,
+    timeZone: event.timeZone,
+    listIds: input.listIds,
+    steps: planned,
+    createdAt: at,
+    updatedAt: at,
+  };
   await deps.store.putPlan(plan);
   await audit(deps, actor, 'plan.created', 'plan', plan.id, `${planned.length} étapes pour ${event.name}`);
   return plan;
@@ -109,7 +142,11 @@ export async function moveEvent(deps: AppDeps, planId: string, newStart: string,
     }
     const release = await getRelease(deps, step.releaseId);
     const event = release.content.event;
-    const moved = withEventStart(release.content, shiftLocal(event?.start ?? plan.eventStart, plan.eventStart, newStart), event?.end ? shiftLocal(event.end, plan.eventStart, newStart) : undefined);
+    const moved = withEventStart(
+      release.content,
+      shiftLocal(event?.start ?? plan.eventStart, plan.eventStart, newStart),
+      event?.end ? shiftLocal(event.end, plan.eventStart, newStart) : undefined,
+    );
     const updated = await updateRelease(deps, release.id, moved, undefined, actor);
     const sendAt = resolveLocalTime(localSendAt, plan.timeZone, 'earlier');
     const mail = await compileCampaignMail(deps, updated, sendAt);

@@ -29,7 +29,12 @@ export interface RenderedRelease {
 }
 
 /** Stands in for a recipient in previews: links that go nowhere, an address that is nobody's. */
-export const previewRecipient: RecipientVars = { unsubscribeUrl: '#desinscription', preferencesUrl: '#preferences', email: 'apercu@example.org', name: 'Aperçu' };
+export const previewRecipient: RecipientVars = {
+  unsubscribeUrl: '#desinscription',
+  preferencesUrl: '#preferences',
+  email: 'apercu@example.org',
+  name: 'Aperçu',
+};
 
 /** Everything a release is rendered from: its content and the brands it is signed with. */
 export interface RenderSource {
@@ -72,7 +77,10 @@ export async function renderReleaseAs(source: RenderSource, format: PreviewForma
     case 'html':
     case 'text':
     case 'preview': {
-      const mail = personalise(await renderer.compileRelease({ content, brand, coBrands, webVersionUrl: source.webVersionUrl, now }), previewRecipient);
+      const mail = personalise(
+        await renderer.compileRelease({ content, brand, coBrands, webVersionUrl: source.webVersionUrl, now }),
+        previewRecipient,
+      );
       if (format === 'html') return { format, contentType: html, body: mail.html };
       if (format === 'text') return { format, contentType: 'text/plain; charset=utf-8', body: mail.text };
       return { format, contentType: html, body: renderPreviewPage(mail) };

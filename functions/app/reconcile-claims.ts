@@ -1,7 +1,7 @@
+import { recipientRef } from '../domain/campaign';
 import type { SendDeps } from './deps';
 import { finishFromLedger } from './finish-campaign';
 import { takeSnapshot } from './snapshot-audience';
-import { recipientRef } from '../domain/campaign';
 
 /**
  * A claim younger than this belongs to a live worker (a claim waits for the pacer a fraction
@@ -23,7 +23,11 @@ const LOOKUP_AFTER_MS = 10_000;
  *   with no trace of a mail goes back to `pending`, which for it means "not sent"), then, once
  *   no claim is left, its counts are taken from the ledger and become final.
  */
-export async function reconcileClaims(deps: SendDeps, campaignId: string, staleAfterMs: number): Promise<{ recovered: number; requeued: number }> {
+export async function reconcileClaims(
+  deps: SendDeps,
+  campaignId: string,
+  staleAfterMs: number,
+): Promise<{ recovered: number; requeued: number }> {
   const campaign = await deps.store.getCampaign(campaignId);
   if (!campaign) return { recovered: 0, requeued: 0 };
   const cancelled = campaign.status === 'cancelled';
@@ -59,9 +63,11 @@ export async function reconcileClaims(deps: SendDeps, campaignId: string, staleA
     return { recovered, requeued: 0 };
   }
   const size = deps.batchSize ?? 50;
-  for (let i = 0; i < requeue.length; i += size) await deps.queue.enqueue([{ type: 'send', campaignId, subscriberIds: requeue.slice(i, i + size) }]);
+  for (let i = 0; i < requeue.length; i += size)
+    await deps.queue.enqueue([{ type: 'send', campaignId, subscriberIds: requeue.slice(i, i + size) }]);
   if (campaign.status === 'running') {
-    if (campaign.total === undefined) await takeSnapshot(deps, campaign); // 'busy' while its holder is alive
+    if (campaign.total === undefined)
+      await takeSnapshot(deps, campaign); // 'busy' while its holder is alive
     else await finishFromLedger(deps, campaign, { recipients: tally.recipients, counts });
   }
   return { recovered, requeued: requeue.length };

@@ -5,7 +5,10 @@ import type { SendDeps } from './deps';
 /** Transient bounces tolerated before an address is suppressed. */
 export const DEFAULT_TRANSIENT_BOUNCE_LIMIT = 3;
 
-export type FeedbackOutcome = { kind: 'duplicate' } | { kind: 'ignored'; eventType: string } | { kind: 'recorded'; eventType: string; suppressed: string[] };
+export type FeedbackOutcome =
+  | { kind: 'duplicate' }
+  | { kind: 'ignored'; eventType: string }
+  | { kind: 'recorded'; eventType: string; suppressed: string[] };
 
 const safeEmail = (s: string) => {
   try {

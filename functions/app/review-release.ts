@@ -1,4 +1,4 @@
-import { assertCan, type Actor } from '../domain/actor';
+import { type Actor, assertCan } from '../domain/actor';
 import { ConflictError, ValidationError } from '../domain/errors';
 import type { Release, ReleaseStatus } from '../domain/release';
 import { audit } from './audit-log';
@@ -7,7 +7,15 @@ import { getRelease } from './manage-releases';
 
 const labels: Record<ReleaseStatus, string> = { draft: 'brouillon', in_review: 'en relecture', approved: 'approuvé', sent: 'envoyé' };
 
-async function move(deps: AppDeps, release: Release, to: ReleaseStatus, review: Release['review'], actor: Actor, action: string, detail?: string): Promise<Release> {
+async function move(
+  deps: AppDeps,
+  release: Release,
+  to: ReleaseStatus,
+  review: Release['review'],
+  actor: Actor,
+  action: string,
+  detail?: string,
+): Promise<Release> {
   const next: Release = { ...release, status: to, review, updatedAt: deps.clock.now().toISOString() };
   await deps.store.updateRelease(next, release.version);
   await audit(deps, actor, action, 'release', release.id, detail);
@@ -18,7 +26,8 @@ async function move(deps: AppDeps, release: Release, to: ReleaseStatus, review: 
 export async function submitForReview(deps: AppDeps, actor: Actor, id: string): Promise<Release> {
   assertCan(actor, 'release:write');
   const release = await getRelease(deps, id);
-  if (release.status !== 'draft') throw new ConflictError(`Seul un brouillon peut être soumis à relecture (ce communiqué est ${labels[release.status]}).`);
+  if (release.status !== 'draft')
+    throw new ConflictError(`Seul un brouillon peut être soumis à relecture (ce communiqué est ${labels[release.status]}).`);
   const now = deps.clock.now().toISOString();
   return move(deps, release, 'in_review', { submittedBy: actor.id, submittedAt: now }, actor, 'release.submitted');
 }
@@ -27,14 +36,22 @@ export async function submitForReview(deps: AppDeps, actor: Actor, id: string): 
 export async function approveRelease(deps: AppDeps, actor: Actor, id: string): Promise<Release> {
   assertCan(actor, 'release:review');
   const release = await getRelease(deps, id);
-  if (release.status !== 'in_review') throw new ConflictError(`Seul un communiqué en relecture peut être approuvé (celui-ci est ${labels[release.status]}).`);
+  if (release.status !== 'in_review')
+    throw new ConflictError(`Seul un communiqué en relecture peut être approuvé (celui-ci est ${labels[release.status]}).`);
   const brand = await deps.store.getBrand(release.content.brandId);
   const author = release.createdBy === actor.id || release.review?.submittedBy === actor.id;
   if (author && !brand?.review.allowSelfApproval) {
     throw new ConflictError('Vous ne pouvez pas approuver votre propre communiqué : un autre membre du comité doit le relire.');
   }
   const now = deps.clock.now().toISOString();
-  return move(deps, release, 'approved', { ...release.review, decidedBy: actor.id, decidedAt: now, comment: undefined }, actor, 'release.approved');
+  return move(
+    deps,
+    release,
+    'approved',
+    { ...release.review, decidedBy: actor.id, decidedAt: now, comment: undefined },
+    actor,
+    'release.approved',
+  );
 }
 
 /** in review → back to draft, with the reviewer's comment. */
@@ -42,7 +59,16 @@ export async function rejectRelease(deps: AppDeps, actor: Actor, id: string, com
   assertCan(actor, 'release:review');
   if (!comment.trim()) throw new ValidationError('Un commentaire est nécessaire pour renvoyer le communiqué à son auteur.', 'comment');
   const release = await getRelease(deps, id);
-  if (release.status !== 'in_review') throw new ConflictError(`Seul un communiqué en relecture peut être renvoyé (celui-ci est ${labels[release.status]}).`);
+  if (release.status !== 'in_review')
+    throw new ConflictError(`Seul un communiqué en relecture peut être renvoyé (celui-ci est ${labels[release.status]}).`);
   const now = deps.clock.now().toISOString();
-  return move(deps, release, 'draft', { ...release.review, decidedBy: actor.id, decidedAt: now, comment: comment.trim() }, actor, 'release.rejected', comment.trim());
+  return move(
+    deps,
+    release,
+    'draft',
+    { ...release.review, decidedBy: actor.id, decidedAt: now, comment: comment.trim() },
+    actor,
+    'release.rejected',
+    comment.trim(),
+  );
 }

@@ -1,6 +1,6 @@
 import type { Campaign } from '../domain/campaign';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
-import { resolveLocalTime, type Ambiguity } from '../domain/local-time';
+import { type Ambiguity, resolveLocalTime } from '../domain/local-time';
 import type { AppDeps, SendDeps } from './deps';
 import { reconcileClaims } from './reconcile-claims';
 import { snapshotAudience } from './snapshot-audience';
@@ -9,13 +9,22 @@ import { snapshotAudience } from './snapshot-audience';
 export const DEFAULT_LATE_CUTOFF_MS = 15 * 60_000;
 
 /** Moves a scheduled campaign to another local time (its EventBridge schedule is updated too). */
-export async function rescheduleCampaign(deps: AppDeps, id: string, input: { sendAt: string; timeZone?: string; ambiguity?: Ambiguity }): Promise<Campaign> {
+export async function rescheduleCampaign(
+  deps: AppDeps,
+  id: string,
+  input: { sendAt: string; timeZone?: string; ambiguity?: Ambiguity },
+): Promise<Campaign> {
   const campaign = await deps.store.getCampaign(id);
   if (!campaign) throw new NotFoundError('Campagne', id);
   const timeZone = input.timeZone ?? campaign.timeZone ?? 'Europe/Paris';
   const sendAt = resolveLocalTime(input.sendAt, timeZone, input.ambiguity);
-  if (sendAt.getTime() <= deps.clock.now().getTime()) throw new ValidationError(`Cette date est passée (${input.sendAt}, ${timeZone}) : choisissez un moment à venir.`, 'sendAt');
-  const moved = await deps.store.rescheduleCampaign(id, { sendAt: sendAt.toISOString(), localSendAt: input.sendAt, timeZone }, deps.clock.now().toISOString());
+  if (sendAt.getTime() <= deps.clock.now().getTime())
+    throw new ValidationError(`Cette date est passée (${input.sendAt}, ${timeZone}) : choisissez un moment à venir.`, 'sendAt');
+  const moved = await deps.store.rescheduleCampaign(
+    id,
+    { sendAt: sendAt.toISOString(), localSendAt: input.sendAt, timeZone },
+    deps.clock.now().toISOString(),
+  );
   if (!moved) throw new ConflictError('Seule une campagne programmée peut être reprogrammée.');
   await deps.scheduler?.schedule(id, sendAt);
   return (await deps.store.getCampaign(id)) as Campaign;
@@ -36,19 +45,34 @@ export async function fireScheduledCampaign(deps: SendDeps, campaignId: string):
   const cutoff = deps.lateCutoffMs ?? DEFAULT_LATE_CUTOFF_MS;
   if (lateBy > cutoff) {
     const minutes = Math.round(lateBy / 60_000);
-    await deps.store.setCampaignStatus(campaignId, 'missed', ['scheduled'], now.toISOString(), `Programmation déclenchée avec ${minutes} min de retard (tolérance ${Math.round(cutoff / 60_000)} min) : rien n’a été envoyé, reprogrammez-la.`);
+    await deps.store.setCampaignStatus(
+      campaignId,
+      'missed',
+      ['scheduled'],
+      now.toISOString(),
+      `Programmation déclenchée avec ${minutes} min de retard (tolérance ${Math.round(cutoff / 60_000)} min) : rien n’a été envoyé, reprogrammez-la.`,
+    );
     return 'missed';
   }
   // The release may have been edited since it was scheduled: with review on, it must still be approved.
   const release = await deps.store.getRelease(campaign.releaseId);
   const brand = release ? await deps.store.getBrand(release.content.brandId) : undefined;
   if (!release || (brand?.review.required && release.status !== 'approved' && release.status !== 'sent')) {
-    await deps.store.setCampaignStatus(campaignId, 'missed', ['scheduled'], now.toISOString(), 'Le communiqué n’est plus approuvé (modifié depuis la programmation) : rien n’a été envoyé.');
+    await deps.store.setCampaignStatus(
+      campaignId,
+      'missed',
+      ['scheduled'],
+      now.toISOString(),
+      'Le communiqué n’est plus approuvé (modifié depuis la programmation) : rien n’a été envoyé.',
+    );
     return 'missed';
   }
   if (!(await deps.store.setCampaignStatus(campaignId, 'running', ['scheduled'], now.toISOString()))) return 'ignored';
   if (release.status !== 'sent') {
-    await deps.store.updateRelease({ ...release, status: 'sent', sentAt: now.toISOString(), publishedAt: release.publishedAt ?? now.toISOString() }, release.version);
+    await deps.store.updateRelease(
+      { ...release, status: 'sent', sentAt: now.toISOString(), publishedAt: release.publishedAt ?? now.toISOString() },
+      release.version,
+    );
   }
   await snapshotAudience(deps, campaignId);
   return 'sent';

@@ -1,4 +1,4 @@
-import { recipientRef, recipientRefHeader, type Campaign, type CountsDelta, type Recipient } from '../domain/campaign';
+import { type Campaign, type CountsDelta, type Recipient, recipientRef, recipientRefHeader } from '../domain/campaign';
 import type { OutgoingMail, RecipientOutcome, RecipientSettlement, SendContext } from '../ports';
 import type { CompiledMail } from '../render/compiled-mail';
 import { personalise } from '../render/compiled-mail';
@@ -13,7 +13,12 @@ export class SendBatchError extends Error {
     readonly campaignId: string,
     readonly failures: readonly { subscriberId: string; error: string }[],
   ) {
-    super(`${failures.length} recipient(s) of campaign ${campaignId} to retry: ${failures.map((f) => f.error).slice(0, 3).join('; ')}`);
+    super(
+      `${failures.length} recipient(s) of campaign ${campaignId} to retry: ${failures
+        .map((f) => f.error)
+        .slice(0, 3)
+        .join('; ')}`,
+    );
     this.name = 'SendBatchError';
   }
 }
@@ -199,7 +204,11 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
     const group = pending.slice(next, next + groupSize);
     next += group.length;
     claiming = deps.store
-      .claimRecipients(campaignId, group.map((r) => r.subscriberId), at())
+      .claimRecipients(
+        campaignId,
+        group.map((r) => r.subscriberId),
+        at(),
+      )
       .then((won) => {
         for (const r of group) {
           if (won.has(r.subscriberId)) claimed.push(r);
@@ -227,7 +236,11 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
   const handle = async (recipient: Recipient, mail: CompiledMail, context: SendContext) => {
     const reason = exclusionReason(context, recipient);
     if (reason) return settle(recipient, { status: 'skipped', error: reason });
-    const result = await sendPaced(deps, outgoingMail(deps, campaign, mail, recipient, context.names.get(recipient.subscriberId)), () => stopped);
+    const result = await sendPaced(
+      deps,
+      outgoingMail(deps, campaign, mail, recipient, context.names.get(recipient.subscriberId)),
+      () => stopped,
+    );
     if (result.ok) return settle(recipient, { status: 'sent', messageId: result.messageId });
     if (result.kind === 'permanent') return settle(recipient, { status: 'failed', error: result.error });
     settle(recipient, { status: 'pending', error: result.error });
@@ -283,7 +296,13 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
   if (failures.length > 0) throw new SendBatchError(campaignId, failures);
 }
 
-function outgoingMail(deps: SendDeps, campaign: Campaign, mail: CompiledMail, recipient: Recipient, name: string | undefined): OutgoingMail {
+function outgoingMail(
+  deps: SendDeps,
+  campaign: Campaign,
+  mail: CompiledMail,
+  recipient: Recipient,
+  name: string | undefined,
+): OutgoingMail {
   const links = recipientLinks(deps, recipient.subscriberId, campaign.id);
   const content = personalise(mail, { ...links, email: recipient.email, name });
   return {
@@ -293,7 +312,10 @@ function outgoingMail(deps: SendDeps, campaign: Campaign, mail: CompiledMail, re
     subject: content.subject,
     html: content.html,
     text: content.text,
-    headers: [...unsubscribeHeaders(links.unsubscribeUrl), { name: recipientRefHeader, value: recipientRef(campaign.id, recipient.subscriberId) }],
+    headers: [
+      ...unsubscribeHeaders(links.unsubscribeUrl),
+      { name: recipientRefHeader, value: recipientRef(campaign.id, recipient.subscriberId) },
+    ],
     attachments: mail.attachments,
     tags: { campaign: campaign.id, recipient: recipient.subscriberId },
   };

@@ -1,13 +1,13 @@
-import { can, ForbiddenError, type Actor } from '../domain/actor';
+import { type Actor, can, ForbiddenError } from '../domain/actor';
 import { normaliseEmail } from '../domain/email-address';
 import { ConflictError, DomainError, ValidationError } from '../domain/errors';
-import { personalise } from '../render/compiled-mail';
 import type { OutgoingMail } from '../ports';
+import { personalise } from '../render/compiled-mail';
 import { audit } from './audit-log';
 import type { AppDeps } from './deps';
 import { loadRenderContext } from './preview-release';
-import { compileCampaignMail } from './release-rendering';
 import { unsubscribeHeaders } from './recipient-links';
+import { compileCampaignMail } from './release-rendering';
 
 export const testMailLimits = {
   /** Test mails per actor per window: enough to iterate on a draft, too few to mail a list by hand. */
@@ -19,7 +19,10 @@ export const testSubjectPrefix = '[TEST] ';
 
 export class TestMailRateLimitedError extends DomainError {
   constructor() {
-    super('rate_limited', `Trop d’envois de test : ${testMailLimits.perActor} au plus par période de ${testMailLimits.windowSeconds / 60} minutes. Réessayez dans quelques minutes.`);
+    super(
+      'rate_limited',
+      `Trop d’envois de test : ${testMailLimits.perActor} au plus par période de ${testMailLimits.windowSeconds / 60} minutes. Réessayez dans quelques minutes.`,
+    );
   }
 }
 
@@ -39,10 +42,15 @@ export function testRecipientLinks(publicBaseUrl: string): { unsubscribeUrl: str
  * suppression list is consulted (a bounced or complained address is refused) and the audit log
  * gets a line. Rate-limited per actor.
  */
-export async function sendTestMail(deps: AppDeps, input: { releaseId: string; to?: string }, actor: Actor): Promise<{ messageId: string; to: string }> {
+export async function sendTestMail(
+  deps: AppDeps,
+  input: { releaseId: string; to?: string },
+  actor: Actor,
+): Promise<{ messageId: string; to: string }> {
   // Everyone who works on releases: authors and publishers write them, reviewers read them in their own mail client.
   if (!can(actor, 'release:write') && !can(actor, 'release:review')) throw new ForbiddenError(actor, 'release:write');
-  if (input.to === undefined || input.to.trim() === '') throw new ValidationError('Adresse du destinataire du test manquante (champ « to »).', 'to');
+  if (input.to === undefined || input.to.trim() === '')
+    throw new ValidationError('Adresse du destinataire du test manquante (champ « to »).', 'to');
   const to = normaliseEmail(input.to, 'to');
   const { release, brand, coBrands } = await loadRenderContext(deps, input.releaseId);
 
@@ -51,7 +59,8 @@ export async function sendTestMail(deps: AppDeps, input: { releaseId: string; to
     throw new ConflictError(`Cette adresse ne reçoit plus d’envois (${suppression.reason}) : pas d’envoi de test à ${to}.`);
   }
   const now = deps.clock.now();
-  if ((await deps.store.hit(`test-mail#${actor.id}`, testMailLimits.windowSeconds, now)) > testMailLimits.perActor) throw new TestMailRateLimitedError();
+  if ((await deps.store.hit(`test-mail#${actor.id}`, testMailLimits.windowSeconds, now)) > testMailLimits.perActor)
+    throw new TestMailRateLimitedError();
 
   // The mail a campaign leaving now would send (embargo prefix included), to one address.
   const compiled = await compileCampaignMail(deps, release, now, { brand, coBrands });

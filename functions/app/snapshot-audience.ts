@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Campaign, Recipient } from '../domain/campaign';
 import type { Membership } from '../domain/audience';
+import type { Campaign, Recipient } from '../domain/campaign';
 import type { SendMessage } from '../ports';
 import type { SendDeps } from './deps';
 import { finishIfComplete } from './finish-campaign';
@@ -25,7 +25,7 @@ export const SNAPSHOT_LEASE_MS = 120_000;
  */
 export async function snapshotAudience(deps: SendDeps, campaignId: string): Promise<void> {
   const campaign = await deps.store.getCampaign(campaignId);
-  if (!campaign || campaign.status !== 'running') return;
+  if (campaign?.status !== 'running') return;
   if (campaign.total === undefined) {
     // Taken here, or being taken elsewhere (a duplicated launch message): nothing to re-queue either way.
     await takeSnapshot(deps, campaign);
@@ -35,7 +35,12 @@ export async function snapshotAudience(deps: SendDeps, campaignId: string): Prom
     do {
       const page = await deps.store.listRecipients(campaignId, { cursor, status: 'pending', limit: 500 });
       cursor = page.cursor;
-      await enqueueBatches(deps, campaignId, page.items.map((r) => r.subscriberId), batchSize);
+      await enqueueBatches(
+        deps,
+        campaignId,
+        page.items.map((r) => r.subscriberId),
+        batchSize,
+      );
     } while (cursor);
   }
   await finishIfComplete(deps, campaignId);
@@ -65,9 +70,21 @@ export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<
       const now = deps.clock.now().toISOString();
       const recipients: Recipient[] = candidates
         .filter((c) => !suppressed.has(c.email))
-        .map((c) => ({ campaignId: campaign.id, subscriberId: c.subscriberId, email: c.email, listIds: c.listIds, status: 'pending', updatedAt: now }));
+        .map((c) => ({
+          campaignId: campaign.id,
+          subscriberId: c.subscriberId,
+          email: c.email,
+          listIds: c.listIds,
+          status: 'pending',
+          updatedAt: now,
+        }));
       await deps.store.addRecipients(campaign.id, recipients, mode);
-      await enqueueBatches(deps, campaign.id, recipients.map((r) => r.subscriberId), batchSize);
+      await enqueueBatches(
+        deps,
+        campaign.id,
+        recipients.map((r) => r.subscriberId),
+        batchSize,
+      );
     };
 
     // The other lists first, kept in memory (who is confirmed where), so that the first list
@@ -89,7 +106,13 @@ export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<
       await eachPage(deps, first, FIRST_PAGE, async (members) => {
         const fresh = members.filter((m) => m.status === 'confirmed' && !seen.has(m.subscriberId));
         for (const m of fresh) seen.add(m.subscriberId);
-        await write(fresh.map((m) => ({ subscriberId: m.subscriberId, email: m.email, listIds: [first, ...(alsoOn.get(m.subscriberId)?.listIds ?? [])] })));
+        await write(
+          fresh.map((m) => ({
+            subscriberId: m.subscriberId,
+            email: m.email,
+            listIds: [first, ...(alsoOn.get(m.subscriberId)?.listIds ?? [])],
+          })),
+        );
       });
     }
     const rest = [...alsoOn].filter(([id]) => !seen.has(id)).map(([subscriberId, v]) => ({ subscriberId, ...v }));

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { personName } from '../domain/text-fields';
 import type { MailingList, Membership } from '../domain/audience';
 import { signupWording } from '../domain/consent';
 import { normaliseEmail } from '../domain/email-address';
 import { emailHash } from '../domain/email-hash';
 import { DomainError, ValidationError } from '../domain/errors';
+import { personName } from '../domain/text-fields';
 import { signToken } from '../domain/tokens';
-import type { AppDeps } from './deps';
 import { confirmationMail } from './confirmation-mail';
+import type { AppDeps } from './deps';
 
 export class RateLimitedError extends DomainError {
   constructor() {
@@ -44,7 +44,8 @@ export interface RequestContext {
 export async function subscribe(deps: AppDeps, raw: unknown, request: RequestContext): Promise<{ mailed: boolean }> {
   const input = subscribeInputSchema.parse(raw);
   const now = deps.clock.now();
-  if ((await deps.store.hit(`signup-ip#${request.ip}`, signupLimits.ipWindowSeconds, now)) > signupLimits.perIp) throw new RateLimitedError();
+  if ((await deps.store.hit(`signup-ip#${request.ip}`, signupLimits.ipWindowSeconds, now)) > signupLimits.perIp)
+    throw new RateLimitedError();
   if (input.website) return { mailed: false };
   const email = normaliseEmail(input.email);
   const lists: MailingList[] = [];
@@ -55,7 +56,15 @@ export async function subscribe(deps: AppDeps, raw: unknown, request: RequestCon
   }
 
   const at = now.toISOString();
-  const { subscriber } = await deps.store.createSubscriber({ id: deps.newId(), email, name: input.name, tags: [], language: 'fr', createdAt: at, updatedAt: at });
+  const { subscriber } = await deps.store.createSubscriber({
+    id: deps.newId(),
+    email,
+    name: input.name,
+    tags: [],
+    language: 'fr',
+    createdAt: at,
+    updatedAt: at,
+  });
   const pending: MailingList[] = [];
   for (const list of lists) {
     const current = await deps.store.getMembership(list.id, subscriber.id);
@@ -87,7 +96,12 @@ export async function subscribe(deps: AppDeps, raw: unknown, request: RequestCon
   const brand = (brandId ? await deps.store.getBrand(brandId) : undefined) ?? (await deps.store.listBrands())[0];
   if (!brand) throw new Error('no brand configured to send the confirmation mail from');
   const token = signToken(
-    { purpose: 'confirm', subscriberId: subscriber.id, listIds: pending.map((l) => l.id), exp: Math.floor(now.getTime() / 1000) + signupLimits.confirmValidHours * 3600 },
+    {
+      purpose: 'confirm',
+      subscriberId: subscriber.id,
+      listIds: pending.map((l) => l.id),
+      exp: Math.floor(now.getTime() / 1000) + signupLimits.confirmValidHours * 3600,
+    },
     deps.tokenKeys,
   );
   await deps.mailer.send(confirmationMail(brand, email, pending, `${deps.publicBaseUrl}/confirm/${token}`, signupLimits.confirmValidHours));

@@ -5,7 +5,11 @@ import type { AppDeps } from './deps';
 export async function exportSubscriber(deps: AppDeps, id: string) {
   const subscriber = await deps.store.getSubscriber(id);
   if (!subscriber) throw new NotFoundError('Abonné', id);
-  const [memberships, consent, sends] = await Promise.all([deps.store.listMembershipsOf(id), deps.store.listConsent(id), deps.store.listSendsOf(id)]);
+  const [memberships, consent, sends] = await Promise.all([
+    deps.store.listMembershipsOf(id),
+    deps.store.listConsent(id),
+    deps.store.listSendsOf(id),
+  ]);
   return {
     exportedAt: deps.clock.now().toISOString(),
     subscriber,

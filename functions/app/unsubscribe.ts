@@ -15,12 +15,19 @@ export async function unsubscribeByToken(deps: Deps, token: string): Promise<{ l
   if (!subscriber) throw new InvalidTokenError('abonné inconnu');
   const campaign = claims.campaignId ? await deps.store.getCampaign(claims.campaignId) : undefined;
   const memberships = await deps.store.listMembershipsOf(subscriber.id);
-  const targets = memberships.filter((m) => m.status !== 'unsubscribed' && (!campaign || campaign.listIds.includes(m.listId))).map((m) => m.listId);
+  const targets = memberships
+    .filter((m) => m.status !== 'unsubscribed' && (!campaign || campaign.listIds.includes(m.listId)))
+    .map((m) => m.listId);
   await unsubscribeFromLists(deps, subscriber.id, targets, 'form');
   return { listIds: targets };
 }
 
-export async function unsubscribeFromLists(deps: Pick<Deps, 'store' | 'clock'>, subscriberId: string, listIds: readonly string[], source: ConsentSource): Promise<void> {
+export async function unsubscribeFromLists(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  subscriberId: string,
+  listIds: readonly string[],
+  source: ConsentSource,
+): Promise<void> {
   const at = deps.clock.now().toISOString();
   for (const listId of listIds) {
     await deps.store.setMembershipStatus(listId, subscriberId, 'unsubscribed', at);
@@ -29,10 +36,19 @@ export async function unsubscribeFromLists(deps: Pick<Deps, 'store' | 'clock'>, 
 }
 
 /** "Unsubscribe from everything": every list, and the address suppressed for any future import or admin add. */
-export async function unsubscribeFromEverything(deps: Pick<Deps, 'store' | 'clock'>, subscriberId: string, source: ConsentSource): Promise<void> {
+export async function unsubscribeFromEverything(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  subscriberId: string,
+  source: ConsentSource,
+): Promise<void> {
   const subscriber = await deps.store.getSubscriber(subscriberId);
   if (!subscriber) return;
   const memberships = await deps.store.listMembershipsOf(subscriberId);
-  await unsubscribeFromLists(deps, subscriberId, memberships.filter((m) => m.status !== 'unsubscribed').map((m) => m.listId), source);
+  await unsubscribeFromLists(
+    deps,
+    subscriberId,
+    memberships.filter((m) => m.status !== 'unsubscribed').map((m) => m.listId),
+    source,
+  );
   await deps.store.suppress(subscriber.email, 'unsubscribed-all', deps.clock.now().toISOString());
 }

@@ -22,8 +22,7 @@ export interface MailingList extends z.infer<typeof listInputSchema> {
 }
 
 /** No markup in names: they are shown in mails and pages, and `<` or `>` there is never legitimate. */
-const personText = (max: number) =>
-  singleLine(max).refine((s) => !/[<>]/.test(s), { message: 'ne doit pas contenir de balises' });
+const personText = (max: number) => singleLine(max).refine((s) => !/[<>]/.test(s), { message: 'ne doit pas contenir de balises' });
 
 export const subscriberProfileSchema = z.object({
   name: personText(200).optional(),

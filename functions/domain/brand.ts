@@ -19,7 +19,9 @@ export const brandSchema = z.object({
   boilerplate: z.array(aboutBlockSchema).default([]),
   pressContacts: z.array(pressContactSchema).default([]),
   /** With review on, nothing is scheduled or sent before a reviewer approves it. */
-  review: z.object({ required: z.boolean().default(false), allowSelfApproval: z.boolean().default(false) }).default({ required: false, allowSelfApproval: false }),
+  review: z
+    .object({ required: z.boolean().default(false), allowSelfApproval: z.boolean().default(false) })
+    .default({ required: false, allowSelfApproval: false }),
 });
 export type Brand = z.infer<typeof brandSchema>;
 export type BrandInput = z.input<typeof brandSchema>;

@@ -115,6 +115,8 @@ export function campaignProgress(campaign: Campaign, now: Date): { done: number;
   const ratePerSecond = seconds > 0 ? Math.round((done / seconds) * 10) / 10 : 0;
   const remaining = campaign.total === undefined ? undefined : campaign.total - done;
   const estimatedEnd =
-    campaign.status === 'running' && remaining !== undefined && ratePerSecond > 0 ? new Date(now.getTime() + (remaining / ratePerSecond) * 1000).toISOString() : undefined;
+    campaign.status === 'running' && remaining !== undefined && ratePerSecond > 0
+      ? new Date(now.getTime() + (remaining / ratePerSecond) * 1000).toISOString()
+      : undefined;
   return { done, ratePerSecond, estimatedEnd };
 }

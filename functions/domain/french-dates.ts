@@ -73,7 +73,11 @@ function partsIn(timeZone: string): Intl.DateTimeFormat {
 
 /** Offset of `timeZone` from UTC at `instant`, in minutes (Paris: +60 in winter, +120 in summer). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
-  const p = Object.fromEntries(partsIn(timeZone).formatToParts(instant).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    partsIn(timeZone)
+      .formatToParts(instant)
+      .map((x) => [x.type, x.value]),
+  );
   const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
@@ -101,7 +105,15 @@ const instantFormatters = new Map<string, Intl.DateTimeFormat>();
 export function formatFrenchInstant(instant: Date, timeZone = DEFAULT_TIME_ZONE): string {
   let f = instantFormatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('fr-FR', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('fr-FR', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     instantFormatters.set(timeZone, f);
   }
   const p = Object.fromEntries(f.formatToParts(instant).map((x) => [x.type, x.value]));

@@ -50,5 +50,8 @@ export function resolveLocalTime(local: string, timeZone: string, ambiguity?: Am
 
 /** The local wall time of an instant in a zone, `YYYY-MM-DDTHH:mm`. */
 export function toLocalTime(instant: Date, timeZone: string): string {
-  return Temporal.Instant.fromEpochMilliseconds(instant.getTime()).toZonedDateTimeISO(timeZone).toPlainDateTime().toString({ smallestUnit: 'minute' });
+  return Temporal.Instant.fromEpochMilliseconds(instant.getTime())
+    .toZonedDateTimeISO(timeZone)
+    .toPlainDateTime()
+    .toString({ smallestUnit: 'minute' });
 }

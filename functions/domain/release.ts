@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { safeUrl, singleLine } from './text-fields';
 
 /** Local wall-clock time in the event's time zone, e.g. `2024-04-02T09:00`. */
-const localDateTime = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'date et heure locales attendues (AAAA-MM-JJTHH:mm)');
+const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'date et heure locales attendues (AAAA-MM-JJTHH:mm)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue (AAAA-MM-JJ)');
 
 export const pressContactSchema = z.object({

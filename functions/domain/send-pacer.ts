@@ -36,7 +36,8 @@ export class SendPacer {
   }
 
   setRate(ratePerSecond: number): void {
-    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new RangeError(`send rate must be a positive number, got ${ratePerSecond}`);
+    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
+      throw new RangeError(`send rate must be a positive number, got ${ratePerSecond}`);
     this.intervalMs = 1000 / ratePerSecond;
     this.cap = Math.max(1, Math.floor(ratePerSecond));
   }

@@ -2,7 +2,18 @@ import { z } from 'zod';
 
 /** The part of an SES event (configuration set → EventBridge or SNS) that feedback needs. */
 export const sesEventSchema = z.object({
-  eventType: z.enum(['Send', 'Delivery', 'Bounce', 'Complaint', 'Reject', 'DeliveryDelay', 'Open', 'Click', 'Rendering Failure', 'Subscription']),
+  eventType: z.enum([
+    'Send',
+    'Delivery',
+    'Bounce',
+    'Complaint',
+    'Reject',
+    'DeliveryDelay',
+    'Open',
+    'Click',
+    'Rendering Failure',
+    'Subscription',
+  ]),
   mail: z.object({
     messageId: z.string(),
     timestamp: z.string().optional(),

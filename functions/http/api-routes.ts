@@ -1,18 +1,18 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { cancelCampaign, pauseCampaign, resumeCampaign } from '../app/control-campaign';
 import { audit } from '../app/audit-log';
+import { cancelCampaign, pauseCampaign, resumeCampaign } from '../app/control-campaign';
 import type { AppDeps } from '../app/deps';
-import { assertCan } from '../domain/actor';
-import type { ApiEnv } from './api-env';
-import { eraseSubscriber, exportSubscriber } from '../app/subscriber-privacy';
+import { estimateAudience } from '../app/estimate-audience';
 import { launchCampaign } from '../app/launch-campaign';
 import { addSubscriberToList, createList, getList, listMembers, SuppressedAddressError } from '../app/manage-audience';
 import { createRelease, duplicateRelease, getRelease, updateRelease } from '../app/manage-releases';
 import { previewFormats, previewRelease } from '../app/preview-release';
 import { sendTestMail } from '../app/send-test-mail';
+import { eraseSubscriber, exportSubscriber } from '../app/subscriber-privacy';
+import { assertCan } from '../domain/actor';
+import { type Campaign, campaignProgress } from '../domain/campaign';
 import { NotFoundError } from '../domain/errors';
-import { campaignProgress, type Campaign } from '../domain/campaign';
-import { estimateAudience } from '../app/estimate-audience';
+import type { ApiEnv } from './api-env';
 import {
   AddSubscriberSchema,
   CampaignSchema,
@@ -55,7 +55,16 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
 
   // --- releases ----------------------------------------------------------------------------
   api.openapi(
-    createRoute({ method: 'get', path: '/releases', tags: ['releases'], request: { query: z.object({ brandId: z.string().optional(), ...PageQuery.shape }) }, responses: { 200: json(z.object({ items: z.array(ReleaseSchema), cursor: z.string().optional() }), 'Communiqués, les plus récents d’abord'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/releases',
+      tags: ['releases'],
+      request: { query: z.object({ brandId: z.string().optional(), ...PageQuery.shape }) },
+      responses: {
+        200: json(z.object({ items: z.array(ReleaseSchema), cursor: z.string().optional() }), 'Communiqués, les plus récents d’abord'),
+        ...errors,
+      },
+    }),
     async (c) => {
       const q = c.req.valid('query');
       const page = q.brandId ? await deps.store.listReleasesByBrand(q.brandId, q) : await deps.store.listReleases(q);
@@ -63,19 +72,50 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
     },
   );
   api.openapi(
-    createRoute({ method: 'post', path: '/releases', tags: ['releases'], request: body(ReleaseContentSchema), responses: { 201: json(ReleaseSchema, 'Brouillon créé'), ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/releases',
+      tags: ['releases'],
+      request: body(ReleaseContentSchema),
+      responses: { 201: json(ReleaseSchema, 'Brouillon créé'), ...errors },
+    }),
     async (c) => c.json(await createRelease(deps, c.req.valid('json'), c.get('actor')), 201),
   );
   api.openapi(
-    createRoute({ method: 'post', path: '/releases/{id}/duplicate', tags: ['releases'], request: { params: IdParam }, responses: { 201: json(ReleaseSchema, 'Nouveau brouillon, copie du communiqué (pour corriger ou réutiliser un communiqué envoyé)'), ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/releases/{id}/duplicate',
+      tags: ['releases'],
+      request: { params: IdParam },
+      responses: {
+        201: json(ReleaseSchema, 'Nouveau brouillon, copie du communiqué (pour corriger ou réutiliser un communiqué envoyé)'),
+        ...errors,
+      },
+    }),
     async (c) => c.json(await duplicateRelease(deps, c.req.valid('param').id, c.get('actor')), 201),
   );
   api.openapi(
-    createRoute({ method: 'get', path: '/releases/{id}', tags: ['releases'], request: { params: IdParam }, responses: { 200: json(ReleaseSchema, 'Le communiqué'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/releases/{id}',
+      tags: ['releases'],
+      request: { params: IdParam },
+      responses: { 200: json(ReleaseSchema, 'Le communiqué'), ...errors },
+    }),
     async (c) => c.json(await getRelease(deps, c.req.valid('param').id), 200),
   );
   api.openapi(
-    createRoute({ method: 'put', path: '/releases/{id}', tags: ['releases'], request: { params: IdParam, ...body(UpdateReleaseSchema) }, responses: { 200: json(ReleaseSchema, 'Nouvelle version enregistrée'), 409: json(ErrorSchema, 'Déjà envoyé, ou modifié entre-temps'), ...errors } }),
+    createRoute({
+      method: 'put',
+      path: '/releases/{id}',
+      tags: ['releases'],
+      request: { params: IdParam, ...body(UpdateReleaseSchema) },
+      responses: {
+        200: json(ReleaseSchema, 'Nouvelle version enregistrée'),
+        409: json(ErrorSchema, 'Déjà envoyé, ou modifié entre-temps'),
+        ...errors,
+      },
+    }),
     async (c) => {
       const { content, expectedVersion } = c.req.valid('json');
       return c.json(await updateRelease(deps, c.req.valid('param').id, content, expectedVersion, c.get('actor')), 200);
@@ -90,7 +130,8 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
         params: IdParam,
         query: z.object({
           format: z.enum(previewFormats).default('html').openapi({
-            description: 'html : le mail tel que reçu ; text : sa partie texte ; ics : l’événement (annonces d’événement) ; web : la version en ligne ; preview : page d’aperçu, ordinateur (640 px) et téléphone (375 px) côte à côte',
+            description:
+              'html : le mail tel que reçu ; text : sa partie texte ; ics : l’événement (annonces d’événement) ; web : la version en ligne ; preview : page d’aperçu, ordinateur (640 px) et téléphone (375 px) côte à côte',
           }),
         }),
       },
@@ -116,7 +157,8 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       path: '/releases/{id}/test',
       tags: ['releases'],
       summary: 'Envoie le communiqué à une seule adresse, pour essai',
-      description: 'Un seul mail, objet préfixé « [TEST] », mêmes en-têtes qu’un envoi réel (List-Unsubscribe, List-Unsubscribe-Post), liens de désinscription factices ; aucune campagne, aucune liste touchée. 20 essais par personne et par 10 minutes.',
+      description:
+        'Un seul mail, objet préfixé « [TEST] », mêmes en-têtes qu’un envoi réel (List-Unsubscribe, List-Unsubscribe-Post), liens de désinscription factices ; aucune campagne, aucune liste touchée. 20 essais par personne et par 10 minutes.',
       request: { params: IdParam, ...body(TestMailSchema) },
       responses: {
         202: json(TestMailSentSchema, 'Mail de test remis au service d’envoi'),
@@ -132,26 +174,65 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
 
   // --- lists and subscribers ---------------------------------------------------------------
   api.openapi(
-    createRoute({ method: 'get', path: '/lists', tags: ['audience'], responses: { 200: json(z.object({ items: z.array(ListSchema) }), 'Listes'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/lists',
+      tags: ['audience'],
+      responses: { 200: json(z.object({ items: z.array(ListSchema) }), 'Listes'), ...errors },
+    }),
     async (c) => c.json({ items: await deps.store.listLists() }, 200),
   );
   api.openapi(
-    createRoute({ method: 'post', path: '/lists', tags: ['audience'], request: body(ListInputSchema), responses: { 201: json(ListSchema, 'Liste créée'), ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/lists',
+      tags: ['audience'],
+      request: body(ListInputSchema),
+      responses: { 201: json(ListSchema, 'Liste créée'), ...errors },
+    }),
     async (c) => {
       assertCan(c.get('actor'), 'audience:manage');
       return c.json(await createList(deps, c.req.valid('json')), 201);
     },
   );
   api.openapi(
-    createRoute({ method: 'get', path: '/lists/{id}', tags: ['audience'], request: { params: IdParam }, responses: { 200: json(ListSchema, 'La liste'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/lists/{id}',
+      tags: ['audience'],
+      request: { params: IdParam },
+      responses: { 200: json(ListSchema, 'La liste'), ...errors },
+    }),
     async (c) => c.json(await getList(deps, c.req.valid('param').id), 200),
   );
   api.openapi(
-    createRoute({ method: 'get', path: '/lists/{id}/subscribers', tags: ['audience'], request: { params: IdParam, query: PageQuery }, responses: { 200: json(z.object({ items: z.array(MembershipSchema), cursor: z.string().optional() }), 'Membres, page par page (curseur)'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/lists/{id}/subscribers',
+      tags: ['audience'],
+      request: { params: IdParam, query: PageQuery },
+      responses: {
+        200: json(z.object({ items: z.array(MembershipSchema), cursor: z.string().optional() }), 'Membres, page par page (curseur)'),
+        ...errors,
+      },
+    }),
     async (c) => c.json(await listMembers(deps, c.req.valid('param').id, c.req.valid('query')), 200),
   );
   api.openapi(
-    createRoute({ method: 'post', path: '/lists/{id}/subscribers', tags: ['audience'], request: { params: IdParam, ...body(AddSubscriberSchema) }, responses: { 201: json(z.object({ outcome: z.enum(['created', 'updated', 'unchanged']), subscriber: SubscriberSchema, membership: MembershipSchema }), 'Abonné ajouté à la liste (ou déjà présent)'), 409: json(ErrorSchema, 'Adresse supprimée ou désinscrite : pas de réinscription par un administrateur'), ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/lists/{id}/subscribers',
+      tags: ['audience'],
+      request: { params: IdParam, ...body(AddSubscriberSchema) },
+      responses: {
+        201: json(
+          z.object({ outcome: z.enum(['created', 'updated', 'unchanged']), subscriber: SubscriberSchema, membership: MembershipSchema }),
+          'Abonné ajouté à la liste (ou déjà présent)',
+        ),
+        409: json(ErrorSchema, 'Adresse supprimée ou désinscrite : pas de réinscription par un administrateur'),
+        ...errors,
+      },
+    }),
     async (c) => {
       assertCan(c.get('actor'), 'audience:manage');
       const { email, status, ...profile } = c.req.valid('json');
@@ -161,7 +242,13 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
     },
   );
   api.openapi(
-    createRoute({ method: 'get', path: '/subscribers/{id}', tags: ['audience'], request: { params: IdParam }, responses: { 200: json(SubscriberSchema.extend({ memberships: z.array(MembershipSchema) }), 'L’abonné et ses listes'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/subscribers/{id}',
+      tags: ['audience'],
+      request: { params: IdParam },
+      responses: { 200: json(SubscriberSchema.extend({ memberships: z.array(MembershipSchema) }), 'L’abonné et ses listes'), ...errors },
+    }),
     async (c) => {
       const id = c.req.valid('param').id;
       const subscriber = await deps.store.getSubscriber(id);
@@ -171,14 +258,38 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
   );
 
   api.openapi(
-    createRoute({ method: 'get', path: '/subscribers/{id}/export', tags: ['audience'], request: { params: IdParam }, responses: { 200: json(z.object({ exportedAt: z.string(), subscriber: z.any(), memberships: z.array(z.any()), consent: z.array(z.any()), sends: z.array(z.any()) }), 'Export RGPD : profil, listes, registre de consentement, envois'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/subscribers/{id}/export',
+      tags: ['audience'],
+      request: { params: IdParam },
+      responses: {
+        200: json(
+          z.object({
+            exportedAt: z.string(),
+            subscriber: z.any(),
+            memberships: z.array(z.any()),
+            consent: z.array(z.any()),
+            sends: z.array(z.any()),
+          }),
+          'Export RGPD : profil, listes, registre de consentement, envois',
+        ),
+        ...errors,
+      },
+    }),
     async (c) => {
       assertCan(c.get('actor'), 'audience:manage');
       return c.json(await exportSubscriber(deps, c.req.valid('param').id), 200);
     },
   );
   api.openapi(
-    createRoute({ method: 'delete', path: '/subscribers/{id}', tags: ['audience'], request: { params: IdParam }, responses: { 204: { description: 'Données personnelles effacées ; l’adresse reste bloquée (empreinte)' }, ...errors } }),
+    createRoute({
+      method: 'delete',
+      path: '/subscribers/{id}',
+      tags: ['audience'],
+      request: { params: IdParam },
+      responses: { 204: { description: 'Données personnelles effacées ; l’adresse reste bloquée (empreinte)' }, ...errors },
+    }),
     async (c) => {
       assertCan(c.get('actor'), 'audience:manage');
       await eraseSubscriber(deps, c.req.valid('param').id);
@@ -188,21 +299,46 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
 
   // --- campaigns ---------------------------------------------------------------------------
   api.openapi(
-    createRoute({ method: 'post', path: '/campaigns', tags: ['campaigns'], request: body(LaunchCampaignSchema), responses: { 202: json(CampaignSchema, 'Campagne lancée (ou la même, si la clé d’idempotence est connue)'), 422: json(ErrorSchema, 'Erreur de rendu'), ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/campaigns',
+      tags: ['campaigns'],
+      request: body(LaunchCampaignSchema),
+      responses: {
+        202: json(CampaignSchema, 'Campagne lancée (ou la même, si la clé d’idempotence est connue)'),
+        422: json(ErrorSchema, 'Erreur de rendu'),
+        ...errors,
+      },
+    }),
     async (c) => {
       const { campaign } = await launchCampaign(deps, c.req.valid('json'), c.get('actor'));
       return c.json(campaignView(campaign), 202);
     },
   );
   api.openapi(
-    createRoute({ method: 'get', path: '/campaigns', tags: ['campaigns'], request: { query: PageQuery }, responses: { 200: json(z.object({ items: z.array(CampaignSchema), cursor: z.string().optional() }), 'Campagnes, les plus récentes d’abord'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/campaigns',
+      tags: ['campaigns'],
+      request: { query: PageQuery },
+      responses: {
+        200: json(z.object({ items: z.array(CampaignSchema), cursor: z.string().optional() }), 'Campagnes, les plus récentes d’abord'),
+        ...errors,
+      },
+    }),
     async (c) => {
       const page = await deps.store.listCampaigns(c.req.valid('query'));
       return c.json({ items: page.items.map(campaignView), cursor: page.cursor }, 200);
     },
   );
   api.openapi(
-    createRoute({ method: 'get', path: '/campaigns/{id}', tags: ['campaigns'], request: { params: IdParam }, responses: { 200: json(CampaignSchema, 'Statut et décompte par état'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/campaigns/{id}',
+      tags: ['campaigns'],
+      request: { params: IdParam },
+      responses: { 200: json(CampaignSchema, 'Statut et décompte par état'), ...errors },
+    }),
     async (c) => {
       const id = c.req.valid('param').id;
       const campaign = await deps.store.getCampaign(id);
@@ -211,18 +347,55 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
     },
   );
   api.openapi(
-    createRoute({ method: 'get', path: '/campaigns/{id}/failures', tags: ['campaigns'], request: { params: IdParam, query: PageQuery }, responses: { 200: json(z.object({ items: z.array(z.object({ subscriberId: z.string(), email: z.string(), error: z.string().optional(), updatedAt: z.string() })), cursor: z.string().optional() }), 'Destinataires en échec, avec la raison'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/campaigns/{id}/failures',
+      tags: ['campaigns'],
+      request: { params: IdParam, query: PageQuery },
+      responses: {
+        200: json(
+          z.object({
+            items: z.array(z.object({ subscriberId: z.string(), email: z.string(), error: z.string().optional(), updatedAt: z.string() })),
+            cursor: z.string().optional(),
+          }),
+          'Destinataires en échec, avec la raison',
+        ),
+        ...errors,
+      },
+    }),
     async (c) => {
       const id = c.req.valid('param').id;
       if (!(await deps.store.getCampaign(id))) throw new NotFoundError('Campagne', id);
       const page = await deps.store.listRecipients(id, { ...c.req.valid('query'), status: 'failed' });
-      return c.json({ items: page.items.map((r) => ({ subscriberId: r.subscriberId, email: r.email, error: r.error, updatedAt: r.updatedAt })), cursor: page.cursor }, 200);
+      return c.json(
+        {
+          items: page.items.map((r) => ({ subscriberId: r.subscriberId, email: r.email, error: r.error, updatedAt: r.updatedAt })),
+          cursor: page.cursor,
+        },
+        200,
+      );
     },
   );
   api.openapi(
-    createRoute({ method: 'get', path: '/audience', tags: ['campaigns'], request: { query: z.object({ listIds: z.string().min(1).openapi({ description: 'identifiants séparés par des virgules' }) }) }, responses: { 200: json(z.object({ recipients: z.number().int(), suppressed: z.number().int(), notConfirmed: z.number().int() }), 'Destinataires qu’un envoi atteindrait maintenant'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/audience',
+      tags: ['campaigns'],
+      request: { query: z.object({ listIds: z.string().min(1).openapi({ description: 'identifiants séparés par des virgules' }) }) },
+      responses: {
+        200: json(
+          z.object({ recipients: z.number().int(), suppressed: z.number().int(), notConfirmed: z.number().int() }),
+          'Destinataires qu’un envoi atteindrait maintenant',
+        ),
+        ...errors,
+      },
+    }),
     async (c) => {
-      const listIds = c.req.valid('query').listIds.split(',').map((s) => s.trim()).filter(Boolean);
+      const listIds = c.req
+        .valid('query')
+        .listIds.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       for (const id of listIds) await getList(deps, id);
       return c.json(await estimateAudience(deps, listIds), 200);
     },
@@ -230,7 +403,17 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
   const control = { pause: pauseCampaign, resume: resumeCampaign, cancel: cancelCampaign } as const;
   for (const [action, run] of Object.entries(control)) {
     api.openapi(
-      createRoute({ method: 'post', path: `/campaigns/{id}/${action}`, tags: ['campaigns'], request: { params: IdParam }, responses: { 200: json(CampaignSchema, 'Nouvel état de la campagne'), 409: json(ErrorSchema, 'Transition impossible depuis l’état actuel'), ...errors } }),
+      createRoute({
+        method: 'post',
+        path: `/campaigns/{id}/${action}`,
+        tags: ['campaigns'],
+        request: { params: IdParam },
+        responses: {
+          200: json(CampaignSchema, 'Nouvel état de la campagne'),
+          409: json(ErrorSchema, 'Transition impossible depuis l’état actuel'),
+          ...errors,
+        },
+      }),
       async (c) => {
         const actor = c.get('actor');
         assertCan(actor, 'campaign:send');

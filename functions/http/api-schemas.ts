@@ -1,7 +1,7 @@
 // Schemas built from the domain's plain zod schemas carry no component name (no .openapi() on them).
 import { z } from '@hono/zod-openapi';
-import { campaignStatuses, recipientStatuses } from '../domain/campaign';
 import { listInputSchema, subscriberProfileSchema, subscriptionStatuses } from '../domain/audience';
+import { campaignStatuses, recipientStatuses } from '../domain/campaign';
 import { releaseContentSchema, releaseStatuses } from '../domain/release';
 
 export const ErrorSchema = z
@@ -13,7 +13,12 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-export const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+export const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z.string().optional(),
@@ -26,7 +31,15 @@ export const ReleaseSchema = z
     status: z.enum(releaseStatuses),
     version: z.number().int(),
     createdBy: z.string().optional(),
-    review: z.object({ submittedBy: z.string().optional(), submittedAt: z.string().optional(), decidedBy: z.string().optional(), decidedAt: z.string().optional(), comment: z.string().optional() }).optional(),
+    review: z
+      .object({
+        submittedBy: z.string().optional(),
+        submittedAt: z.string().optional(),
+        decidedBy: z.string().optional(),
+        decidedAt: z.string().optional(),
+        comment: z.string().optional(),
+      })
+      .optional(),
     publishedAt: z.string().optional(),
     content: z.any(),
     createdAt: z.string(),
@@ -39,13 +52,19 @@ export const UpdateReleaseSchema = z.object({ content: releaseContentSchema, exp
 export const ListInputSchema = listInputSchema;
 export const ListSchema = listInputSchema.extend({ id: z.string(), createdAt: z.string() });
 
-export const AddSubscriberSchema = subscriberProfileSchema
-  .extend({ email: z.string().max(320), status: z.enum(subscriptionStatuses).optional() });
+export const AddSubscriberSchema = subscriberProfileSchema.extend({
+  email: z.string().max(320),
+  status: z.enum(subscriptionStatuses).optional(),
+});
 export const MembershipSchema = z
   .object({ listId: z.string(), subscriberId: z.string(), email: z.string(), status: z.enum(subscriptionStatuses), updatedAt: z.string() })
   .openapi('Membership');
-export const SubscriberSchema = subscriberProfileSchema
-  .extend({ id: z.string(), email: z.string(), createdAt: z.string(), updatedAt: z.string() });
+export const SubscriberSchema = subscriberProfileSchema.extend({
+  id: z.string(),
+  email: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 
 export const LaunchCampaignSchema = z
   .object({
@@ -54,7 +73,10 @@ export const LaunchCampaignSchema = z
     idempotencyKey: z.string().min(8).max(200).optional(),
   })
   .extend({
-    sendAt: z.string().optional().openapi({ description: 'Envoi programmé : heure locale AAAA-MM-JJTHH:mm[:ss]', example: '2026-03-06T10:00' }),
+    sendAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'Envoi programmé : heure locale AAAA-MM-JJTHH:mm[:ss]', example: '2026-03-06T10:00' }),
     timeZone: z.string().default('Europe/Paris'),
     ambiguity: z.enum(['earlier', 'later']).optional().openapi({ description: 'Pour une heure qui existe deux fois (octobre)' }),
   })
@@ -81,10 +103,10 @@ export const CampaignSchema = z
 
 export const TestMailSchema = z
   .object({
-    to: z
-      .string({ error: 'adresse du destinataire du test requise' })
-      .max(320)
-      .openapi({ description: 'L’adresse qui reçoit le test (la vôtre) ; aucune liste n’est touchée', example: 'attache.presse@departement41.fr' }),
+    to: z.string({ error: 'adresse du destinataire du test requise' }).max(320).openapi({
+      description: 'L’adresse qui reçoit le test (la vôtre) ; aucune liste n’est touchée',
+      example: 'attache.presse@departement41.fr',
+    }),
   })
   .openapi('TestMail');
 export const TestMailSentSchema = z.object({ messageId: z.string(), to: z.string() }).openapi('TestMailSent');

@@ -1,14 +1,14 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { timingSafeEqual } from 'node:crypto';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../app/deps';
 import { actorForToken } from '../app/manage-tokens';
 import type { ApiEnv } from './api-env';
 import { apiRoutes } from './api-routes';
-import { importRoutes } from './import-routes';
-import { workflowRoutes } from './workflow-routes';
 import { errorResponse } from './error-responses';
-import { publicRoutes } from './public-routes';
+import { importRoutes } from './import-routes';
 import { newsroomRoutes } from './newsroom-routes';
+import { publicRoutes } from './public-routes';
+import { workflowRoutes } from './workflow-routes';
 
 export interface HttpOptions {
   /** The admin bearer token (local: generated into .data/; AWS: from Secrets Manager). */
@@ -39,9 +39,13 @@ export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono<A
     const match = /^Bearer\s+(.+)$/i.exec(header);
     const actor = match?.[1] ? await actorForToken(deps, match[1].trim(), options.adminToken, sameToken) : undefined;
     if (!actor) {
-      return c.json({ error: 'unauthorized', message: 'Jeton d’administration absent ou invalide (en-tête Authorization: Bearer …).' }, 401, {
-        'WWW-Authenticate': 'Bearer',
-      });
+      return c.json(
+        { error: 'unauthorized', message: 'Jeton d’administration absent ou invalide (en-tête Authorization: Bearer …).' },
+        401,
+        {
+          'WWW-Authenticate': 'Bearer',
+        },
+      );
     }
     c.set('actor', actor);
     return next();

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
-import { DomainError } from '../domain/errors';
 import { InvalidCursorError } from '../adapters/dynamodb/keys';
+import { DomainError } from '../domain/errors';
 
 export interface ErrorBody {
   readonly error: string;
@@ -11,7 +11,15 @@ export interface ErrorBody {
   readonly issues?: readonly { field: string; message: string }[];
 }
 
-const statusOf: Record<string, ContentfulStatusCode> = { not_found: 404, invalid: 400, conflict: 409, invalid_token: 403, render: 422, rate_limited: 429, forbidden: 403 };
+const statusOf: Record<string, ContentfulStatusCode> = {
+  not_found: 404,
+  invalid: 400,
+  conflict: 409,
+  invalid_token: 403,
+  render: 422,
+  rate_limited: 429,
+  forbidden: 403,
+};
 
 export function zodIssues(error: ZodError): { field: string; message: string }[] {
   return error.issues.map((i) => ({ field: i.path.join('.') || '(corps)', message: i.message }));
@@ -31,7 +39,8 @@ export function validationBody(error: ZodError): ErrorBody {
 /** Maps what use-cases throw to HTTP: 4xx with a French message for what the user can fix, 500 otherwise. */
 export function errorResponse(c: Context, error: unknown, log: (e: unknown) => void): Response {
   if (error instanceof ZodError) return c.json(validationBody(error), 400);
-  if (error instanceof InvalidCursorError) return c.json({ error: 'invalid', message: 'Curseur de pagination invalide', field: 'cursor' }, 400);
+  if (error instanceof InvalidCursorError)
+    return c.json({ error: 'invalid', message: 'Curseur de pagination invalide', field: 'cursor' }, 400);
   if (error instanceof DomainError || (error instanceof Error && error.name === 'RenderError')) {
     const code = error instanceof DomainError ? error.code : 'render';
     const field = (error as { field?: string }).field;

@@ -11,7 +11,10 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({ content
 
 export const ImportReportSchema = z
   .object({
-    rows: z.number().int().openapi({ description: 'Lignes de contacts lues (lignes vides non comptées) = créés + mis à jour + inchangés + ignorés + rejetés' }),
+    rows: z
+      .number()
+      .int()
+      .openapi({ description: 'Lignes de contacts lues (lignes vides non comptées) = créés + mis à jour + inchangés + ignorés + rejetés' }),
     created: z.number().int(),
     updated: z.number().int(),
     unchanged: z.number().int(),
@@ -42,7 +45,8 @@ function parseMappingQuery(raw: string | undefined): Record<string, string> | un
     parsed = undefined;
   }
   const mapping = MappingSchema.safeParse(parsed);
-  if (!mapping.success) throw new ValidationError('mapping : objet JSON attendu, par exemple {"Adresse pro": "email", "Titre": "outlet"}', 'mapping');
+  if (!mapping.success)
+    throw new ValidationError('mapping : objet JSON attendu, par exemple {"Adresse pro": "email", "Titre": "outlet"}', 'mapping');
   return mapping.data;
 }
 
@@ -84,7 +88,10 @@ export function importRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       request: {
         params: IdParam,
         query: z.object({
-          mapping: z.string().optional().openapi({ description: 'JSON : {"en-tête du fichier": "champ"} ; champs : ' + contactFields.join(', ') + ', ignore' }),
+          mapping: z
+            .string()
+            .optional()
+            .openapi({ description: `JSON : {"en-tête du fichier": "champ"} ; champs : ${contactFields.join(', ')}, ignore` }),
           filename: z.string().max(200).optional().openapi({ description: 'Nom du fichier, noté dans le registre des consentements' }),
         }),
         body: {
@@ -110,7 +117,10 @@ export function importRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       if (!acceptedTypes.includes(type)) {
         return c.json(
-          { error: 'unsupported_media_type', message: `Envoyez le fichier CSV brut dans le corps (content-type: text/csv), pas « ${type || 'aucun type'} ».` },
+          {
+            error: 'unsupported_media_type',
+            message: `Envoyez le fichier CSV brut dans le corps (content-type: text/csv), pas « ${type || 'aucun type'} ».`,
+          },
           415,
         );
       }

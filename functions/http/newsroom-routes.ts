@@ -1,24 +1,18 @@
+import { Feed } from 'feed';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { Feed } from 'feed';
+import { InvalidCursorError } from '../adapters/dynamodb/keys';
 import type { AppDeps } from '../app/deps';
-import {
-  listPublishedReleases,
-  publicEventCalendar,
-  publicSince,
-  renderPublicWebVersion,
-  type NewsroomPage,
-} from '../app/newsroom';
+import { listPublishedReleases, type NewsroomPage, publicEventCalendar, publicSince, renderPublicWebVersion } from '../app/newsroom';
 import { publicCalendarUrl, publicReleaseUrl } from '../app/release-rendering';
 import type { Brand } from '../domain/brand';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import { formatFrenchDate, formatFrenchLongDate } from '../domain/french-dates';
 import type { Release } from '../domain/release';
 import { frenchTypography } from '../domain/typography';
-import { InvalidCursorError } from '../adapters/dynamodb/keys';
 import { subjectOf } from '../render/subject';
-import { publicPage, type Html } from './public-page';
+import { type Html, publicPage } from './public-page';
 
 const newsroomStyle = `a { color: #00557f; }
       nav.brands a { margin-right: 1rem; }
@@ -33,12 +27,18 @@ const newsroomFrame = (title: string, body: Html, options: { feedUrl?: string; n
     indexable: !options.noindex,
     maxWidth: '48rem',
     style: newsroomStyle,
-    head: options.feedUrl ? html`<link rel="alternate" type="application/atom+xml" title="${title}" href="${options.feedUrl}" />` : undefined,
+    head: options.feedUrl
+      ? html`<link rel="alternate" type="application/atom+xml" title="${title}" href="${options.feedUrl}" />`
+      : undefined,
   });
 
 /** One answer for unknown, unsent and embargoed alike: the page must not reveal that a release exists. */
 const notFoundPage = () =>
-  newsroomFrame('Page introuvable', html`<h1>Page introuvable</h1><p>Cette page n’existe pas ou n’est pas publiée.</p><p><a href="/newsroom">Voir la salle de presse</a></p>`, { noindex: true });
+  newsroomFrame(
+    'Page introuvable',
+    html`<h1>Page introuvable</h1><p>Cette page n’existe pas ou n’est pas publiée.</p><p><a href="/newsroom">Voir la salle de presse</a></p>`,
+    { noindex: true },
+  );
 
 const kindLabels = { 'press-release': 'Communiqué de presse', 'event-announcement': 'Annonce d’événement' } as const;
 
@@ -64,7 +64,11 @@ export function newsroomRoutes(deps: AppDeps): Hono {
     if (e instanceof NotFoundError) return c.html(notFoundPage(), 404);
     if ((e instanceof ValidationError && e.field === 'cursor') || e instanceof InvalidCursorError) {
       return c.html(
-        newsroomFrame('Lien invalide', html`<h1>Lien invalide</h1><p class="error">Ce lien de page n’est pas valide.</p><p><a href="/newsroom">Revenir à la première page</a></p>`, { noindex: true }),
+        newsroomFrame(
+          'Lien invalide',
+          html`<h1>Lien invalide</h1><p class="error">Ce lien de page n’est pas valide.</p><p><a href="/newsroom">Revenir à la première page</a></p>`,
+          { noindex: true },
+        ),
         400,
       );
     }
@@ -79,17 +83,20 @@ export function newsroomRoutes(deps: AppDeps): Hono {
       title,
       html`<header>
           <h1>${title}</h1>
-          ${brand
-            ? html`<p><a href="${base}/newsroom">Toutes les marques</a></p>`
-            : page.brands.length > 1
-              ? html`<nav class="brands" aria-label="Marques">${page.brands.map((b) => html`<a href="${homeOf(b)}">${b.name}</a>`)}</nav>`
-              : ''}
+          ${
+            brand
+              ? html`<p><a href="${base}/newsroom">Toutes les marques</a></p>`
+              : page.brands.length > 1
+                ? html`<nav class="brands" aria-label="Marques">${page.brands.map((b) => html`<a href="${homeOf(b)}">${b.name}</a>`)}</nav>`
+                : ''
+          }
           <p><a href="${home}/feed.xml">S’abonner au flux Atom</a></p>
         </header>
         <main>
-          ${page.items.length === 0
-            ? html`<p>Aucun communiqué publié${cursor ? ' sur cette page' : ' pour le moment'}.</p>`
-            : html`<ol class="releases">
+          ${
+            page.items.length === 0
+              ? html`<p>Aucun communiqué publié${cursor ? ' sur cette page' : ' pour le moment'}.</p>`
+              : html`<ol class="releases">
                 ${page.items.map((r) => {
                   const event = r.content.event;
                   const summary = summaryOf(r);
@@ -98,19 +105,24 @@ export function newsroomRoutes(deps: AppDeps): Hono {
                       <p class="meta">${kindLabels[r.content.kind]} · <time datetime="${displayDate(r)}">${formatFrenchDate(displayDate(r))}</time>${brand ? '' : html` · ${names.get(r.content.brandId) ?? r.content.brandId}`}</p>
                       <h2><a href="${publicReleaseUrl(base, r.id)}">${subjectOf(r.content)}</a></h2>
                       ${summary ? html`<p>${summary}</p>` : ''}
-                      ${event
-                        ? html`<p class="meta">Événement : ${formatFrenchLongDate(event.start)}, ${frenchTypography(event.venue.name)} · <a href="${publicCalendarUrl(base, r.id)}">Ajouter à mon agenda (.ics)</a></p>`
-                        : ''}
+                      ${
+                        event
+                          ? html`<p class="meta">Événement : ${formatFrenchLongDate(event.start)}, ${frenchTypography(event.venue.name)} · <a href="${publicCalendarUrl(base, r.id)}">Ajouter à mon agenda (.ics)</a></p>`
+                          : ''
+                      }
                     </article>
                   </li>`;
                 })}
-              </ol>`}
-          ${cursor || page.cursor
-            ? html`<nav aria-label="Pages">
+              </ol>`
+          }
+          ${
+            cursor || page.cursor
+              ? html`<nav aria-label="Pages">
                 ${cursor ? html`<a href="${home}">Plus récents</a>` : ''}
                 ${page.cursor ? html`<a rel="next" href="${home}?cursor=${encodeURIComponent(page.cursor)}">Communiqués plus anciens</a>` : ''}
               </nav>`
-            : ''}
+              : ''
+          }
         </main>`,
       { feedUrl: `${home}/feed.xml` },
     );
@@ -162,7 +174,9 @@ export function newsroomRoutes(deps: AppDeps): Hono {
   const feedOf = async (c: Context, brandId: string | undefined) => {
     try {
       const page = await listPublishedReleases(deps, { brandId });
-      return c.body(atom(page, brandId === undefined ? undefined : page.brands[0]), 200, { 'content-type': 'application/atom+xml; charset=utf-8' });
+      return c.body(atom(page, brandId === undefined ? undefined : page.brands[0]), 200, {
+        'content-type': 'application/atom+xml; charset=utf-8',
+      });
     } catch (e: unknown) {
       return failure(c, e);
     }
@@ -177,7 +191,10 @@ export function newsroomRoutes(deps: AppDeps): Hono {
   pub.get('/releases/:id/event.ics', async (c) => {
     try {
       const { filename, ics } = await publicEventCalendar(deps, c.req.param('id'));
-      return c.body(ics, 200, { 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
+      return c.body(ics, 200, {
+        'content-type': 'text/calendar; charset=utf-8',
+        'content-disposition': `attachment; filename="${filename}"`,
+      });
     } catch (e: unknown) {
       return failure(c, e);
     }

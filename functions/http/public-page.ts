@@ -39,4 +39,7 @@ export const publicPage = (title: string, body: Html, options: PageFrameOptions 
 </html>`;
 
 export const invalidLinkPage = (detail = 'Ce lien n’est pas valide ou a expiré.') =>
-  publicPage('Lien invalide', html`<h1>Lien invalide ou expiré</h1><p>${detail} Utilisez le lien du dernier message reçu, ou inscrivez-vous à nouveau.</p>`);
+  publicPage(
+    'Lien invalide',
+    html`<h1>Lien invalide ou expiré</h1><p>${detail} Utilisez le lien du dernier message reçu, ou inscrivez-vous à nouveau.</p>`,
+  );

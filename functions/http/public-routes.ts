@@ -4,8 +4,8 @@ import { html } from 'hono/html';
 import { ZodError } from 'zod';
 import { confirmSubscription } from '../app/confirm-subscription';
 import type { AppDeps } from '../app/deps';
-import { getPreferences, updatePreferences, type PreferencesView } from '../app/manage-preferences';
-import { RateLimitedError, subscribe, type RequestContext } from '../app/subscribe';
+import { getPreferences, type PreferencesView, updatePreferences } from '../app/manage-preferences';
+import { RateLimitedError, type RequestContext, subscribe } from '../app/subscribe';
 import { unsubscribeByToken } from '../app/unsubscribe';
 import { signupWording } from '../domain/consent';
 import { DomainError } from '../domain/errors';
@@ -27,9 +27,22 @@ function errorPage(c: Context, e: unknown) {
   if (e instanceof RateLimitedError) return c.html(publicPage('Trop de demandes', html`<h1>Trop de demandes</h1><p>${e.message}</p>`), 429);
   if (e instanceof ZodError) {
     const issue = zodIssues(e)[0];
-    return c.html(publicPage('Formulaire incomplet', html`<h1>Formulaire incomplet</h1><p class="error">${issue?.field} : ${issue?.message}</p><p><a href="/subscribe">Revenir au formulaire</a></p>`), 400);
+    return c.html(
+      publicPage(
+        'Formulaire incomplet',
+        html`<h1>Formulaire incomplet</h1><p class="error">${issue?.field} : ${issue?.message}</p><p><a href="/subscribe">Revenir au formulaire</a></p>`,
+      ),
+      400,
+    );
   }
-  if (e instanceof DomainError) return c.html(publicPage('Demande refusée', html`<h1>Demande refusée</h1><p class="error">${e.message}</p><p><a href="/subscribe">Revenir au formulaire</a></p>`), 400);
+  if (e instanceof DomainError)
+    return c.html(
+      publicPage(
+        'Demande refusée',
+        html`<h1>Demande refusée</h1><p class="error">${e.message}</p><p><a href="/subscribe">Revenir au formulaire</a></p>`,
+      ),
+      400,
+    );
   throw e;
 }
 
@@ -89,12 +102,26 @@ export function publicRoutes(deps: AppDeps): Hono {
   pub.post('/subscribe', async (c) => {
     const form = await c.req.parseBody({ all: true });
     try {
-      await subscribe(deps, { email: String(form.email ?? ''), name: form.name ? String(form.name) : undefined, listIds: asArray(form.listIds), website: form.website ? String(form.website) : undefined }, requestContext(c));
+      await subscribe(
+        deps,
+        {
+          email: String(form.email ?? ''),
+          name: form.name ? String(form.name) : undefined,
+          listIds: asArray(form.listIds),
+          website: form.website ? String(form.website) : undefined,
+        },
+        requestContext(c),
+      );
     } catch (e: unknown) {
       return errorPage(c, e);
     }
     // The same answer whatever the address: the form must not reveal who is subscribed.
-    return c.html(publicPage('Vérifiez votre messagerie', html`<h1>Vérifiez votre messagerie</h1><p>Si l’adresse est valide, un message de confirmation vient de lui être envoyé. Cliquez sur le lien qu’il contient pour confirmer votre inscription.</p>`));
+    return c.html(
+      publicPage(
+        'Vérifiez votre messagerie',
+        html`<h1>Vérifiez votre messagerie</h1><p>Si l’adresse est valide, un message de confirmation vient de lui être envoyé. Cliquez sur le lien qu’il contient pour confirmer votre inscription.</p>`,
+      ),
+    );
   });
 
   // GET shows a button, POST acts: mail scanners follow links and must not confirm or unsubscribe anyone.
@@ -104,13 +131,20 @@ export function publicRoutes(deps: AppDeps): Hono {
     } catch (e: unknown) {
       return errorPage(c, e);
     }
-    return c.html(publicPage('Confirmer l’inscription', html`<h1>Confirmer votre inscription</h1><form method="post"><button type="submit">Je confirme mon inscription</button></form>`));
+    return c.html(
+      publicPage(
+        'Confirmer l’inscription',
+        html`<h1>Confirmer votre inscription</h1><form method="post"><button type="submit">Je confirme mon inscription</button></form>`,
+      ),
+    );
   });
 
   pub.post('/confirm/:token', async (c) => {
     try {
       const r = await confirmSubscription(deps, c.req.param('token'), requestContext(c));
-      const text = r.alreadyConfirmed ? 'Cette inscription était déjà confirmée : rien n’a changé.' : 'Merci : votre inscription est confirmée.';
+      const text = r.alreadyConfirmed
+        ? 'Cette inscription était déjà confirmée : rien n’a changé.'
+        : 'Merci : votre inscription est confirmée.';
       return c.html(publicPage('Inscription confirmée', html`<h1>Inscription confirmée</h1><p>${text}</p>`));
     } catch (e: unknown) {
       return errorPage(c, e);
@@ -140,7 +174,12 @@ export function publicRoutes(deps: AppDeps): Hono {
     } catch (e: unknown) {
       return errorPage(c, e);
     }
-    return c.html(publicPage('Désinscription confirmée', html`<h1>Désinscription confirmée</h1><p>Votre désinscription est prise en compte dès maintenant.</p>`));
+    return c.html(
+      publicPage(
+        'Désinscription confirmée',
+        html`<h1>Désinscription confirmée</h1><p>Votre désinscription est prise en compte dès maintenant.</p>`,
+      ),
+    );
   });
 
   pub.get('/preferences/:token', async (c) => {

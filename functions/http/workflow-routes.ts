@@ -14,7 +14,10 @@ import { validationBody } from './error-responses';
 const conflict = { 409: json(ErrorSchema, 'Transition impossible depuis l’état actuel') };
 const forbidden = { 403: json(ErrorSchema, 'Rôle insuffisant') };
 // Plans and audit entries are documented loosely: their shapes are the domain types AnnouncementPlan and AuditEntry.
-const PlanSchema = z.any().openapi({ description: 'AnnouncementPlan : id, sourceReleaseId, eventStart, timeZone, listIds, steps[{type, offsetDays, time, localSendAt, releaseId, campaignId}]' });
+const PlanSchema = z.any().openapi({
+  description:
+    'AnnouncementPlan : id, sourceReleaseId, eventStart, timeZone, listIds, steps[{type, offsetDays, time, localSendAt, releaseId, campaignId}]',
+});
 
 /** Review, scheduling, announcement plans, audit log and API tokens. */
 export function workflowRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
@@ -25,15 +28,33 @@ export function workflowRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
   });
 
   api.openapi(
-    createRoute({ method: 'post', path: '/releases/{id}/submit', tags: ['review'], request: { params: IdParam }, responses: { 200: json(ReleaseSchema, 'Soumis à relecture'), ...conflict, ...forbidden, ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/releases/{id}/submit',
+      tags: ['review'],
+      request: { params: IdParam },
+      responses: { 200: json(ReleaseSchema, 'Soumis à relecture'), ...conflict, ...forbidden, ...errors },
+    }),
     async (c) => c.json(await submitForReview(deps, c.get('actor'), c.req.valid('param').id), 200),
   );
   api.openapi(
-    createRoute({ method: 'post', path: '/releases/{id}/approve', tags: ['review'], request: { params: IdParam }, responses: { 200: json(ReleaseSchema, 'Approuvé'), ...conflict, ...forbidden, ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/releases/{id}/approve',
+      tags: ['review'],
+      request: { params: IdParam },
+      responses: { 200: json(ReleaseSchema, 'Approuvé'), ...conflict, ...forbidden, ...errors },
+    }),
     async (c) => c.json(await approveRelease(deps, c.get('actor'), c.req.valid('param').id), 200),
   );
   api.openapi(
-    createRoute({ method: 'post', path: '/releases/{id}/reject', tags: ['review'], request: { params: IdParam, ...body(z.object({ comment: z.string().max(5_000) })) }, responses: { 200: json(ReleaseSchema, 'Renvoyé en brouillon avec le commentaire'), ...conflict, ...forbidden, ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/releases/{id}/reject',
+      tags: ['review'],
+      request: { params: IdParam, ...body(z.object({ comment: z.string().max(5_000) })) },
+      responses: { 200: json(ReleaseSchema, 'Renvoyé en brouillon avec le commentaire'), ...conflict, ...forbidden, ...errors },
+    }),
     async (c) => c.json(await rejectRelease(deps, c.get('actor'), c.req.valid('param').id, c.req.valid('json').comment), 200),
   );
 
@@ -42,7 +63,10 @@ export function workflowRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       method: 'post',
       path: '/campaigns/{id}/reschedule',
       tags: ['campaigns'],
-      request: { params: IdParam, ...body(z.object({ sendAt: z.string(), timeZone: z.string().optional(), ambiguity: z.enum(['earlier', 'later']).optional() })) },
+      request: {
+        params: IdParam,
+        ...body(z.object({ sendAt: z.string(), timeZone: z.string().optional(), ambiguity: z.enum(['earlier', 'later']).optional() })),
+      },
       responses: { 200: json(CampaignSchema, 'Reprogrammée'), ...conflict, ...forbidden, ...errors },
     }),
     async (c) => {
@@ -56,13 +80,25 @@ export function workflowRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       method: 'post',
       path: '/plans',
       tags: ['plans'],
-      request: body(z.object({ sourceReleaseId: z.string(), listIds: z.array(z.string()).min(1), steps: z.array(z.object({ type: z.string(), offsetDays: z.number().int(), time: z.string() })).optional() })),
+      request: body(
+        z.object({
+          sourceReleaseId: z.string(),
+          listIds: z.array(z.string()).min(1),
+          steps: z.array(z.object({ type: z.string(), offsetDays: z.number().int(), time: z.string() })).optional(),
+        }),
+      ),
       responses: { 201: json(PlanSchema, 'Plan créé : une campagne programmée par étape'), ...forbidden, ...errors },
     }),
     async (c) => c.json(await planEventAnnouncements(deps, c.req.valid('json'), c.get('actor')), 201),
   );
   api.openapi(
-    createRoute({ method: 'get', path: '/plans/{id}', tags: ['plans'], request: { params: IdParam }, responses: { 200: json(PlanSchema, 'Le plan et ses étapes'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/plans/{id}',
+      tags: ['plans'],
+      request: { params: IdParam },
+      responses: { 200: json(PlanSchema, 'Le plan et ses étapes'), ...errors },
+    }),
     async (c) => {
       const plan = await deps.store.getPlan(c.req.valid('param').id);
       if (!plan) throw new NotFoundError('Plan d’annonces', c.req.valid('param').id);
@@ -75,17 +111,46 @@ export function workflowRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       path: '/plans/{id}/move',
       tags: ['plans'],
       request: { params: IdParam, ...body(z.object({ eventStart: z.string().openapi({ example: '2024-04-09T09:00' }) })) },
-      responses: { 200: json(z.any().openapi({ description: '{ plan, unchanged[{type,status}], nowInPast[{type,localSendAt}] }' }), 'Étapes non envoyées déplacées ; celles qui seraient passées sont signalées'), ...forbidden, ...errors },
+      responses: {
+        200: json(
+          z.any().openapi({ description: '{ plan, unchanged[{type,status}], nowInPast[{type,localSendAt}] }' }),
+          'Étapes non envoyées déplacées ; celles qui seraient passées sont signalées',
+        ),
+        ...forbidden,
+        ...errors,
+      },
     }),
     async (c) => c.json(await moveEvent(deps, c.req.valid('param').id, c.req.valid('json').eventStart, c.get('actor')), 200),
   );
 
   api.openapi(
-    createRoute({ method: 'get', path: '/audit', tags: ['governance'], request: { query: z.object({ month: z.string().regex(/^\d{4}-\d{2}$/, 'mois attendu (AAAA-MM)') }) }, responses: { 200: json(z.any().openapi({ description: '{ items: [{at, actorId, actorName, action, entity, entityId, detail}] }' }), 'Journal d’audit du mois'), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/audit',
+      tags: ['governance'],
+      request: { query: z.object({ month: z.string().regex(/^\d{4}-\d{2}$/, 'mois attendu (AAAA-MM)') }) },
+      responses: {
+        200: json(
+          z.any().openapi({ description: '{ items: [{at, actorId, actorName, action, entity, entityId, detail}] }' }),
+          'Journal d’audit du mois',
+        ),
+        ...errors,
+      },
+    }),
     async (c) => c.json({ items: await deps.store.listAudit(c.req.valid('query').month) }, 200),
   );
   api.openapi(
-    createRoute({ method: 'post', path: '/tokens', tags: ['governance'], request: body(z.object({ name: z.string(), role: z.enum(roles) })), responses: { 201: json(z.object({ token: z.string(), actor: z.any() }), 'Jeton créé (affiché une seule fois)'), ...forbidden, ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/tokens',
+      tags: ['governance'],
+      request: body(z.object({ name: z.string(), role: z.enum(roles) })),
+      responses: {
+        201: json(z.object({ token: z.string(), actor: z.any() }), 'Jeton créé (affiché une seule fois)'),
+        ...forbidden,
+        ...errors,
+      },
+    }),
     async (c) => c.json(await createApiToken(deps, c.get('actor'), c.req.valid('json')), 201),
   );
   return api;

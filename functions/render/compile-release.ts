@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import mjml2html from 'mjml';
-import { brandSchema, type Brand } from '../domain/brand';
-import { releaseContentSchema, type ReleaseContent } from '../domain/release';
+import { type Brand, brandSchema } from '../domain/brand';
+import { type ReleaseContent, releaseContentSchema } from '../domain/release';
 import type { CompiledMail, RecipientVarName } from './compiled-mail';
 import { toSegments } from './compiled-mail';
-import { renderIcs, icsFilename } from './ics';
+import { icsFilename, renderIcs } from './ics';
+import { describeLocation, RenderError } from './render-error';
 import { subjectOf } from './subject';
-import { RenderError, describeLocation } from './render-error';
 import { defaultTemplatesDir, templateSet, unmark } from './template-set';
 import { buildViewModel, type ViewModelInput } from './view-model';
 
@@ -56,7 +56,13 @@ export async function compileRelease(input: CompileInput, options: RenderOptions
   const html = await renderMjml(dir, mailLayout(content), { ...base, track: true, template: mailLayout(content) });
   const text = renderTextPart(dir, textLayout(content), { ...base, track: false, template: textLayout(content) });
   const attachments = content.event
-    ? [{ filename: icsFilename(content), contentType: 'text/calendar; charset=utf-8; method=PUBLISH', content: renderIcs(content, { now: input.now }) }]
+    ? [
+        {
+          filename: icsFilename(content),
+          contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+          content: renderIcs(content, { now: input.now }),
+        },
+      ]
     : undefined;
   return {
     formatVersion: 1,
@@ -117,7 +123,11 @@ function sentinels(nonce: string): { [K in RecipientVarName]: string } {
 }
 
 /** Re-checks content and brands at the render boundary; a zod issue becomes a RenderError naming the field. */
-function validate(input: { content: ReleaseContent; brand: Brand; coBrands?: Brand[] }): { content: ReleaseContent; brand: Brand; coBrands: Brand[] } {
+function validate(input: { content: ReleaseContent; brand: Brand; coBrands?: Brand[] }): {
+  content: ReleaseContent;
+  brand: Brand;
+  coBrands: Brand[];
+} {
   const layoutFor = (kind: unknown) => `mail/${typeof kind === 'string' ? kind : 'press-release'}.mjml.hbs`;
   const template = layoutFor((input.content as { kind?: unknown } | undefined)?.kind);
   const content = releaseContentSchema.safeParse(input.content);
@@ -132,10 +142,17 @@ function validate(input: { content: ReleaseContent; brand: Brand; coBrands?: Bra
   return { content: content.data, brand: brand.data, coBrands };
 }
 
-function zodToRenderError(issues: readonly { path: readonly PropertyKey[]; message: string }[], prefix: string, template: string): RenderError {
+function zodToRenderError(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  prefix: string,
+  template: string,
+): RenderError {
   const first = issues[0];
   const field = `${prefix}${first?.path.map(String).join('.') ?? ''}`.replace(/\.$/, '');
-  return new RenderError(`Contenu invalide (${describeLocation({ template, field })}) : ${first?.message ?? 'invalide'}`, { template, field });
+  return new RenderError(`Contenu invalide (${describeLocation({ template, field })}) : ${first?.message ?? 'invalide'}`, {
+    template,
+    field,
+  });
 }
 
 async function renderMjml(dir: string, layout: string, vmInput: ViewModelInput): Promise<string> {
@@ -169,8 +186,13 @@ function mjmlError(error: unknown, layout: string, origins: ReturnType<typeof un
     ...(origin?.line !== undefined ? { line: origin.line } : {}),
     ...(origin?.field !== undefined ? { field: origin.field } : {}),
   };
-  const what = first ? `${first.tagName ? `<${first.tagName}> ` : ''}${first.message ?? ''}` : error instanceof Error ? error.message : String(error);
-  const more = details.length > 1 ? ` (et ${details.length - 1} autre${details.length > 2 ? 's' : ''} erreur${details.length > 2 ? 's' : ''})` : '';
+  const what = first
+    ? `${first.tagName ? `<${first.tagName}> ` : ''}${first.message ?? ''}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
+  const more =
+    details.length > 1 ? ` (et ${details.length - 1} autre${details.length > 2 ? 's' : ''} erreur${details.length > 2 ? 's' : ''})` : '';
   return new RenderError(`MJML invalide (${describeLocation(where)}) : ${what.trim()}${more}`, { ...where, cause: error });
 }
 

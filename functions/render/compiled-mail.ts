@@ -33,9 +33,9 @@ export interface CompiledMail {
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c);
 
-function fill(segments: readonly Segment[], vars: RecipientVars, escape: (s: string) => string): string {
+function fill(segments: readonly Segment[], vars: RecipientVars, escapeValue: (s: string) => string): string {
   let out = '';
-  for (const s of segments) out += typeof s === 'string' ? s : escape(vars[s.v] ?? '');
+  for (const s of segments) out += typeof s === 'string' ? s : escapeValue(vars[s.v] ?? '');
   return out;
 }
 

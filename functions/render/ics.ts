@@ -18,7 +18,9 @@ export function renderIcs(content: ReleaseContent, options: { now?: Date } = {})
   const timeZone = event.timeZone || DEFAULT_TIME_ZONE;
   const start = instant(event.start, timeZone, 'event.start');
   // Without an end, a day event: until 18:00 local or two hours, whichever is later.
-  const end = event.end ? instant(event.end, timeZone, 'event.end') : Math.max(start + 2 * 3_600_000, instant(`${event.start.slice(0, 10)}T18:00`, timeZone, 'event.start'));
+  const end = event.end
+    ? instant(event.end, timeZone, 'event.end')
+    : Math.max(start + 2 * 3_600_000, instant(`${event.start.slice(0, 10)}T18:00`, timeZone, 'event.start'));
   if (end <= start) throw new RenderError('L’événement se termine avant de commencer.', { template: 'ics', field: 'event.end' });
   const location = [event.venue.name, event.venue.address].filter(Boolean).join(', ');
   const description = [
@@ -50,7 +52,11 @@ export function renderIcs(content: ReleaseContent, options: { now?: Date } = {})
   };
   const { error, value } = createEvent(attributes);
   if (error || !value) {
-    throw new RenderError(`Fichier .ics impossible à produire : ${error?.message ?? 'résultat vide'}`, { template: 'ics', field: 'event', cause: error });
+    throw new RenderError(`Fichier .ics impossible à produire : ${error?.message ?? 'résultat vide'}`, {
+      template: 'ics',
+      field: 'event',
+      cause: error,
+    });
   }
   return value;
 }

@@ -30,9 +30,7 @@ const dangerousHref = /^(javascript|data|vbscript):/i;
 
 /** Returns the href to keep, or undefined to render the label without a link. */
 function checkHref(href: string, options: MarkdownOptions): string | undefined {
-  const squeezed = href
-    .replace(/&#0*58;?|&#x0*3a;?|&colon;?/gi, ':')
-    .replace(/[\s\u0000-\u001f]/g, '');
+  const squeezed = href.replace(/&#0*58;?|&#x0*3a;?|&colon;?/gi, ':').replace(/[\s\u0000-\u001f]/g, '');
   if (dangerousHref.test(squeezed)) {
     throw new RenderError(
       `Lien refusé dans le champ « ${options.field} » : « ${href.slice(0, 80)} » (seuls les liens http(s) et mailto sont acceptés).`,
@@ -88,14 +86,22 @@ function blockHtml(token: Token, o: MarkdownOptions): string {
       return `<p style="${blockStyle}">${t.tokens ? inlineHtml(t.tokens, o) : escapeHtml(frenchTypography(t.text))}</p>\n`;
     }
     default:
-      return 'tokens' in token && Array.isArray(token.tokens) ? inlineHtml(token.tokens as Token[], o) : escapeHtml(frenchTypography(token.raw));
+      return 'tokens' in token && Array.isArray(token.tokens)
+        ? inlineHtml(token.tokens as Token[], o)
+        : escapeHtml(frenchTypography(token.raw));
   }
 }
 
 function listItemHtml(item: Tokens.ListItem, o: MarkdownOptions): string {
   // Tight lists hold bare text tokens: keep them inline rather than wrapping them in <p>.
   return item.tokens
-    .map((t) => (t.type === 'text' ? ((t as Tokens.Text).tokens ? inlineHtml((t as Tokens.Text).tokens!, o) : escapeHtml(frenchTypography(t.raw))) : blockHtml(t, o)))
+    .map((t) =>
+      t.type === 'text'
+        ? (t as Tokens.Text).tokens
+          ? inlineHtml((t as Tokens.Text).tokens!, o)
+          : escapeHtml(frenchTypography(t.raw))
+        : blockHtml(t, o),
+    )
     .join('');
 }
 
@@ -136,10 +142,16 @@ function inlineHtml(tokens: readonly Token[], o: MarkdownOptions): string {
       case 'image': {
         const img = token as Tokens.Image;
         if (img.text.trim() === '') {
-          throw new RenderError(`Image sans texte alternatif dans le champ « ${o.field} » : ${img.href.slice(0, 80)}`, { template: o.template, field: o.field });
+          throw new RenderError(`Image sans texte alternatif dans le champ « ${o.field} » : ${img.href.slice(0, 80)}`, {
+            template: o.template,
+            field: o.field,
+          });
         }
         const href = checkHref(img.href, o);
-        out += href && !/^mailto:/i.test(href) ? `<img src="${escapeHtml(href)}" alt="${escapeHtml(img.text)}" style="max-width:100%;height:auto;border:0">` : escapeHtml(img.text);
+        out +=
+          href && !/^mailto:/i.test(href)
+            ? `<img src="${escapeHtml(href)}" alt="${escapeHtml(img.text)}" style="max-width:100%;height:auto;border:0">`
+            : escapeHtml(img.text);
         break;
       }
       case 'html':
@@ -177,7 +189,13 @@ function blockText(token: Token, o: MarkdownOptions, indent: string): string {
         .map((item, i) => {
           const bullet = l.ordered ? `${first + i}. ` : '• ';
           const inner = item.tokens
-            .map((t) => (t.type === 'text' ? ((t as Tokens.Text).tokens ? inlineText((t as Tokens.Text).tokens!, o) : frenchTypography(t.raw)) : blockText(t, o, `${indent}  `).trimStart()))
+            .map((t) =>
+              t.type === 'text'
+                ? (t as Tokens.Text).tokens
+                  ? inlineText((t as Tokens.Text).tokens!, o)
+                  : frenchTypography(t.raw)
+                : blockText(t, o, `${indent}  `).trimStart(),
+            )
             .filter((s) => s !== '')
             .join('\n');
           return `${indent}${bullet}${inner}`;
@@ -243,7 +261,10 @@ function inlineText(tokens: readonly Token[], o: MarkdownOptions): string {
       case 'image': {
         const img = token as Tokens.Image;
         if (img.text.trim() === '') {
-          throw new RenderError(`Image sans texte alternatif dans le champ « ${o.field} » : ${img.href.slice(0, 80)}`, { template: o.template, field: o.field });
+          throw new RenderError(`Image sans texte alternatif dans le champ « ${o.field} » : ${img.href.slice(0, 80)}`, {
+            template: o.template,
+            field: o.field,
+          });
         }
         out += `[${img.text}]`;
         break;

@@ -34,7 +34,8 @@ export async function toMime(mail: MimeMail): Promise<Buffer> {
     ]),
   ];
   for (const [field, value] of headerValues) {
-    if (lineBreak.test(value)) throw new RenderError(`Retour à la ligne refusé dans l’en-tête « ${field} » (injection d’en-tête).`, { template: 'mime', field });
+    if (lineBreak.test(value))
+      throw new RenderError(`Retour à la ligne refusé dans l’en-tête « ${field} » (injection d’en-tête).`, { template: 'mime', field });
   }
   const composer = new MailComposer({
     from: { name: mail.from.name, address: mail.from.address },

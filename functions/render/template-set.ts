@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { RenderError, describeLocation } from './render-error';
+import { describeLocation, RenderError } from './render-error';
 
 let resolvedTemplatesDir: string | undefined;
 /**
@@ -51,7 +51,10 @@ export function unmark(marked: string): { text: string; origins: LineOrigin[] } 
   let line = 1;
   let template: { template: string; line: number } | undefined;
   const fields: string[] = [];
-  let current: { template?: string; line?: number; field?: string; sawTemplate: boolean; sawField: boolean } = { sawTemplate: false, sawField: false };
+  let current: { template?: string; line?: number; field?: string; sawTemplate: boolean; sawField: boolean } = {
+    sawTemplate: false,
+    sawField: false,
+  };
   const close = () => {
     origins[line] = { template: current.template, line: current.line, field: current.field };
   };
@@ -112,7 +115,11 @@ export class TemplateSet {
       const compiled = this.compileFile(name, readFileSync(file, 'utf8'));
       const rel = relative(root, file).split(sep);
       if (rel[0] === 'partials') {
-        const partialName = rel.slice(1).join('/').replace(/\.[^/]*$/, '').replace(/\.[^/]*$/, '');
+        const partialName = rel
+          .slice(1)
+          .join('/')
+          .replace(/\.[^/]*$/, '')
+          .replace(/\.[^/]*$/, '');
         this.hb.registerPartial(partialName, compiled as unknown as Handlebars.Template);
       } else {
         this.layouts.set(name, compiled);
@@ -135,7 +142,12 @@ export class TemplateSet {
   }
 
   private compileFile(name: string, source: string): Compiled {
-    const prepared = this.options.markLines ? source.split('\n').map((l, i) => `${LINE_OPEN}${name}#${i + 1}${LINE_CLOSE}${l}`).join('\n') : source;
+    const prepared = this.options.markLines
+      ? source
+          .split('\n')
+          .map((l, i) => `${LINE_OPEN}${name}#${i + 1}${LINE_CLOSE}${l}`)
+          .join('\n')
+      : source;
     try {
       // Parse now so a syntax error is reported at load, with its template and line.
       this.hb.parse(prepared);
@@ -143,7 +155,10 @@ export class TemplateSet {
       const message = error instanceof Error ? error.message : String(error);
       const line = /line (\d+)/.exec(message)?.[1];
       const where = { template: name, ...(line ? { line: Number(line) } : {}) };
-      throw new RenderError(`Erreur de syntaxe Handlebars (${describeLocation(where)}) : ${stripPrivateMarkers(message)}`, { ...where, cause: error });
+      throw new RenderError(`Erreur de syntaxe Handlebars (${describeLocation(where)}) : ${stripPrivateMarkers(message)}`, {
+        ...where,
+        cause: error,
+      });
     }
     const template = this.hb.compile(prepared, { strict: true, noEscape: this.options.noEscape });
     return (context, runtimeOptions) => {
@@ -186,7 +201,9 @@ function registerHelpers(hb: typeof Handlebars): void {
   const defined = (helper: string, value: unknown, options: Handlebars.HelperOptions) => {
     if (value === undefined) {
       const loc = (options as unknown as { loc?: { start?: { line?: number } } }).loc;
-      throw Object.assign(new Error(`"${helper}" : valeur indéfinie${loc?.start?.line ? ` - ${loc.start.line}:0` : ''}`), { lineNumber: loc?.start?.line });
+      throw Object.assign(new Error(`"${helper}" : valeur indéfinie${loc?.start?.line ? ` - ${loc.start.line}:0` : ''}`), {
+        lineNumber: loc?.start?.line,
+      });
     }
     return value;
   };

@@ -93,7 +93,9 @@ export function buildViewModel(input: ViewModelInput) {
     title: tReq('title', content.title),
     subtitle: t('subtitle', content.subtitle),
     lead: t('lead', content.lead),
-    preheader: preheaderSource ? truncate(frenchTypography(stripPrivateMarkers(preheaderSource.replace(/\s+/g, ' ').trim())), 150) : plainTitle,
+    preheader: preheaderSource
+      ? truncate(frenchTypography(stripPrivateMarkers(preheaderSource.replace(/\s+/g, ' ').trim())), 150)
+      : plainTitle,
     dateline: content.dateline ? t('dateline', formatDateline(content.dateline.city, content.dateline.date)) : null,
     embargo: embargo && embargo.getTime() > input.now.getTime() ? `Sous embargo jusqu’au ${formatFrenchInstant(embargo)}` : null,
     brand: brandView(brand, 'brand'),
@@ -132,7 +134,10 @@ export function buildViewModel(input: ViewModelInput) {
             speaker: t(`event.programme.${i}.speaker`, p.speaker),
           })),
           hasProgramme: event.programme.length > 0,
-          speakers: event.speakers.map((s, i) => ({ name: tReq(`event.speakers.${i}.name`, s.name), title: t(`event.speakers.${i}.title`, s.title) })),
+          speakers: event.speakers.map((s, i) => ({
+            name: tReq(`event.speakers.${i}.name`, s.name),
+            title: t(`event.speakers.${i}.title`, s.title),
+          })),
           hasSpeakers: event.speakers.length > 0,
           organiserContacts: event.organiserContacts.map((c, i) => ({
             organisation: tReq(`event.organiserContacts.${i}.organisation`, c.organisation),
@@ -152,7 +157,10 @@ export function buildViewModel(input: ViewModelInput) {
       phone: c.phone ? raw(`${contactPrefix}.${i}.phone`, c.phone.replace(/ /g, '\u00A0')) : null,
       phoneHref: c.phone ? `tel:${c.phone.replace(/[^\d+]/g, '')}` : null,
     })),
-    socialLinks: socialLinks.map((s, i) => ({ label: tReq(`${socialPrefix}.${i}.label`, s.label), url: rawReq(`${socialPrefix}.${i}.url`, s.url) })),
+    socialLinks: socialLinks.map((s, i) => ({
+      label: tReq(`${socialPrefix}.${i}.label`, s.label),
+      url: rawReq(`${socialPrefix}.${i}.url`, s.url),
+    })),
     webVersionUrl: input.webVersionUrl,
     recipient: input.recipient,
     year: yearIn(input.now),
@@ -181,9 +189,7 @@ function bodyBlocks(
   markdownPair: (field: string, tokens: Token[]) => { html: string; text: string },
   t: (field: string, value: string | undefined | null) => string | null,
 ) {
-  type Block =
-    | { isQuote: false; html: string; text: string }
-    | { isQuote: true; text: string; author: string; role: string | null };
+  type Block = { isQuote: false; html: string; text: string } | { isQuote: true; text: string; author: string; role: string | null };
   const tokens = lexMarkdown(stripPrivateMarkers(content.body));
   // Quotes are placed after the body paragraph they name (0-based), or at the end.
   const placed = content.quotes.map((q, i) => ({ q, i, after: q.afterParagraph ?? Number.POSITIVE_INFINITY }));
@@ -217,7 +223,11 @@ function bodyBlocks(
 }
 
 /** The templates add « » themselves; authors often paste them in too. */
-const stripQuoteMarks = (s: string) => s.trim().replace(/^[«"“]\s*/u, '').replace(/\s*[»"”]$/u, '');
+const stripQuoteMarks = (s: string) =>
+  s
+    .trim()
+    .replace(/^[«"“]\s*/u, '')
+    .replace(/\s*[»"”]$/u, '');
 
 function timeRange(start: string, end: string | undefined, sameDay: boolean): string | null {
   const startTime = formatFrenchTime(start);

@@ -25,7 +25,12 @@ export const CAMPAIGN_SCHEDULE_PREFIX = 'campaign-';
 /** The recurring schedule's name in the group. */
 export const SWEEP_SCHEDULE_NAME = 'sweep';
 /** What the api function may do with campaign schedules (GetSchedule: diagnosis). */
-export const CAMPAIGN_SCHEDULE_ACTIONS = ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'] as const;
+export const CAMPAIGN_SCHEDULE_ACTIONS = [
+  'scheduler:CreateSchedule',
+  'scheduler:UpdateSchedule',
+  'scheduler:DeleteSchedule',
+  'scheduler:GetSchedule',
+] as const;
 
 const SCHEDULER_SERVICE = 'scheduler.amazonaws.com';
 const LATE_CUTOFF_MINUTES = 15;
@@ -48,7 +53,9 @@ export class SchedulingConstruct extends Construct {
     const sweepInterval = props.sweepInterval ?? Duration.minutes(5);
     const minutes = sweepInterval.toMinutes({ integral: false });
     if (!Number.isInteger(minutes) || minutes < 1 || minutes >= LATE_CUTOFF_MINUTES) {
-      throw new Error(`SchedulingConstruct: sweepInterval must be whole minutes between 1 and ${LATE_CUTOFF_MINUTES - 1}, got ${sweepInterval.toHumanString()}`);
+      throw new Error(
+        `SchedulingConstruct: sweepInterval must be whole minutes between 1 and ${LATE_CUTOFF_MINUTES - 1}, got ${sweepInterval.toHumanString()}`,
+      );
     }
     this.sendQueue = props.sendQueue;
     const stack = Stack.of(this);

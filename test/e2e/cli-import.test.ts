@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../functions/app/import-contacts';
-import { startRuntime, type RunningRuntime } from '../../local/runtime';
+import { type RunningRuntime, startRuntime } from '../../local/runtime';
 import { freshTable, localConfigFor } from '../support/emulator-context';
 import { freePort } from '../support/free-port';
 
@@ -13,9 +13,14 @@ const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], { cwd: projectDir, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'local/cli.ts', ...args],
+      { cwd: projectDir, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -52,7 +57,9 @@ describe('communique import <file> --list <id>: through the running app', () => 
     expect(report.format).toMatchObject({ encoding: 'windows-1252', separator: ';' });
     expect(report.created).toBeGreaterThan(5);
     expect(report.rejected.map((r) => r.line)).toContain(7);
-    const members = await fetch(`${runtime.appUrl}/api/lists/${listId}/subscribers?limit=100`, { headers: { authorization: `Bearer ${runtime.adminToken}` } });
+    const members = await fetch(`${runtime.appUrl}/api/lists/${listId}/subscribers?limit=100`, {
+      headers: { authorization: `Bearer ${runtime.adminToken}` },
+    });
     expect(((await members.json()) as { items: unknown[] }).items).toHaveLength(report.created);
 
     const again = await cli(['import', file, '--list', listId], env);

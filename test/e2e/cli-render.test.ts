@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ical, { type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRuntime, type RunningRuntime } from '../../local/runtime';
+import { type RunningRuntime, startRuntime } from '../../local/runtime';
 import { freshTable, localConfigFor } from '../support/emulator-context';
 import { freePort } from '../support/free-port';
 
@@ -16,9 +16,14 @@ const seed001 = 'test/fixtures/releases/seed-001.json';
 /** `communique render …` as a person runs it: a child process, stdout and stderr kept apart. */
 function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], { cwd: projectDir, env: { ...process.env, ...env }, maxBuffer: 20 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'local/cli.ts', ...args],
+      { cwd: projectDir, env: { ...process.env, ...env }, maxBuffer: 20 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -134,7 +139,10 @@ describe('communique render <id>: through the running app', () => {
   });
 
   it('says which release is unknown, in French, with a non-zero exit', async () => {
-    const r = await cli(['render', 'inconnu', '--format', 'text'], { COMMUNIQUE_API_URL: runtime.appUrl, COMMUNIQUE_ADMIN_TOKEN: runtime.adminToken });
+    const r = await cli(['render', 'inconnu', '--format', 'text'], {
+      COMMUNIQUE_API_URL: runtime.appUrl,
+      COMMUNIQUE_ADMIN_TOKEN: runtime.adminToken,
+    });
 
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('404');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRuntime, type RunningRuntime } from '../../local/runtime';
+import { type RunningRuntime, startRuntime } from '../../local/runtime';
 import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/emulator-context';
 import { freePort } from '../support/free-port';
 
@@ -13,9 +13,14 @@ const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** `communique …` as a script runs it: no terminal on stdin. */
 function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], { cwd: projectDir, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', 'local/cli.ts', ...args],
+      { cwd: projectDir, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
     child.stdin?.end();
   });
 }
@@ -46,7 +51,8 @@ describe('communique send <release> --list <id>: through the running app', () =>
   it('shows the audience, refuses to send without a confirmation, then sends once each with --yes --watch', async () => {
     const domain = uniqueDomain();
     const list = await request<{ id: string }>('POST', '/api/lists', { name: 'Presse CLI', kind: 'press', optIn: 'single' });
-    for (const name of ['alice', 'bruno', 'chloe', 'david']) await request('POST', `/api/lists/${list.id}/subscribers`, { email: `${name}@${domain}` });
+    for (const name of ['alice', 'bruno', 'chloe', 'david'])
+      await request('POST', `/api/lists/${list.id}/subscribers`, { email: `${name}@${domain}` });
     const { items } = await request<{ items: { id: string; content: { kind: string } }[] }>('GET', '/api/releases');
     const invitation = items.find((r) => r.content.kind === 'event-announcement')?.id ?? 'missing';
 
@@ -59,7 +65,11 @@ describe('communique send <release> --list <id>: through the running app', () =>
     const sent = await cli(['send', invitation, '--list', list.id, '--yes', '--watch'], env);
 
     expect(sent.code).toBe(0);
-    const finalLine = sent.stdout.split(/\r|\n/).filter((l) => l.includes('[finished]')).at(-1) ?? '';
+    const finalLine =
+      sent.stdout
+        .split(/\r|\n/)
+        .filter((l) => l.includes('[finished]'))
+        .at(-1) ?? '';
     expect(finalLine).toContain('4/4');
     expect(finalLine).toContain('envoyés 4');
     expect(finalLine).toContain('█'.repeat(30));

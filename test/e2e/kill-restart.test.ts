@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
-import { freePort } from '../support/free-port';
 import { outboxFor, uniqueDomain } from '../support/emulator-context';
+import { freePort } from '../support/free-port';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'communique-kill-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -70,7 +70,11 @@ describe('kill -9 mid-campaign, then restart', () => {
     expect(atKill).toBeLessThan(150);
     // what the dead worker left: every mail SES accepted is recorded sent, or still claimed (its
     // group of outcomes not yet written: reconciliation settles it from the outbox), never pending
-    const client = new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({
+      endpoint: inject('dynamoEndpoint'),
+      region: 'eu-west-3',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const ledger = new Map<string, string>();
     let cursor: string | undefined;
     do {

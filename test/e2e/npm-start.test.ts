@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,7 +59,8 @@ describe('npm start', () => {
     expect((await fetch(`http://127.0.0.1:${ports.SES_PORT}/`)).status).toBe(200);
     const token = /jeton admin\s+(\S+)/.exec(first.output())?.[1] ?? '';
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const lists = async () => ((await (await fetch(`${app}/api/lists`, { headers })).json()) as { items: { name: string }[] }).items.map((l) => l.name).sort();
+    const lists = async () =>
+      ((await (await fetch(`${app}/api/lists`, { headers })).json()) as { items: { name: string }[] }).items.map((l) => l.name).sort();
     expect(await lists()).toEqual(['Partenaires', 'Presse']);
     const releases = (await (await fetch(`${app}/api/releases`, { headers })).json()) as { items: { content: { kind: string } }[] };
     expect(releases.items.map((r) => r.content.kind).sort()).toEqual(['event-announcement', 'press-release']);

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ical, { type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRuntime, type RunningRuntime } from '../../local/runtime';
-import { freePort } from '../support/free-port';
+import { type RunningRuntime, startRuntime } from '../../local/runtime';
 import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/emulator-context';
+import { freePort } from '../support/free-port';
 
 let runtime: RunningRuntime;
 let dataDir: string;
@@ -18,7 +18,12 @@ async function call(method: string, path: string, body?: unknown) {
     headers: { authorization: `Bearer ${runtime.adminToken}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: r.status, type: r.headers.get('content-type') ?? '', disposition: r.headers.get('content-disposition'), text: await r.text() };
+  return {
+    status: r.status,
+    type: r.headers.get('content-type') ?? '',
+    disposition: r.headers.get('content-disposition'),
+    text: await r.text(),
+  };
 }
 const jsonOf = <T = { error: string; message: string; field?: string }>(text: string) => JSON.parse(text) as T;
 const plain = (t = '') => t.replace(/[\u202f\u00a0]/g, ' ').replace(/’/g, "'");
@@ -26,8 +31,12 @@ const plain = (t = '') => t.replace(/[\u202f\u00a0]/g, ' ').replace(/’/g, "'")
 beforeAll(async () => {
   const { tableName } = await freshTable('e2e-preview');
   dataDir = mkdtempSync(join(tmpdir(), 'communique-e2e-preview-'));
-  runtime = await startRuntime(localConfigFor(tableName, { port: await freePort(), dataDir, publicBaseUrl: 'https://communique.example.org' }));
-  const { items } = jsonOf<{ items: { id: string; content: { kind: string; title: string } }[] }>((await call('GET', '/api/releases')).text);
+  runtime = await startRuntime(
+    localConfigFor(tableName, { port: await freePort(), dataDir, publicBaseUrl: 'https://communique.example.org' }),
+  );
+  const { items } = jsonOf<{ items: { id: string; content: { kind: string; title: string } }[] }>(
+    (await call('GET', '/api/releases')).text,
+  );
   const invitation = items.find((r) => r.content.kind === 'event-announcement');
   const pressRelease = items.find((r) => r.content.kind === 'press-release');
   if (!invitation || !pressRelease) throw new Error(`demo data lacks a seed: ${JSON.stringify(items.map((r) => r.content.kind))}`);
@@ -71,11 +80,18 @@ describe('GET /api/releases/{id}/preview', () => {
 
     expect(r.status).toBe(422);
     expect(r.type).toMatch(/^application\/json/);
-    expect(jsonOf(r.text)).toMatchObject({ error: 'render', field: 'event', message: expect.stringContaining('ne décrit pas d’événement') });
+    expect(jsonOf(r.text)).toMatchObject({
+      error: 'render',
+      field: 'event',
+      message: expect.stringContaining('ne décrit pas d’événement'),
+    });
   });
 
   it('format=web is the public web version: the release, without any per-recipient link', async () => {
-    const [web, mail] = [await call('GET', `/api/releases/${seeds.pressRelease}/preview?format=web`), await call('GET', `/api/releases/${seeds.pressRelease}/preview?format=html`)];
+    const [web, mail] = [
+      await call('GET', `/api/releases/${seeds.pressRelease}/preview?format=web`),
+      await call('GET', `/api/releases/${seeds.pressRelease}/preview?format=html`),
+    ];
 
     expect(web.status).toBe(200);
     expect(web.type).toMatch(/^text\/html/);
@@ -152,7 +168,9 @@ describe('POST /api/releases/{id}/test', () => {
   });
 
   it('is described in the OpenAPI document, with the preview formats', async () => {
-    const doc = (await (await fetch(`${runtime.appUrl}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { parameters?: { name: string; schema?: { enum?: string[] } }[] }>> };
+    const doc = (await (await fetch(`${runtime.appUrl}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string; schema?: { enum?: string[] } }[] }>>;
+    };
     expect(Object.keys(doc.paths['/releases/{id}/test'] ?? {})).toEqual(['post']);
     const format = doc.paths['/releases/{id}/preview']?.get?.parameters?.find((p) => p.name === 'format');
     expect(format?.schema?.enum).toEqual(['html', 'text', 'ics', 'web', 'preview']);

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRuntime, type RunningRuntime } from '../../local/runtime';
-import { freePort } from '../support/free-port';
+import { type RunningRuntime, startRuntime } from '../../local/runtime';
 import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/emulator-context';
+import { freePort } from '../support/free-port';
 
 let runtime: RunningRuntime;
 let dataDir: string;
@@ -32,7 +32,9 @@ async function waitForCampaign(id: string, status: string, timeoutMs = 30_000) {
 beforeAll(async () => {
   const { tableName } = await freshTable('e2e');
   dataDir = mkdtempSync(join(tmpdir(), 'communique-e2e-'));
-  runtime = await startRuntime(localConfigFor(tableName, { port: await freePort(), dataDir, publicBaseUrl: 'https://communique.example.org' }));
+  runtime = await startRuntime(
+    localConfigFor(tableName, { port: await freePort(), dataDir, publicBaseUrl: 'https://communique.example.org' }),
+  );
 });
 
 afterAll(async () => {
@@ -81,8 +83,16 @@ describe('draft to inbox through the HTTP API', () => {
 
     // the same release again to the same list through the same idempotency key: nobody gets a second copy
     const key = `e2e-${domain}`;
-    const again1 = await api<{ id: string }>('POST', '/api/campaigns', { releaseId: seed?.id, listIds: [list.body.id], idempotencyKey: key });
-    const again2 = await api<{ id: string }>('POST', '/api/campaigns', { releaseId: seed?.id, listIds: [list.body.id], idempotencyKey: key });
+    const again1 = await api<{ id: string }>('POST', '/api/campaigns', {
+      releaseId: seed?.id,
+      listIds: [list.body.id],
+      idempotencyKey: key,
+    });
+    const again2 = await api<{ id: string }>('POST', '/api/campaigns', {
+      releaseId: seed?.id,
+      listIds: [list.body.id],
+      idempotencyKey: key,
+    });
     expect(again2.body.id).toBe(again1.body.id);
     await waitForCampaign(again1.body.id, 'finished');
     expect(await outboxFor(domain)).toHaveLength(6);
@@ -103,10 +113,15 @@ describe('draft to inbox through the HTTP API', () => {
     const shown = await fetch(local);
     expect(shown.status).toBe(200);
     expect(await shown.text()).toContain('Confirmer la désinscription');
-    const members = async () => (await api<{ items: { email: string; status: string }[] }>('GET', `/api/lists/${list.body.id}/subscribers`)).body.items;
+    const members = async () =>
+      (await api<{ items: { email: string; status: string }[] }>('GET', `/api/lists/${list.body.id}/subscribers`)).body.items;
     expect((await members()).find((m) => m.email === `dora@${domain}`)?.status).toBe('confirmed');
 
-    const posted = await fetch(local, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const posted = await fetch(local, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(posted.status).toBe(200);
     expect((await members()).find((m) => m.email === `dora@${domain}`)?.status).toBe('unsubscribed');
     const forged = await fetch(`${local.slice(0, -4)}AAAA`, { method: 'POST' });
@@ -151,7 +166,15 @@ describe('draft to inbox through the HTTP API', () => {
   it('describes the API in OpenAPI 3 and reports health', async () => {
     const doc = (await (await fetch(`${runtime.appUrl}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
-    for (const path of ['/releases', '/releases/{id}', '/releases/{id}/preview', '/lists', '/lists/{id}/subscribers', '/campaigns', '/campaigns/{id}']) {
+    for (const path of [
+      '/releases',
+      '/releases/{id}',
+      '/releases/{id}/preview',
+      '/lists',
+      '/lists/{id}/subscribers',
+      '/campaigns',
+      '/campaigns/{id}',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     const health = await fetch(`${runtime.appUrl}/healthz`);

@@ -1,4 +1,10 @@
-import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  SchedulerClient,
+  UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -7,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeCampaignScheduler } from '../../functions/adapters/scheduler/eventbridge-scheduler';
 import { parseSesEvent } from '../../functions/domain/ses-event';
 import { SchedulingConstruct } from '../../infra/constructs/scheduling';
-import { actionsOf, functionResource, resourcesOf, statementsOfRole, synthPublisher, type Statement, type Synthesised } from './synth';
+import { actionsOf, functionResource, resourcesOf, type Statement, type Synthesised, statementsOfRole, synthPublisher } from './synth';
 
 // The template is what matters here: bundling is skipped (placeholder assets), so this file is fast.
 let s: Synthesised;
@@ -86,7 +92,9 @@ const sesBounceOnEventBridge = (configurationSet: string) => ({
     bounce: {
       bounceType: 'Permanent',
       bounceSubType: 'General',
-      bouncedRecipients: [{ emailAddress: 'journaliste@example.fr', action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+      bouncedRecipients: [
+        { emailAddress: 'journaliste@example.fr', action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' },
+      ],
       timestamp: '2026-03-06T09:00:02.000Z',
       feedbackId: '0100018d-feedback-000000',
     },
@@ -97,7 +105,10 @@ describe('FeedbackConstruct', () => {
   it('publishes the configuration set events the handler records to the default EventBridge bus', () => {
     s.template.resourceCountIs('AWS::SES::ConfigurationSetEventDestination', 1);
     const destination = Object.values(s.template.findResources('AWS::SES::ConfigurationSetEventDestination'))[0] as {
-      Properties: { ConfigurationSetName: unknown; EventDestination: { Enabled: boolean; MatchingEventTypes: string[]; EventBridgeDestination: { EventBusArn: unknown } } };
+      Properties: {
+        ConfigurationSetName: unknown;
+        EventDestination: { Enabled: boolean; MatchingEventTypes: string[]; EventBridgeDestination: { EventBusArn: unknown } };
+      };
     };
     expect(destination.Properties.ConfigurationSetName).toEqual({ Ref: ids.configurationSet });
     expect(destination.Properties.EventDestination.Enabled).toBe(true);
@@ -107,7 +118,10 @@ describe('FeedbackConstruct', () => {
   });
 
   it('routes only this configuration set’s SES events to the feedback function', () => {
-    const rule = resourceOf<{ Properties: { EventBusName?: string; State: string; EventPattern: Record<string, unknown> } }>('AWS::Events::Rule', ids.rule);
+    const rule = resourceOf<{ Properties: { EventBusName?: string; State: string; EventPattern: Record<string, unknown> } }>(
+      'AWS::Events::Rule',
+      ids.rule,
+    );
     expect(rule.Properties.EventBusName ?? 'default').toBe('default');
     expect(rule.Properties.State).toBe('ENABLED');
     const pattern = rule.Properties.EventPattern as { source: string[]; 'detail-type': string[]; detail: unknown };
@@ -119,7 +133,11 @@ describe('FeedbackConstruct', () => {
   it('targets the function with retries and a dead-letter queue, which EventBridge may write to', () => {
     const rule = resourceOf<{ Properties: { Targets: Record<string, unknown>[] } }>('AWS::Events::Rule', ids.rule);
     expect(rule.Properties.Targets).toHaveLength(1);
-    const target = rule.Properties.Targets[0] as { Arn: unknown; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number } };
+    const target = rule.Properties.Targets[0] as {
+      Arn: unknown;
+      DeadLetterConfig?: { Arn: unknown };
+      RetryPolicy?: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
+    };
     expect(target.Arn).toEqual(getAttArn(ids.feedback));
     expect(target.DeadLetterConfig?.Arn).toEqual(getAttArn(ids.feedbackDlq));
     expect(target.RetryPolicy?.MaximumRetryAttempts).toBeGreaterThan(0);
@@ -131,7 +149,12 @@ describe('FeedbackConstruct', () => {
       SourceArn: getAttArn(ids.rule),
     });
     for (const statement of [
-      { Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': getAttArn(ids.rule) } } },
+      {
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': getAttArn(ids.rule) } },
+      },
       { Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
     ]) {
       s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -173,7 +196,10 @@ describe('FeedbackConstruct', () => {
 
   it('matches what SES really publishes, and the handler reads that envelope', () => {
     const event = sesBounceOnEventBridge('communique-config-set');
-    const rule = resourceOf<{ Properties: { EventPattern: { source: string[]; 'detail-type': string[]; detail: unknown } } }>('AWS::Events::Rule', ids.rule);
+    const rule = resourceOf<{ Properties: { EventPattern: { source: string[]; 'detail-type': string[]; detail: unknown } } }>(
+      'AWS::Events::Rule',
+      ids.rule,
+    );
     expect(rule.Properties.EventPattern.source).toContain(event.source);
     expect(rule.Properties.EventPattern['detail-type']).toContain(event['detail-type']);
     // Every field the rule filters on in `detail` sits at that path in the real event.
@@ -184,7 +210,11 @@ describe('FeedbackConstruct', () => {
       expect(value).toEqual(['communique-config-set']);
     }
     const parsed = parseSesEvent(event);
-    expect(parsed).toMatchObject({ eventType: 'Bounce', mail: { messageId: '0100018d-example-000000', tags: { campaign: ['c1'] } }, bounce: { bounceType: 'Permanent' } });
+    expect(parsed).toMatchObject({
+      eventType: 'Bounce',
+      mail: { messageId: '0100018d-example-000000', tags: { campaign: ['c1'] } },
+      bounce: { bounceType: 'Permanent' },
+    });
   });
 });
 
@@ -196,10 +226,13 @@ describe('SchedulingConstruct', () => {
   });
 
   it('has a role only EventBridge Scheduler of this account and group may assume', () => {
-    const role = resourceOf<{ Properties: { AssumeRolePolicyDocument: { Statement: Record<string, unknown>[] }; ManagedPolicyArns?: unknown[]; Policies?: unknown[] } }>(
-      'AWS::IAM::Role',
-      ids.schedulerRole,
-    );
+    const role = resourceOf<{
+      Properties: {
+        AssumeRolePolicyDocument: { Statement: Record<string, unknown>[] };
+        ManagedPolicyArns?: unknown[];
+        Policies?: unknown[];
+      };
+    }>('AWS::IAM::Role', ids.schedulerRole);
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Action: 'sts:AssumeRole',
@@ -227,7 +260,12 @@ describe('SchedulingConstruct', () => {
     const schedulerStatements = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('scheduler:')));
     expect(schedulerStatements).toHaveLength(1);
     const st = schedulerStatements[0] as Statement;
-    expect(actionsOf(st).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule']);
+    expect(actionsOf(st).sort()).toEqual([
+      'scheduler:CreateSchedule',
+      'scheduler:DeleteSchedule',
+      'scheduler:GetSchedule',
+      'scheduler:UpdateSchedule',
+    ]);
     expect(resourcesOf(st)).toHaveLength(1);
     const arn = json(resourcesOf(st)[0]);
     expect(arn).toContain('arn:aws:scheduler:eu-west-3:');
@@ -271,7 +309,10 @@ describe('SchedulingConstruct', () => {
   it('covers every call the EventBridge Scheduler adapter makes with the api function’s permission', async () => {
     const client = mockClient(SchedulerClient);
     try {
-      client.on(CreateScheduleCommand).rejectsOnce(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} })).resolves({});
+      client
+        .on(CreateScheduleCommand)
+        .rejectsOnce(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }))
+        .resolves({});
       client.on(UpdateScheduleCommand).resolves({});
       client.on(DeleteScheduleCommand).resolves({});
       const adapter = new EventBridgeCampaignScheduler(new SchedulerClient({ region: 'eu-west-3' }), {
@@ -305,7 +346,9 @@ describe('SchedulingConstruct', () => {
   ])('rejects a sweep interval %s', (_name, sweepInterval) => {
     const stack = new Stack(new App(), 'Bare', { env: { region: 'eu-west-3' } });
     const sendQueue = new sqs.Queue(stack, 'Queue');
-    expect(() => new SchedulingConstruct(stack, 'Scheduling', { sendQueue, sweepInterval })).toThrow(/sweepInterval must be whole minutes between 1 and 14/);
+    expect(() => new SchedulingConstruct(stack, 'Scheduling', { sendQueue, sweepInterval })).toThrow(
+      /sweepInterval must be whole minutes between 1 and 14/,
+    );
   });
 
   it('accepts a one-minute sweep', () => {

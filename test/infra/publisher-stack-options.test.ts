@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataConstruct } from '../../infra/constructs/data';
 import { SendingConstruct } from '../../infra/constructs/sending';
-import { actionsOf, functionResource, resourcesOf, statementsOfRole, synthPublisher, type Synthesised } from './synth';
+import { actionsOf, functionResource, resourcesOf, type Synthesised, statementsOfRole, synthPublisher } from './synth';
 
 // Context-driven variants: bundling is skipped (placeholder assets), the template is what matters.
 describe('PublisherStack with publicBaseUrl, senderDomain and sendConcurrency', () => {
@@ -11,14 +11,21 @@ describe('PublisherStack with publicBaseUrl, senderDomain and sendConcurrency', 
   beforeAll(() => {
     s = synthPublisher({
       bundle: false,
-      props: { publicBaseUrl: 'https://presse.example.fr', senderDomain: 'presse.example.fr', sendConcurrency: 4, sendReservedConcurrency: 6 },
+      props: {
+        publicBaseUrl: 'https://presse.example.fr',
+        senderDomain: 'presse.example.fr',
+        sendConcurrency: 4,
+        sendReservedConcurrency: 6,
+      },
     });
   });
   afterAll(() => s?.cleanup());
 
   it('puts the public base URL in both functions', () => {
     for (const fn of [s.stack.api.apiFunction, s.stack.sending.sendFunction]) {
-      expect(functionResource(s.template, s.logicalId(fn)).Properties.Environment.Variables.PUBLIC_BASE_URL).toBe('https://presse.example.fr');
+      expect(functionResource(s.template, s.logicalId(fn)).Properties.Environment.Variables.PUBLIC_BASE_URL).toBe(
+        'https://presse.example.fr',
+      );
     }
   });
 
@@ -56,7 +63,11 @@ describe('props validation', () => {
     ['a relative public base URL', { publicBaseUrl: 'presse.example.fr' }, /publicBaseUrl must be an absolute https URL/],
     ['a sender address instead of a domain', { senderDomain: 'presse@example.fr' }, /senderDomain must be a domain name/],
     ['a send concurrency of 1', { sendConcurrency: 1 }, /maxConcurrency must be an integer between 2 and 1000/],
-    ['a reserved concurrency below the send concurrency', { sendConcurrency: 4, sendReservedConcurrency: 3 }, /reservedConcurrency must be an integer of at least maxConcurrency \(4\)/],
+    [
+      'a reserved concurrency below the send concurrency',
+      { sendConcurrency: 4, sendReservedConcurrency: 3 },
+      /reservedConcurrency must be an integer of at least maxConcurrency \(4\)/,
+    ],
   ])('rejects %s', (_name, props, message) => {
     expect(() => synthPublisher({ bundle: false, props })).toThrow(message);
   });

@@ -3,11 +3,22 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/function-defaults';
-import { actionsOf, functionResource, resourcesOf, statementsOfRole, synthPublisher, type Synthesised } from './synth';
+import { actionsOf, functionResource, resourcesOf, type Synthesised, statementsOfRole, synthPublisher } from './synth';
 
 // One real synthesis (esbuild bundles every handler) shared by the whole file.
 let s: Synthesised;
-let ids: { table: string; queue: string; dlq: string; api: string; send: string; feedback: string; adminToken: string; tokenKeys: string; httpApi: string; configurationSet: string };
+let ids: {
+  table: string;
+  queue: string;
+  dlq: string;
+  api: string;
+  send: string;
+  feedback: string;
+  adminToken: string;
+  tokenKeys: string;
+  httpApi: string;
+  configurationSet: string;
+};
 
 beforeAll(() => {
   s = synthPublisher({ bundle: true });
@@ -106,23 +117,27 @@ describe('Lambda functions', () => {
   it('get the documented environment contract, secrets by ARN only', () => {
     const api = envOf(ids.api);
     const send = envOf(ids.send);
-    expect(Object.keys(api).sort()).toEqual(
-      [
-        'ADMIN_TOKEN_SECRET_ARN',
-        'NODE_OPTIONS',
-        'PUBLIC_BASE_URL',
-        'SCHEDULER_GROUP_NAME',
-        'SCHEDULER_ROLE_ARN',
-        'SEND_QUEUE_ARN',
-        'SEND_QUEUE_URL',
-        'SES_CONFIGURATION_SET',
-        'TABLE_NAME',
-        'TOKEN_KEYS_SECRET_ARN',
-      ],
-    );
-    expect(Object.keys(send).sort()).toEqual(
-      ['NODE_OPTIONS', 'PUBLIC_BASE_URL', 'SEND_CONCURRENCY', 'SEND_QUEUE_URL', 'SES_CONFIGURATION_SET', 'TABLE_NAME', 'TOKEN_KEYS_SECRET_ARN'],
-    );
+    expect(Object.keys(api).sort()).toEqual([
+      'ADMIN_TOKEN_SECRET_ARN',
+      'NODE_OPTIONS',
+      'PUBLIC_BASE_URL',
+      'SCHEDULER_GROUP_NAME',
+      'SCHEDULER_ROLE_ARN',
+      'SEND_QUEUE_ARN',
+      'SEND_QUEUE_URL',
+      'SES_CONFIGURATION_SET',
+      'TABLE_NAME',
+      'TOKEN_KEYS_SECRET_ARN',
+    ]);
+    expect(Object.keys(send).sort()).toEqual([
+      'NODE_OPTIONS',
+      'PUBLIC_BASE_URL',
+      'SEND_CONCURRENCY',
+      'SEND_QUEUE_URL',
+      'SES_CONFIGURATION_SET',
+      'TABLE_NAME',
+      'TOKEN_KEYS_SECRET_ARN',
+    ]);
     for (const env of [api, send]) {
       expect(env.TABLE_NAME).toEqual({ Ref: ids.table });
       expect(env.SEND_QUEUE_URL).toEqual({ Ref: ids.queue });
@@ -175,9 +190,7 @@ describe('SendingConstruct', () => {
       s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: id }],
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     }
@@ -214,7 +227,9 @@ describe('least privilege', () => {
     const readers = (secretId: string) =>
       [ids.api, ids.send].filter((fn) =>
         statementsOfRole(s.template, roleOf(fn)).some(
-          (st) => actionsOf(st).includes('secretsmanager:GetSecretValue') && resourcesOf(st).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: secretId })),
+          (st) =>
+            actionsOf(st).includes('secretsmanager:GetSecretValue') &&
+            resourcesOf(st).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: secretId })),
         ),
       );
     expect(readers(ids.adminToken)).toEqual([ids.api]);
@@ -224,7 +239,11 @@ describe('least privilege', () => {
   it('both functions may enqueue send messages', () => {
     for (const fn of [ids.api, ids.send]) {
       const statements = statementsOfRole(s.template, roleOf(fn));
-      expect(statements.some((st) => actionsOf(st).includes('sqs:SendMessage') && resourcesOf(st).some((r) => JSON.stringify(r).includes(ids.queue)))).toBe(true);
+      expect(
+        statements.some(
+          (st) => actionsOf(st).includes('sqs:SendMessage') && resourcesOf(st).some((r) => JSON.stringify(r).includes(ids.queue)),
+        ),
+      ).toBe(true);
     }
   });
 });

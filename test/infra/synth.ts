@@ -7,7 +7,8 @@ import type { IConstruct } from 'constructs';
 import { PublisherStack, type PublisherStackProps } from '../../infra/publisher-stack';
 
 /** The context `cdk synth` runs with (feature flags included), so tests see the same template. */
-const cdkContext = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
+const cdkContext = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> })
+  .context;
 
 export interface SynthOptions {
   /** Run esbuild for real (seconds). Without it CDK puts a placeholder asset in the template. */

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addSubscriberToList, createList } from '../../functions/app/manage-audience';
 import { launchCampaign } from '../../functions/app/launch-campaign';
+import { addSubscriberToList, createList } from '../../functions/app/manage-audience';
 import { createRelease } from '../../functions/app/manage-releases';
 import type { ConsentRecord } from '../../functions/domain/consent';
 import { buildLocalWiring, type LocalWiring } from '../../functions/wiring';
-import { fakeRenderer, testBrand } from '../support/fakes';
 import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/emulator-context';
+import { fakeRenderer, testBrand } from '../support/fakes';
 
 let wiring: LocalWiring;
 const ua = 'Mozilla/5.0 (test)';
@@ -22,11 +22,17 @@ async function page(method: string, path: string, form?: Record<string, string |
 }
 
 const events = (records: ConsentRecord[], listId?: string) => records.filter((r) => !listId || r.listId === listId).map((r) => r.event);
-const linkIn = (text: string | undefined, path: string) => new RegExp(`https://communique\\.example\\.org(/${path}/[\\w.-]+)`).exec(text ?? '')?.[1] ?? '';
+const linkIn = (text: string | undefined, path: string) =>
+  new RegExp(`https://communique\\.example\\.org(/${path}/[\\w.-]+)`).exec(text ?? '')?.[1] ?? '';
 
 beforeAll(async () => {
   const { tableName } = await freshTable('audience');
-  wiring = buildLocalWiring(localConfigFor(tableName), { adminToken: 'admin', tokenKeys: { currentKeyId: 'k1', keys: { k1: 'k' } } }, fakeRenderer, { concurrency: 2 });
+  wiring = buildLocalWiring(
+    localConfigFor(tableName),
+    { adminToken: 'admin', tokenKeys: { currentKeyId: 'k1', keys: { k1: 'k' } } },
+    fakeRenderer,
+    { concurrency: 2 },
+  );
   await wiring.deps.store.putBrand(testBrand);
 });
 
@@ -43,14 +49,28 @@ describe('sign-up to unsubscribe, with the consent ledger at each step (DynamoDB
     const form = await page('GET', '/subscribe');
     expect(form.text).toContain('Lettre partenaires');
     expect(form.text).not.toContain('Interne');
-    const posted = await page('POST', '/subscribe', { email: `  LEA@${domain.toUpperCase()} `, name: 'Léa', listIds: [news.id], website: '' });
+    const posted = await page('POST', '/subscribe', {
+      email: `  LEA@${domain.toUpperCase()} `,
+      name: 'Léa',
+      listIds: [news.id],
+      website: '',
+    });
     expect(posted.status).toBe(200);
     const subscriber = await deps.store.getSubscriberByEmail(email);
     expect(subscriber?.name).toBe('Léa');
     expect((await deps.store.getMembership(news.id, subscriber?.id ?? ''))?.status).toBe('unconfirmed');
     let ledger = await deps.store.listConsent(subscriber?.id ?? '');
     expect(ledger).toHaveLength(1);
-    expect(ledger[0]).toMatchObject({ event: 'requested', listId: news.id, source: 'form', lawfulBasis: 'consent', ip: '203.0.113.7', userAgent: ua, wordingVersion: expect.any(String), wording: expect.stringContaining('J’accepte') });
+    expect(ledger[0]).toMatchObject({
+      event: 'requested',
+      listId: news.id,
+      source: 'form',
+      lawfulBasis: 'consent',
+      ip: '203.0.113.7',
+      userAgent: ua,
+      wordingVersion: expect.any(String),
+      wording: expect.stringContaining('J’accepte'),
+    });
 
     // the confirmation mail; a GET on its link confirms nothing, the POST does
     const [confirmation] = await outboxFor(domain);
@@ -107,12 +127,18 @@ describe('sign-up to unsubscribe, with the consent ledger at each step (DynamoDB
     expect(a.text).toBe(b.text);
     expect(await outboxFor(domain)).toHaveLength(1);
 
-    const bot = await page('POST', '/subscribe', { email: `bot@${domain}`, listIds: [list.id], website: 'http://spam.example' }, '198.51.100.3');
+    const bot = await page(
+      'POST',
+      '/subscribe',
+      { email: `bot@${domain}`, listIds: [list.id], website: 'http://spam.example' },
+      '198.51.100.3',
+    );
     expect(bot.text).toBe(a.text);
     expect(await wiring.deps.store.getSubscriberByEmail(`bot@${domain}`)).toBeUndefined();
 
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await page('POST', '/subscribe', { email: `r${i}@${domain}`, listIds: [list.id] }, '198.51.100.9')).status);
+    for (let i = 0; i < 12; i++)
+      statuses.push((await page('POST', '/subscribe', { email: `r${i}@${domain}`, listIds: [list.id] }, '198.51.100.9')).status);
     expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);
   });
@@ -123,7 +149,12 @@ describe('sign-up to unsubscribe, with the consent ledger at each step (DynamoDB
     const bad = await page('POST', '/subscribe', { email: 'pas-une-adresse', listIds: [list.id] }, '192.0.2.1');
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Adresse e-mail invalide');
-    const html = await page('POST', '/subscribe', { email: `h@${domain}`, name: '<script>alert(1)</script>', listIds: [list.id] }, '192.0.2.2');
+    const html = await page(
+      'POST',
+      '/subscribe',
+      { email: `h@${domain}`, name: '<script>alert(1)</script>', listIds: [list.id] },
+      '192.0.2.2',
+    );
     expect(html.status).toBe(400);
     expect(html.text).not.toContain('<script>alert(1)</script>');
     const unknown = await page('POST', '/subscribe', { email: `u@${domain}`, listIds: ['inconnue'] }, '192.0.2.3');
@@ -142,7 +173,11 @@ describe('sign-up to unsubscribe, with the consent ledger at each step (DynamoDB
     const added = await addSubscriberToList(deps, list.id, { email: `rgpd@${domain}`, profile: { name: 'Rémi', outlet: 'Journal' } });
     const id = added.subscriber?.id ?? '';
     const headers = { authorization: 'Bearer admin' };
-    const exported = (await (await wiring.http.request(`/api/subscribers/${id}/export`, { headers })).json()) as { subscriber: { email: string }; consent: ConsentRecord[]; memberships: unknown[] };
+    const exported = (await (await wiring.http.request(`/api/subscribers/${id}/export`, { headers })).json()) as {
+      subscriber: { email: string };
+      consent: ConsentRecord[];
+      memberships: unknown[];
+    };
     expect(exported.subscriber.email).toBe(`rgpd@${domain}`);
     expect(exported.consent[0]).toMatchObject({ event: 'confirmed', lawfulBasis: 'legitimate-interest', source: 'admin' });
     expect(exported.memberships).toHaveLength(1);

@@ -5,8 +5,8 @@ import { createList } from '../../functions/app/manage-audience';
 import { createRelease } from '../../functions/app/manage-releases';
 import { reconcileClaims } from '../../functions/app/reconcile-claims';
 import { buildLocalWiring } from '../../functions/wiring';
-import { fakeRenderer, testBrand } from '../support/fakes';
 import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/emulator-context';
+import { fakeRenderer, testBrand } from '../support/fakes';
 
 const RECIPIENTS = 2_000;
 
@@ -15,14 +15,19 @@ describe('a 2,000-recipient campaign on a bad day (DynamoDB Local + SES emulator
     // prepare
     const { tableName } = await freshTable('faults');
     let faults: FaultInjectingMailer | undefined;
-    const wiring = buildLocalWiring(localConfigFor(tableName), { adminToken: 'a', tokenKeys: { currentKeyId: 'k1', keys: { k1: 'k' } } }, fakeRenderer, {
-      concurrency: 4,
-      batchSize: 50,
-      sendRate: 10_000,
-      duplicateDeliveries: 0.2,
-      wrapMailer: (m) => (faults = new FaultInjectingMailer(m, { throttle: 0.1, serverError: 0.02 }, seededRandom(7))),
-      onQueueError: () => undefined,
-    });
+    const wiring = buildLocalWiring(
+      localConfigFor(tableName),
+      { adminToken: 'a', tokenKeys: { currentKeyId: 'k1', keys: { k1: 'k' } } },
+      fakeRenderer,
+      {
+        concurrency: 4,
+        batchSize: 50,
+        sendRate: 10_000,
+        duplicateDeliveries: 0.2,
+        wrapMailer: (m) => (faults = new FaultInjectingMailer(m, { throttle: 0.1, serverError: 0.02 }, seededRandom(7))),
+        onQueueError: () => undefined,
+      },
+    );
     const { deps } = wiring;
     await deps.store.putBrand(testBrand);
     const list = await createList(deps, { name: 'Grande liste', kind: 'press', optIn: 'single' });

@@ -1,12 +1,12 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
-import { emptyCounts, type Campaign } from '../../functions/domain/campaign';
+import { type Campaign, emptyCounts } from '../../functions/domain/campaign';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Release } from '../../functions/domain/release';
 import { releaseContentSchema } from '../../functions/domain/release';
-import { testBrand } from '../support/fakes';
 import { freshTable } from '../support/emulator-context';
+import { testBrand } from '../support/fakes';
 
 let store: DynamoStore;
 const at = '2026-03-06T09:00:00.000Z';
@@ -50,9 +50,23 @@ describe('DynamoStore against DynamoDB Local', () => {
   });
 
   it('pages through the members of a list by cursor', async () => {
-    await store.createList({ id: 'big', name: 'Grande liste', description: '', kind: 'press', optIn: 'single', publicSignup: false, createdAt: at });
+    await store.createList({
+      id: 'big',
+      name: 'Grande liste',
+      description: '',
+      kind: 'press',
+      optIn: 'single',
+      publicSignup: false,
+      createdAt: at,
+    });
     for (let i = 0; i < 25; i++) {
-      await store.putMembership({ listId: 'big', subscriberId: `m${String(i).padStart(2, '0')}`, email: `m${i}@example.org`, status: 'confirmed', updatedAt: at });
+      await store.putMembership({
+        listId: 'big',
+        subscriberId: `m${String(i).padStart(2, '0')}`,
+        email: `m${i}@example.org`,
+        status: 'confirmed',
+        updatedAt: at,
+      });
     }
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -69,11 +83,26 @@ describe('DynamoStore against DynamoDB Local', () => {
   });
 
   it('claims a recipient once and keeps the campaign counts in step with the ledger', async () => {
-    const campaign: Campaign = { id: 'c1', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    const campaign: Campaign = {
+      id: 'c1',
+      releaseId: 'r-new',
+      listIds: ['big'],
+      sender: { name: 'CD41', address: 'presse@example.org' },
+      status: 'running',
+      counts: emptyCounts(),
+      createdAt: at,
+    };
     const mail = { formatVersion: 1 as const, subject: 's', html: ['h'], text: ['t'] };
     expect((await store.createCampaign(campaign, mail)).created).toBe(true);
     expect((await store.createCampaign(campaign, mail)).created).toBe(false);
-    const r = (id: string) => ({ campaignId: 'c1', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at });
+    const r = (id: string) => ({
+      campaignId: 'c1',
+      subscriberId: id,
+      email: `${id}@example.org`,
+      listIds: ['big'],
+      status: 'pending' as const,
+      updatedAt: at,
+    });
     expect(await store.addRecipients('c1', [r('a'), r('b'), r('c')])).toBe(3);
     expect(await store.addRecipients('c1', [r('a'), r('d')])).toBe(1);
     const lease = await store.acquireSnapshotLease('c1', 'me', Date.parse(at), 60_000);
@@ -99,14 +128,35 @@ describe('DynamoStore against DynamoDB Local', () => {
   });
 
   it('lets exactly one of many concurrent claims of a recipient win, with no transaction and no write to the campaign', async () => {
-    const campaign: Campaign = { id: 'c-race', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    const campaign: Campaign = {
+      id: 'c-race',
+      releaseId: 'r-new',
+      listIds: ['big'],
+      sender: { name: 'CD41', address: 'presse@example.org' },
+      status: 'running',
+      counts: emptyCounts(),
+      createdAt: at,
+    };
     await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
     const ids = Array.from({ length: 30 }, (_, i) => `r${i}`);
-    await store.addRecipients('c-race', ids.map((id) => ({ campaignId: 'c-race', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    await store.addRecipients(
+      'c-race',
+      ids.map((id) => ({
+        campaignId: 'c-race',
+        subscriberId: id,
+        email: `${id}@example.org`,
+        listIds: ['big'],
+        status: 'pending' as const,
+        updatedAt: at,
+      })),
+      'new',
+    );
     const before = await store.getCampaign('c-race');
 
     // 8 contenders per recipient, all at once
-    const results = await Promise.all(ids.flatMap((id) => Array.from({ length: 8 }, async () => ({ id, won: await store.claimRecipient('c-race', id, at) }))));
+    const results = await Promise.all(
+      ids.flatMap((id) => Array.from({ length: 8 }, async () => ({ id, won: await store.claimRecipient('c-race', id, at) }))),
+    );
 
     for (const id of ids) expect(results.filter((x) => x.id === id && x.won)).toHaveLength(1);
     expect((await store.tallyLedger('c-race')).counts).toMatchObject({ pending: 0, sending: 30 });
@@ -114,9 +164,28 @@ describe('DynamoStore against DynamoDB Local', () => {
   });
 
   it('closes a cancelled campaign’s counts from its ledger once, and refuses later reports', async () => {
-    const campaign: Campaign = { id: 'c-cancel', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    const campaign: Campaign = {
+      id: 'c-cancel',
+      releaseId: 'r-new',
+      listIds: ['big'],
+      sender: { name: 'CD41', address: 'presse@example.org' },
+      status: 'running',
+      counts: emptyCounts(),
+      createdAt: at,
+    };
     await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
-    await store.addRecipients('c-cancel', ['x', 'y', 'z'].map((id) => ({ campaignId: 'c-cancel', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    await store.addRecipients(
+      'c-cancel',
+      ['x', 'y', 'z'].map((id) => ({
+        campaignId: 'c-cancel',
+        subscriberId: id,
+        email: `${id}@example.org`,
+        listIds: ['big'],
+        status: 'pending' as const,
+        updatedAt: at,
+      })),
+      'new',
+    );
     expect(await store.acquireSnapshotLease('c-cancel', 'w1', Date.now(), 60_000)).toMatchObject({ acquired: true });
     expect(await store.completeSnapshot('c-cancel', 'w1', 3)).toBe(true);
     await store.claimRecipient('c-cancel', 'x', at);
@@ -136,10 +205,29 @@ describe('DynamoStore against DynamoDB Local', () => {
   });
 
   it('claims a group in one transaction, leaving out the recipients another worker took, and retrying the rest', async () => {
-    const campaign: Campaign = { id: 'c-group', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    const campaign: Campaign = {
+      id: 'c-group',
+      releaseId: 'r-new',
+      listIds: ['big'],
+      sender: { name: 'CD41', address: 'presse@example.org' },
+      status: 'running',
+      counts: emptyCounts(),
+      createdAt: at,
+    };
     await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
     const ids = Array.from({ length: 70 }, (_, i) => `g${i}`);
-    await store.addRecipients('c-group', ids.map((id) => ({ campaignId: 'c-group', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    await store.addRecipients(
+      'c-group',
+      ids.map((id) => ({
+        campaignId: 'c-group',
+        subscriberId: id,
+        email: `${id}@example.org`,
+        listIds: ['big'],
+        status: 'pending' as const,
+        updatedAt: at,
+      })),
+      'new',
+    );
     // another worker took 3 of them; one was even sent already
     for (const id of ['g3', 'g40', 'g69']) expect(await store.claimRecipient('c-group', id, at)).toBe(true);
     expect(await store.settleRecipient('c-group', 'g40', { status: 'sent', messageId: 'm-g40' }, at)).toBe(true);
@@ -155,10 +243,29 @@ describe('DynamoStore against DynamoDB Local', () => {
   });
 
   it('settles a group in one transaction when a SES Send event settled one of it first', async () => {
-    const campaign: Campaign = { id: 'c-gsettle', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    const campaign: Campaign = {
+      id: 'c-gsettle',
+      releaseId: 'r-new',
+      listIds: ['big'],
+      sender: { name: 'CD41', address: 'presse@example.org' },
+      status: 'running',
+      counts: emptyCounts(),
+      createdAt: at,
+    };
     await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
     const ids = Array.from({ length: 25 }, (_, i) => `e${i}`);
-    await store.addRecipients('c-gsettle', ids.map((id) => ({ campaignId: 'c-gsettle', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    await store.addRecipients(
+      'c-gsettle',
+      ids.map((id) => ({
+        campaignId: 'c-gsettle',
+        subscriberId: id,
+        email: `${id}@example.org`,
+        listIds: ['big'],
+        status: 'pending' as const,
+        updatedAt: at,
+      })),
+      'new',
+    );
     expect((await store.claimRecipients('c-gsettle', ids, at)).size).toBe(25);
     await store.addToCounts('c-gsettle', { sending: 25 }, 'running');
     // the Send event of e7 arrives before the worker writes its outcomes
@@ -166,7 +273,10 @@ describe('DynamoStore against DynamoDB Local', () => {
 
     const settled = await store.settleRecipients(
       'c-gsettle',
-      ids.map((id, i) => ({ subscriberId: id, outcome: i === 0 ? { status: 'failed' as const, error: 'rejeté' } : { status: 'sent' as const, messageId: `w-${id}` } })),
+      ids.map((id, i) => ({
+        subscriberId: id,
+        outcome: i === 0 ? { status: 'failed' as const, error: 'rejeté' } : { status: 'sent' as const, messageId: `w-${id}` },
+      })),
       at,
     );
     expect(settled.size).toBe(24);
@@ -178,15 +288,36 @@ describe('DynamoStore against DynamoDB Local', () => {
   });
 
   it('lets exactly one of several concurrent group claims win each recipient (transactions that conflict are retried)', async () => {
-    const campaign: Campaign = { id: 'c-grace', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    const campaign: Campaign = {
+      id: 'c-grace',
+      releaseId: 'r-new',
+      listIds: ['big'],
+      sender: { name: 'CD41', address: 'presse@example.org' },
+      status: 'running',
+      counts: emptyCounts(),
+      createdAt: at,
+    };
     await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
     const ids = Array.from({ length: 60 }, (_, i) => `x${i}`);
-    await store.addRecipients('c-grace', ids.map((id) => ({ campaignId: 'c-grace', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    await store.addRecipients(
+      'c-grace',
+      ids.map((id) => ({
+        campaignId: 'c-grace',
+        subscriberId: id,
+        email: `${id}@example.org`,
+        listIds: ['big'],
+        status: 'pending' as const,
+        updatedAt: at,
+      })),
+      'new',
+    );
     // 4 workers claiming overlapping groups at once, and single claims in between
     const groups = [ids, ids.slice(10, 50), [...ids].reverse(), ids.slice(0, 30)];
     const results = await Promise.all([
       ...groups.map((g) => store.claimRecipients('c-grace', g, at)),
-      ...ids.filter((_, i) => i % 7 === 0).map(async (id) => ((await store.claimRecipient('c-grace', id, at)) ? new Set([id]) : new Set<string>())),
+      ...ids
+        .filter((_, i) => i % 7 === 0)
+        .map(async (id) => ((await store.claimRecipient('c-grace', id, at)) ? new Set([id]) : new Set<string>())),
     ]);
     const wins = results.flatMap((r) => [...r]);
     expect(wins.length).toBe(60);
@@ -199,7 +330,18 @@ describe('DynamoStore against DynamoDB Local', () => {
     const { client, tableName } = await freshTable('conflict');
     const conflicting = new DynamoStore(client, tableName);
     const ids = Array.from({ length: 6 }, (_, i) => `k${i}`);
-    await conflicting.addRecipients('c-conflict', ids.map((id) => ({ campaignId: 'c-conflict', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    await conflicting.addRecipients(
+      'c-conflict',
+      ids.map((id) => ({
+        campaignId: 'c-conflict',
+        subscriberId: id,
+        email: `${id}@example.org`,
+        listIds: ['big'],
+        status: 'pending' as const,
+        updatedAt: at,
+      })),
+      'new',
+    );
     await conflicting.claimRecipient('c-conflict', 'k5', at); // taken
     const sent: string[] = [];
     let injected = 0;
@@ -229,10 +371,29 @@ describe('DynamoStore against DynamoDB Local', () => {
   });
 
   it('finishes from a recount of the ledger, whatever the counters missed (a worker died before reporting)', async () => {
-    const campaign: Campaign = { id: 'c-crash', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    const campaign: Campaign = {
+      id: 'c-crash',
+      releaseId: 'r-new',
+      listIds: ['big'],
+      sender: { name: 'CD41', address: 'presse@example.org' },
+      status: 'running',
+      counts: emptyCounts(),
+      createdAt: at,
+    };
     await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
     const ids = Array.from({ length: 60 }, (_, i) => `s${String(i).padStart(2, '0')}`);
-    await store.addRecipients('c-crash', ids.map((id) => ({ campaignId: 'c-crash', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at })), 'new');
+    await store.addRecipients(
+      'c-crash',
+      ids.map((id) => ({
+        campaignId: 'c-crash',
+        subscriberId: id,
+        email: `${id}@example.org`,
+        listIds: ['big'],
+        status: 'pending' as const,
+        updatedAt: at,
+      })),
+      'new',
+    );
     expect(await store.acquireSnapshotLease('c-crash', 'w', Date.parse(at), 60_000)).toEqual({ acquired: true, firstAttempt: true });
     expect(await store.completeSnapshot('c-crash', 'w', 60)).toBe(true);
 
@@ -240,7 +401,16 @@ describe('DynamoStore against DynamoDB Local', () => {
     await store.addToCounts('c-crash', { sending: 60 }, 'running');
     for (const [i, id] of ids.entries()) {
       await store.claimRecipient('c-crash', id, at);
-      await store.settleRecipient('c-crash', id, i === 0 ? { status: 'failed', error: 'rejeté' } : i === 1 ? { status: 'skipped', error: 'désinscrit' } : { status: 'sent', messageId: `m-${id}` }, at);
+      await store.settleRecipient(
+        'c-crash',
+        id,
+        i === 0
+          ? { status: 'failed', error: 'rejeté' }
+          : i === 1
+            ? { status: 'skipped', error: 'désinscrit' }
+            : { status: 'sent', messageId: `m-${id}` },
+        at,
+      );
     }
     expect((await store.getCampaign('c-crash'))?.counts).toMatchObject({ sending: 60, sent: 0 }); // the counters over-state sending, never progress
 
@@ -259,15 +429,36 @@ describe('DynamoStore against DynamoDB Local', () => {
   });
 
   it('lets one snapshot write a ledger at a time, blind writes only on the first attempt', async () => {
-    const campaign: Campaign = { id: 'c-snap', releaseId: 'r-new', listIds: ['big'], sender: { name: 'CD41', address: 'presse@example.org' }, status: 'running', counts: emptyCounts(), createdAt: at };
+    const campaign: Campaign = {
+      id: 'c-snap',
+      releaseId: 'r-new',
+      listIds: ['big'],
+      sender: { name: 'CD41', address: 'presse@example.org' },
+      status: 'running',
+      counts: emptyCounts(),
+      createdAt: at,
+    };
     await store.createCampaign(campaign, { formatVersion: 1, subject: 's', html: ['h'], text: ['t'] });
     const t0 = Date.parse(at);
-    const r = (id: string) => ({ campaignId: 'c-snap', subscriberId: id, email: `${id}@example.org`, listIds: ['big'], status: 'pending' as const, updatedAt: at });
+    const r = (id: string) => ({
+      campaignId: 'c-snap',
+      subscriberId: id,
+      email: `${id}@example.org`,
+      listIds: ['big'],
+      status: 'pending' as const,
+      updatedAt: at,
+    });
 
     expect(await store.acquireSnapshotLease('c-snap', 'first', t0, 60_000)).toEqual({ acquired: true, firstAttempt: true });
     expect(await store.acquireSnapshotLease('c-snap', 'duplicate', t0 + 1_000, 60_000)).toEqual({ acquired: false });
     // 130 new entries in batches of 25, then the first holder sends one and dies
-    expect(await store.addRecipients('c-snap', Array.from({ length: 130 }, (_, i) => r(`n${i}`)), 'new')).toBe(130);
+    expect(
+      await store.addRecipients(
+        'c-snap',
+        Array.from({ length: 130 }, (_, i) => r(`n${i}`)),
+        'new',
+      ),
+    ).toBe(130);
     await store.claimRecipient('c-snap', 'n7', at);
     await store.settleRecipient('c-snap', 'n7', { status: 'sent', messageId: 'm-7' }, at);
 

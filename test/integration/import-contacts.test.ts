@@ -1,16 +1,16 @@
-import { serve, type ServerType } from '@hono/node-server';
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { type ServerType, serve } from '@hono/node-server';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
 import type { AppDeps } from '../../functions/app/deps';
-import { importContacts, type ImportReport } from '../../functions/app/import-contacts';
+import { type ImportReport, importContacts } from '../../functions/app/import-contacts';
 import { createList } from '../../functions/app/manage-audience';
 import type { Role } from '../../functions/domain/actor';
 import type { MailingList } from '../../functions/domain/audience';
@@ -53,7 +53,10 @@ const pressList = (name: string): Promise<MailingList> => createList(deps, { nam
  * A French Excel export of `n` contacts (Windows-1252, `;`, CRLF): every 50th row repeats an
  * earlier address in capitals, every 40th has a broken address, every 25th a two-line address.
  */
-function generatedExport(n: number, domain: string): { bytes: Buffer; expected: Pick<ImportReport, 'rows' | 'created'> & { rejectedLines: number[] } } {
+function generatedExport(
+  n: number,
+  domain: string,
+): { bytes: Buffer; expected: Pick<ImportReport, 'rows' | 'created'> & { rejectedLines: number[] } } {
   const lines = ['Prénom;Nom;Courriel;Média;Type de média;Adresse postale'];
   let line = 2;
   let created = 0;
@@ -68,7 +71,7 @@ function generatedExport(n: number, domain: string): { bytes: Buffer; expected: 
     lines.push(`Hélène;Lefèvre-${i};${email};L’Écho n°${i};presse écrite;${address}`);
     line += i % 25 === 0 ? 2 : 1;
   }
-  return { bytes: iconv.encode(lines.join('\r\n') + '\r\n', 'win1252'), expected: { rows: n, created, rejectedLines } };
+  return { bytes: iconv.encode(`${lines.join('\r\n')}\r\n`, 'win1252'), expected: { rows: n, created, rejectedLines } };
 }
 
 async function allMembers(listId: string): Promise<number> {
@@ -102,13 +105,17 @@ describe('CSV import against DynamoDB Local', () => {
     expect(report.updated + report.unchanged + report.skippedSuppressed).toBe(0);
     expect(report.rejected.map((r) => r.line)).toEqual(expected.rejectedLines);
     expect(report.rejected.find((r) => r.email === `JOURNALISTE.49@${domain.toUpperCase()}`)?.reason).toBe('doublon de la ligne 51');
-    expect(report.rejected.find((r) => r.email === `journaliste.40.${domain}`)?.reason).toBe(`Adresse e-mail invalide : « journaliste.40.${domain} »`);
+    expect(report.rejected.find((r) => r.email === `journaliste.40.${domain}`)?.reason).toBe(
+      `Adresse e-mail invalide : « journaliste.40.${domain} »`,
+    );
     expect(report.format.encoding).toBe('windows-1252');
     expect(progress.at(-1)).toBe(300);
     expect(await allMembers(list.id)).toBe(expected.created);
     const sub = await store.getSubscriberByEmail(`journaliste.7@${domain}`);
     expect(sub).toMatchObject({ name: 'Hélène Lefèvre-7', outlet: 'L’Écho n°7', mediumType: 'print' });
-    expect(await store.listConsent(sub?.id ?? '')).toEqual([expect.objectContaining({ event: 'imported', source: 'import', actor: 'admin : export.csv', listId: list.id })]);
+    expect(await store.listConsent(sub?.id ?? '')).toEqual([
+      expect.objectContaining({ event: 'imported', source: 'import', actor: 'admin : export.csv', listId: list.id }),
+    ]);
 
     const again = await importContacts(deps, list.id, pieces(bytes, 1000));
     expect(again).toMatchObject({ rows: expected.rows, created: 0, updated: 0, unchanged: expected.created, skippedSuppressed: 0 });
@@ -128,8 +135,18 @@ describe('CSV import against DynamoDB Local', () => {
 });
 
 describe('POST /api/lists/{id}/import', () => {
-  const post = (listId: string, body: string | Uint8Array | ReadableStream<Uint8Array> | null, headers: Record<string, string> = { 'content-type': 'text/csv' }, query = '') =>
-    app.request(`/api/lists/${listId}/import${query}`, { method: 'POST', body, headers, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit);
+  const post = (
+    listId: string,
+    body: string | Uint8Array | ReadableStream<Uint8Array> | null,
+    headers: Record<string, string> = { 'content-type': 'text/csv' },
+    query = '',
+  ) =>
+    app.request(`/api/lists/${listId}/import${query}`, {
+      method: 'POST',
+      body,
+      headers,
+      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    } as RequestInit);
 
   it('streams the body and answers with the report', async () => {
     const list = await pressList('Presse — API');
@@ -152,7 +169,12 @@ describe('POST /api/lists/{id}/import', () => {
     const domain = `${randomUUID().slice(0, 8)}.example.org`;
     const mapping = encodeURIComponent(JSON.stringify({ 'Adresse pro': 'email', Titre: 'outlet' }));
 
-    const response = await post(list.id, `Adresse pro;Titre\nanne@${domain};Le Monde\n`, { 'content-type': 'application/octet-stream' }, `?mapping=${mapping}`);
+    const response = await post(
+      list.id,
+      `Adresse pro;Titre\nanne@${domain};Le Monde\n`,
+      { 'content-type': 'application/octet-stream' },
+      `?mapping=${mapping}`,
+    );
 
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ rows: 1, created: 1 });
@@ -190,7 +212,9 @@ describe('communique import (CLI upload)', () => {
 
   beforeAll(async () => {
     const guarded = new OpenAPIHono();
-    guarded.use('/api/*', async (c, next) => (c.req.header('authorization') === `Bearer ${token}` ? next() : c.json({ error: 'unauthorized', message: 'Jeton absent' }, 401)));
+    guarded.use('/api/*', async (c, next) =>
+      c.req.header('authorization') === `Bearer ${token}` ? next() : c.json({ error: 'unauthorized', message: 'Jeton absent' }, 401),
+    );
     guarded.route('/', app);
     server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: guarded.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -223,6 +247,8 @@ describe('communique import (CLI upload)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'communique-import-')), 'vide.csv');
     writeFileSync(file, '');
 
-    await expect(uploadCsv({ baseUrl, authorization: `Bearer ${token}`, file, listId: 'pas-une-liste' })).rejects.toThrow('import refusé (404) : Liste introuvable : pas-une-liste');
+    await expect(uploadCsv({ baseUrl, authorization: `Bearer ${token}`, file, listId: 'pas-une-liste' })).rejects.toThrow(
+      'import refusé (404) : Liste introuvable : pas-une-liste',
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
-import { releaseContentSchema, type Release } from '../../functions/domain/release';
-import { testBrand } from '../support/fakes';
+import { type Release, releaseContentSchema } from '../../functions/domain/release';
 import { freshTable } from '../support/emulator-context';
+import { testBrand } from '../support/fakes';
 
 let store: DynamoStore;
 const at = '2026-03-06T09:00:00.000Z';

@@ -1,10 +1,18 @@
-import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../functions/domain/audience';
 import type { Actor } from '../../functions/domain/actor';
 import type { AnnouncementPlan } from '../../functions/domain/announcement-plan';
+import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../functions/domain/audience';
 import type { AuditEntry } from '../../functions/domain/audit';
 import type { Brand } from '../../functions/domain/brand';
+import {
+  type Campaign,
+  type CampaignStatus,
+  type CountsDelta,
+  emptyCounts,
+  type LedgerTally,
+  type Recipient,
+  type RecipientStatus,
+} from '../../functions/domain/campaign';
 import type { ConsentRecord } from '../../functions/domain/consent';
-import { emptyCounts, type Campaign, type CampaignStatus, type CountsDelta, type LedgerTally, type Recipient, type RecipientStatus } from '../../functions/domain/campaign';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Release, ReleaseContent } from '../../functions/domain/release';
 import type { DeliveryCounter, Page, RecipientOutcome, RecipientSettlement, SendContext, Store } from '../../functions/ports';
@@ -28,7 +36,10 @@ export class InMemoryStore implements Store {
   readonly subscribers = new Map<string, Subscriber>();
   readonly memberships = new Map<string, Membership>();
   readonly suppressed = new Map<string, { reason: string; at: string }>();
-  readonly campaigns = new Map<string, Omit<Campaign, 'counts'> & { tally: Record<RecipientStatus, number>; snapshot: { attempts: number; owner?: string; until?: number } }>();
+  readonly campaigns = new Map<
+    string,
+    Omit<Campaign, 'counts'> & { tally: Record<RecipientStatus, number>; snapshot: { attempts: number; owner?: string; until?: number } }
+  >();
   readonly mails = new Map<string, CompiledMail>();
   readonly recipients = new Map<string, Recipient>();
 
@@ -104,7 +115,10 @@ export class InMemoryStore implements Store {
     this.memberships.set(`${listId}#${subscriberId}`, { ...m, status, updatedAt: at });
   }
   async listMembers(listId: string, options?: { limit?: number; cursor?: string }) {
-    return paginate([...this.memberships.values()].filter((m) => m.listId === listId), options);
+    return paginate(
+      [...this.memberships.values()].filter((m) => m.listId === listId),
+      options,
+    );
   }
   async listMembershipsOf(subscriberId: string) {
     return [...this.memberships.values()].filter((m) => m.subscriberId === subscriberId).map(clone);
@@ -154,8 +168,16 @@ export class InMemoryStore implements Store {
     if (!s) return;
     this.suppressed.set(s.email, { reason: 'erased', at });
     const erased = `erased:${subscriberId}`;
-    this.subscribers.set(subscriberId, { id: subscriberId, email: erased, tags: [], language: s.language, createdAt: s.createdAt, updatedAt: at });
-    for (const [k, m] of this.memberships) if (m.subscriberId === subscriberId) this.memberships.set(k, { ...m, email: erased, status: 'unsubscribed' });
+    this.subscribers.set(subscriberId, {
+      id: subscriberId,
+      email: erased,
+      tags: [],
+      language: s.language,
+      createdAt: s.createdAt,
+      updatedAt: at,
+    });
+    for (const [k, m] of this.memberships)
+      if (m.subscriberId === subscriberId) this.memberships.set(k, { ...m, email: erased, status: 'unsubscribed' });
     for (const [k, r] of this.recipients) if (r.subscriberId === subscriberId) this.recipients.set(k, { ...r, email: erased });
     this.consent.forEach((c, i) => {
       if (c.subscriberId === subscriberId) {
@@ -166,7 +188,11 @@ export class InMemoryStore implements Store {
   }
   async loadSendContext(recipients: readonly Recipient[]): Promise<SendContext> {
     const suppressed = new Set(recipients.filter((r) => this.suppressed.has(r.email)).map((r) => r.email));
-    const stillConfirmed = new Set(recipients.filter((r) => r.listIds.some((l) => this.memberships.get(`${l}#${r.subscriberId}`)?.status === 'confirmed')).map((r) => r.subscriberId));
+    const stillConfirmed = new Set(
+      recipients
+        .filter((r) => r.listIds.some((l) => this.memberships.get(`${l}#${r.subscriberId}`)?.status === 'confirmed'))
+        .map((r) => r.subscriberId),
+    );
     const names = new Map<string, string>();
     for (const r of recipients) {
       const name = this.subscribers.get(r.subscriberId)?.name;
@@ -208,7 +234,10 @@ export class InMemoryStore implements Store {
     return clone(this.mails.get(id));
   }
   async listCampaigns(options?: { limit?: number; cursor?: string }) {
-    return paginate([...this.campaigns.keys()].map((id) => this.view(id) as Campaign), options);
+    return paginate(
+      [...this.campaigns.keys()].map((id) => this.view(id) as Campaign),
+      options,
+    );
   }
   async setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], _at: string, reason?: string) {
     const c = this.campaigns.get(id);
@@ -220,7 +249,8 @@ export class InMemoryStore implements Store {
   }
   async acquireSnapshotLease(id: string, owner: string, nowMs: number, leaseMs: number) {
     const c = this.campaigns.get(id);
-    if (c?.status !== 'running' || c.total !== undefined || (c.snapshot.until !== undefined && c.snapshot.until >= nowMs)) return { acquired: false as const };
+    if (c?.status !== 'running' || c.total !== undefined || (c.snapshot.until !== undefined && c.snapshot.until >= nowMs))
+      return { acquired: false as const };
     const firstAttempt = c.snapshot.attempts === 0;
     c.snapshot = { attempts: c.snapshot.attempts + 1, owner, until: nowMs + leaseMs };
     return { acquired: true as const, firstAttempt };
@@ -294,10 +324,15 @@ export class InMemoryStore implements Store {
     return clone(this.recipients.get(`${campaignId}#${subscriberId}`));
   }
   async getRecipients(campaignId: string, ids: readonly string[]) {
-    return ids.map((id) => this.recipients.get(`${campaignId}#${id}`)).filter((r) => r !== undefined).map(clone);
+    return ids
+      .map((id) => this.recipients.get(`${campaignId}#${id}`))
+      .filter((r) => r !== undefined)
+      .map(clone);
   }
   async listRecipients(campaignId: string, options: { limit?: number; cursor?: string; status?: RecipientStatus } = {}) {
-    const all = [...this.recipients.values()].filter((r) => r.campaignId === campaignId && (!options.status || r.status === options.status));
+    const all = [...this.recipients.values()].filter(
+      (r) => r.campaignId === campaignId && (!options.status || r.status === options.status),
+    );
     return paginate(all, options);
   }
   async claimRecipient(campaignId: string, subscriberId: string, at: string) {
@@ -318,14 +353,22 @@ export class InMemoryStore implements Store {
     return this.groupWrite(
       'claim',
       campaignId,
-      subscriberIds.map((id) => ({ id, from: 'pending' as const, to: (r: Recipient): Recipient => ({ ...r, status: 'sending', updatedAt: at, claimedAt: at }) })),
+      subscriberIds.map((id) => ({
+        id,
+        from: 'pending' as const,
+        to: (r: Recipient): Recipient => ({ ...r, status: 'sending', updatedAt: at, claimedAt: at }),
+      })),
     );
   }
   async settleRecipients(campaignId: string, settlements: readonly RecipientSettlement[], at: string) {
     return this.groupWrite(
       'settle',
       campaignId,
-      settlements.map(({ subscriberId, outcome }) => ({ id: subscriberId, from: 'sending' as const, to: (r: Recipient): Recipient => ({ ...r, ...outcome, status: outcome.status, updatedAt: at }) })),
+      settlements.map(({ subscriberId, outcome }) => ({
+        id: subscriberId,
+        from: 'sending' as const,
+        to: (r: Recipient): Recipient => ({ ...r, ...outcome, status: outcome.status, updatedAt: at }),
+      })),
     );
   }
   /** Group writes as DynamoStore makes them (tests look at it): each transaction tried, and the ids of those cancelled. */
@@ -335,12 +378,18 @@ export class InMemoryStore implements Store {
    * condition fails, it is cancelled with a reason per item, and written again without the items
    * whose condition failed. The fake has no concurrent transactions, so one retry suffices.
    */
-  private async groupWrite(kind: 'claim' | 'settle', campaignId: string, entries: { id: string; from: RecipientStatus; to: (r: Recipient) => Recipient }[]) {
+  private async groupWrite(
+    kind: 'claim' | 'settle',
+    campaignId: string,
+    entries: { id: string; from: RecipientStatus; to: (r: Recipient) => Recipient }[],
+  ) {
     if (new Set(entries.map((e) => e.id)).size !== entries.length) throw new Error('an item may appear once in a group write');
     const done = new Set<string>();
     let remaining = entries;
     while (remaining.length > 0) {
-      const reasons = remaining.map((e) => (this.recipients.get(`${campaignId}#${e.id}`)?.status === e.from ? 'None' : 'ConditionalCheckFailed'));
+      const reasons = remaining.map((e) =>
+        this.recipients.get(`${campaignId}#${e.id}`)?.status === e.from ? 'None' : 'ConditionalCheckFailed',
+      );
       const cancelled = reasons.includes('ConditionalCheckFailed');
       this.groupWrites.push({ kind, ids: remaining.map((e) => e.id), cancelled });
       if (!cancelled) {

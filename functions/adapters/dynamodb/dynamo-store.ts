@@ -1,4 +1,10 @@
-import { ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -7,18 +13,27 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
   UpdateCommand,
-  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../domain/audience';
-import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../domain/actor';
 import type { AnnouncementPlan } from '../../domain/announcement-plan';
+import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../domain/audience';
 import type { AuditEntry } from '../../domain/audit';
 import type { Brand } from '../../domain/brand';
+import {
+  type Campaign,
+  type CampaignCounts,
+  type CampaignStatus,
+  type CountsDelta,
+  deliveryCounters,
+  emptyCounts,
+  type LedgerTally,
+  type Recipient,
+  type RecipientStatus,
+} from '../../domain/campaign';
 import type { ConsentRecord } from '../../domain/consent';
-import { deliveryCounters, emptyCounts, type Campaign, type CampaignCounts, type CampaignStatus, type CountsDelta, type LedgerTally, type Recipient, type RecipientStatus } from '../../domain/campaign';
 import { ConflictError } from '../../domain/errors';
 import type { Release, ReleaseContent } from '../../domain/release';
 import type { DeliveryCounter, Page, RecipientOutcome, RecipientSettlement, SendContext, Store } from '../../ports';
@@ -29,7 +44,19 @@ type Item = Record<string, unknown>;
 
 /** Attributes the store adds to every item; stripped before handing an entity back. */
 const snapshotLeaseAttributes = ['snapshotOwner', 'snapshotLeaseUntil', 'snapshotAttempts'];
-const storageAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'c_sending', 'c_sent', 'c_failed', 'c_skipped', ...snapshotLeaseAttributes, ...deliveryCounters.map((c) => `d_${c}`)];
+const storageAttributes = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'type',
+  'c_sending',
+  'c_sent',
+  'c_failed',
+  'c_skipped',
+  ...snapshotLeaseAttributes,
+  ...deliveryCounters.map((c) => `d_${c}`),
+];
 const strip = <T>(item: Item): T => {
   const copy: Item = { ...item };
   for (const a of storageAttributes) delete copy[a];
@@ -102,9 +129,7 @@ export class DynamoStore implements Store {
   }
 
   private async query(input: Omit<QueryCommandInput, 'TableName'>, cursor?: string): Promise<{ items: Item[]; cursor?: string }> {
-    const r = await this.doc.send(
-      new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: decodeCursor(cursor) }),
-    );
+    const r = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: decodeCursor(cursor) }));
     return { items: r.Items ?? [], cursor: encodeCursor(r.LastEvaluatedKey) };
   }
 
@@ -135,7 +160,11 @@ export class DynamoStore implements Store {
   }
 
   async listBrands(): Promise<Brand[]> {
-    const items = await this.queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': gsi.brands } });
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': gsi.brands },
+    });
     return items.map((i) => strip<Brand>(i));
   }
 
@@ -160,11 +189,22 @@ export class DynamoStore implements Store {
     const { gsi1sk } = this.releaseItem(release);
     return [...new Set(release.content.coBrandIds)]
       .filter((brandId) => brandId !== release.content.brandId)
-      .map((brandId) => ({ ...keys.releaseCoBrand(release.id, brandId), gsi1pk: gsi.releasesOfBrand(brandId), gsi1sk, type: 'release-cobrand', releaseId: release.id }));
+      .map((brandId) => ({
+        ...keys.releaseCoBrand(release.id, brandId),
+        gsi1pk: gsi.releasesOfBrand(brandId),
+        gsi1sk,
+        type: 'release-cobrand',
+        releaseId: release.id,
+      }));
   }
 
   private versionItem(release: Release): Item {
-    return { ...keys.releaseVersion(release.id, release.version), type: 'release-version', content: release.content, at: release.updatedAt };
+    return {
+      ...keys.releaseVersion(release.id, release.version),
+      type: 'release-version',
+      content: release.content,
+      at: release.updatedAt,
+    };
   }
 
   async createRelease(release: Release): Promise<void> {
@@ -272,7 +312,11 @@ export class DynamoStore implements Store {
   }
 
   async listLists(): Promise<MailingList[]> {
-    const items = await this.queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': gsi.lists } });
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': gsi.lists },
+    });
     return items.map((i) => strip<MailingList>(i));
   }
 
@@ -384,7 +428,9 @@ export class DynamoStore implements Store {
   }
 
   async suppress(email: string, reason: string, at: string): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.suppression(email), type: 'suppression', reason, at } }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.suppression(email), type: 'suppression', reason, at } }),
+    );
   }
 
   async unsuppress(email: string): Promise<void> {
@@ -414,17 +460,19 @@ export class DynamoStore implements Store {
   }
 
   async countDelivery(campaignId: string, counter: DeliveryCounter): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.campaign(campaignId),
-        UpdateExpression: `ADD d_${counter} :one`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
-    ).catch((e: unknown) => {
-      if (!isConditionFailure(e)) throw e;
-    });
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.campaign(campaignId),
+          UpdateExpression: `ADD d_${counter} :one`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      )
+      .catch((e: unknown) => {
+        if (!isConditionFailure(e)) throw e;
+      });
   }
 
   async countTransientBounce(email: string): Promise<number> {
@@ -474,7 +522,17 @@ export class DynamoStore implements Store {
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.subscriber(subscriberId), type: 'subscriber', id: subscriberId, email: erasedEmail, tags: [], language: subscriber.language, createdAt: subscriber.createdAt, updatedAt: at, erasedAt: at },
+        Item: {
+          ...keys.subscriber(subscriberId),
+          type: 'subscriber',
+          id: subscriberId,
+          email: erasedEmail,
+          tags: [],
+          language: subscriber.language,
+          createdAt: subscriber.createdAt,
+          updatedAt: at,
+          erasedAt: at,
+        },
       }),
     );
     for (const m of memberships) {
@@ -490,7 +548,12 @@ export class DynamoStore implements Store {
     }
     for (const r of sends) {
       await this.doc.send(
-        new UpdateCommand({ TableName: this.tableName, Key: keys.recipient(r.campaignId, subscriberId), UpdateExpression: 'SET email = :e', ExpressionAttributeValues: { ':e': erasedEmail } }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.recipient(r.campaignId, subscriberId),
+          UpdateExpression: 'SET email = :e',
+          ExpressionAttributeValues: { ':e': erasedEmail },
+        }),
       );
     }
     for (const c of consent) {
@@ -585,7 +648,12 @@ export class DynamoStore implements Store {
     const names: Record<string, string> = { '#s': 'status' };
     const values: Record<string, unknown> = { ':to': to, ':at': at, ...(reason ? { ':r': reason } : {}) };
     from.forEach((s, i) => (values[`:f${i}`] = s));
-    const stamp = to === 'running' ? ', startedAt = if_not_exists(startedAt, :at)' : to === 'finished' || to === 'cancelled' ? ', finishedAt = :at' : '';
+    const stamp =
+      to === 'running'
+        ? ', startedAt = if_not_exists(startedAt, :at)'
+        : to === 'finished' || to === 'cancelled'
+          ? ', finishedAt = :at'
+          : '';
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -604,14 +672,20 @@ export class DynamoStore implements Store {
     }
   }
 
-  async acquireSnapshotLease(campaignId: string, owner: string, nowMs: number, leaseMs: number): Promise<{ acquired: true; firstAttempt: boolean } | { acquired: false }> {
+  async acquireSnapshotLease(
+    campaignId: string,
+    owner: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<{ acquired: true; firstAttempt: boolean } | { acquired: false }> {
     try {
       const r = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.campaign(campaignId),
           UpdateExpression: 'SET snapshotOwner = :o, snapshotLeaseUntil = :until ADD snapshotAttempts :one',
-          ConditionExpression: '#s = :running AND attribute_not_exists(#t) AND (attribute_not_exists(snapshotLeaseUntil) OR snapshotLeaseUntil < :now)',
+          ConditionExpression:
+            '#s = :running AND attribute_not_exists(#t) AND (attribute_not_exists(snapshotLeaseUntil) OR snapshotLeaseUntil < :now)',
           ExpressionAttributeNames: { '#s': 'status', '#t': 'total' },
           ExpressionAttributeValues: { ':o': owner, ':until': nowMs + leaseMs, ':one': 1, ':running': 'running', ':now': nowMs },
           ReturnValues: 'UPDATED_OLD',
@@ -674,12 +748,17 @@ export class DynamoStore implements Store {
   }
 
   async replaceCompiledMail(campaignId: string, mail: CompiledMail): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.compiledMail(campaignId), type: 'compiled-mail', mail } }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.compiledMail(campaignId), type: 'compiled-mail', mail } }),
+    );
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.audit(entry.at.slice(0, 7), entry.at, randomUUID().slice(0, 8)), type: 'audit', ...entry } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.audit(entry.at.slice(0, 7), entry.at, randomUUID().slice(0, 8)), type: 'audit', ...entry },
+      }),
     );
   }
 
@@ -689,7 +768,13 @@ export class DynamoStore implements Store {
   }
 
   async putApiToken(tokenHash: string, actor: Actor): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.apiToken(tokenHash), type: 'api-token', ...actor }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.apiToken(tokenHash), type: 'api-token', ...actor },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   async actorByTokenHash(tokenHash: string): Promise<Actor | undefined> {
@@ -714,7 +799,13 @@ export class DynamoStore implements Store {
           UpdateExpression: 'SET sendAt = :s, localSendAt = :l, timeZone = :z, updatedAt = :at',
           ConditionExpression: '#st = :scheduled',
           ExpressionAttributeNames: { '#st': 'status' },
-          ExpressionAttributeValues: { ':s': schedule.sendAt, ':l': schedule.localSendAt, ':z': schedule.timeZone, ':at': at, ':scheduled': 'scheduled' },
+          ExpressionAttributeValues: {
+            ':s': schedule.sendAt,
+            ':l': schedule.localSendAt,
+            ':z': schedule.timeZone,
+            ':at': at,
+            ':scheduled': 'scheduled',
+          },
         }),
       );
       return true;
@@ -724,7 +815,11 @@ export class DynamoStore implements Store {
     }
   }
 
-  async addRecipients(campaignId: string, recipients: readonly Recipient[], mode: 'new' | 'unless-present' = 'unless-present'): Promise<number> {
+  async addRecipients(
+    campaignId: string,
+    recipients: readonly Recipient[],
+    mode: 'new' | 'unless-present' = 'unless-present',
+  ): Promise<number> {
     const item = (r: Recipient): Item => ({
       ...keys.recipient(campaignId, r.subscriberId),
       gsi1pk: gsi.listsOfSubscriber(r.subscriberId),
@@ -812,7 +907,13 @@ export class DynamoStore implements Store {
       const sub = keys.subscriber(r.subscriberId);
       const name = byKey.get(`${sub.pk}|${sub.sk}`)?.name;
       if (typeof name === 'string') names.set(r.subscriberId, name);
-      if (r.listIds.some((l) => { const m = keys.membership(l, r.subscriberId); return byKey.get(`${m.pk}|${m.sk}`)?.status === 'confirmed'; })) stillConfirmed.add(r.subscriberId);
+      if (
+        r.listIds.some((l) => {
+          const m = keys.membership(l, r.subscriberId);
+          return byKey.get(`${m.pk}|${m.sk}`)?.status === 'confirmed';
+        })
+      )
+        stillConfirmed.add(r.subscriberId);
     }
     return { suppressed, stillConfirmed, names };
   }
@@ -844,7 +945,6 @@ export class DynamoStore implements Store {
     }
     return out;
   }
-
 
   async listRecipients(
     campaignId: string,
@@ -878,7 +978,9 @@ export class DynamoStore implements Store {
   }
 
   async settleRecipients(campaignId: string, settlements: readonly RecipientSettlement[], at: string): Promise<Set<string>> {
-    return this.updateEach(settlements.map((s) => ({ id: s.subscriberId, update: settleUpdate(campaignId, s.subscriberId, s.outcome, at) })));
+    return this.updateEach(
+      settlements.map((s) => ({ id: s.subscriberId, update: settleUpdate(campaignId, s.subscriberId, s.outcome, at) })),
+    );
   }
 
   /**
@@ -904,7 +1006,9 @@ export class DynamoStore implements Store {
       for (let i = 0; i < remaining.length; i += TRANSACTION_ITEMS) {
         const chunk = remaining.slice(i, i + TRANSACTION_ITEMS);
         try {
-          await this.doc.send(new TransactWriteCommand({ TransactItems: chunk.map((e) => ({ Update: { TableName: this.tableName, ...e.update } })) }));
+          await this.doc.send(
+            new TransactWriteCommand({ TransactItems: chunk.map((e) => ({ Update: { TableName: this.tableName, ...e.update } })) }),
+          );
           for (const e of chunk) done.add(e.id);
         } catch (e: unknown) {
           if (!(e instanceof TransactionCanceledException)) throw e;
@@ -925,7 +1029,8 @@ export class DynamoStore implements Store {
 
   async addToCounts(campaignId: string, delta: CountsDelta, when: 'running' | 'unfinished'): Promise<Campaign | undefined> {
     const changed = countedStates.filter((s) => (delta[s] ?? 0) !== 0);
-    const holds = (c: Campaign | undefined) => (c && (when === 'running' ? c.status === 'running' : c.status !== 'finished' && !c.countsFinalAt) ? c : undefined);
+    const holds = (c: Campaign | undefined) =>
+      c && (when === 'running' ? c.status === 'running' : c.status !== 'finished' && !c.countsFinalAt) ? c : undefined;
     if (changed.length === 0) return holds(await this.getCampaign(campaignId));
     const values: Record<string, unknown> = when === 'running' ? { ':running': 'running' } : { ':finished': 'finished' };
     for (const s of changed) values[`:${s}`] = delta[s];
@@ -935,7 +1040,8 @@ export class DynamoStore implements Store {
           TableName: this.tableName,
           Key: keys.campaign(campaignId),
           UpdateExpression: `ADD ${changed.map((s) => `c_${s} :${s}`).join(', ')}`,
-          ConditionExpression: when === 'running' ? '#s = :running' : 'attribute_exists(pk) AND #s <> :finished AND attribute_not_exists(countsFinalAt)',
+          ConditionExpression:
+            when === 'running' ? '#s = :running' : 'attribute_exists(pk) AND #s <> :finished AND attribute_not_exists(countsFinalAt)',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
@@ -979,7 +1085,8 @@ export class DynamoStore implements Store {
   async finishCampaign(campaignId: string, tally: Pick<LedgerTally, 'recipients' | 'counts'>, at: string): Promise<boolean> {
     return this.conditionally({
       Key: keys.campaign(campaignId),
-      UpdateExpression: 'SET #s = :finished, finishedAt = :at, updatedAt = :at, c_sending = :sending, c_sent = :sent, c_failed = :failed, c_skipped = :skipped REMOVE statusReason',
+      UpdateExpression:
+        'SET #s = :finished, finishedAt = :at, updatedAt = :at, c_sending = :sending, c_sent = :sent, c_failed = :failed, c_skipped = :skipped REMOVE statusReason',
       ConditionExpression: '#s = :running AND #t = :total',
       ExpressionAttributeNames: { '#s': 'status', '#t': 'total' },
       ExpressionAttributeValues: {
@@ -998,7 +1105,8 @@ export class DynamoStore implements Store {
   async closeCancelledCounts(campaignId: string, tally: Pick<LedgerTally, 'counts'>, at: string): Promise<boolean> {
     return this.conditionally({
       Key: keys.campaign(campaignId),
-      UpdateExpression: 'SET countsFinalAt = :at, updatedAt = :at, c_sending = :sending, c_sent = :sent, c_failed = :failed, c_skipped = :skipped',
+      UpdateExpression:
+        'SET countsFinalAt = :at, updatedAt = :at, c_sending = :sending, c_sent = :sent, c_failed = :failed, c_skipped = :skipped',
       ConditionExpression: '#s = :cancelled AND attribute_not_exists(countsFinalAt)',
       ExpressionAttributeNames: { '#s': 'status' },
       ExpressionAttributeValues: {

@@ -1,10 +1,12 @@
-import { GetAccountCommand, SendEmailCommand, SESv2ServiceException, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { GetAccountCommand, type SESv2Client, SESv2ServiceException, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingMail } from '../../ports';
 
 /** RFC 2047 encoded-word for display names with non-ASCII characters ("Conseil départemental"). */
 export function formatAddress(name: string, address: string): string {
   // eslint-disable-next-line no-control-regex
-  const safe = /^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/(["\\])/g, '\\$1')}"` : `=?UTF-8?B?${Buffer.from(name).toString('base64')}?=`;
+  const safe = /^[\x20-\x7e]*$/.test(name)
+    ? `"${name.replace(/(["\\])/g, '\\$1')}"`
+    : `=?UTF-8?B?${Buffer.from(name).toString('base64')}?=`;
   return `${safe} <${address}>`;
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { importContacts, type ImportProgress, type ImportReport } from '../../../functions/app/import-contacts';
+import { type ImportProgress, type ImportReport, importContacts } from '../../../functions/app/import-contacts';
 import { addSubscriberToList, createList } from '../../../functions/app/manage-audience';
 import { NotFoundError, ValidationError } from '../../../functions/domain/errors';
 import { fakeDeps } from '../../support/fakes';
@@ -39,7 +39,11 @@ const frenchExcelRejected = [
   { line: 10, email: 'martin@example.org', reason: 'nom : ne doit pas contenir de balises' },
   { line: 11, email: 'sophie.blanc@example.org', reason: 'fonction : ne doit pas contenir de retour à la ligne' },
   { line: 17, reason: 'adresse e-mail manquante' },
-  { line: 18, email: 'zoe.roux@example.org', reason: 'type de média inconnu : « Podcast » (attendu : presse écrite, radio, télé, web ou agence)' },
+  {
+    line: 18,
+    email: 'zoe.roux@example.org',
+    reason: 'type de média inconnu : « Podcast » (attendu : presse écrite, radio, télé, web ou agence)',
+  },
 ];
 
 const frenchExcelReport = (encoding: string, counts: Partial<ImportReport> = {}): ImportReport =>
@@ -74,14 +78,29 @@ describe('importContacts', () => {
       department: '41',
       tags: ['culture', 'patrimoine'],
     });
-    expect(await store.getSubscriberByEmail('f.guerin@france3-regions.fr')).toMatchObject({ mediumType: 'tv', tags: ['politique', 'économie'] });
-    expect(await store.getSubscriberByEmail('lucas.petit@agence-centre.fr')).toMatchObject({ mediumType: 'agency', tags: ['sport', 'faits divers'] });
-    expect(await store.getSubscriberByEmail('lea.fabre@xn--mdias-41-b1a.fr')).toMatchObject({ organisation: 'Cœur de Loire', outlet: 'L’Écho du Cher' });
+    expect(await store.getSubscriberByEmail('f.guerin@france3-regions.fr')).toMatchObject({
+      mediumType: 'tv',
+      tags: ['politique', 'économie'],
+    });
+    expect(await store.getSubscriberByEmail('lucas.petit@agence-centre.fr')).toMatchObject({
+      mediumType: 'agency',
+      tags: ['sport', 'faits divers'],
+    });
+    expect(await store.getSubscriberByEmail('lea.fabre@xn--mdias-41-b1a.fr')).toMatchObject({
+      organisation: 'Cœur de Loire',
+      outlet: 'L’Écho du Cher',
+    });
     expect(await store.getSubscriberByEmail('ines.bernard@example.org')).toMatchObject({ mediumType: 'print' });
     expect(await store.getSubscriberByEmail('jean.long@example.org')).toBeUndefined();
     expect((await store.listMembers(list.id)).items).toHaveLength(7);
     expect(await store.listConsent(elodie?.id ?? '')).toEqual([
-      expect.objectContaining({ event: 'imported', source: 'import', listId: list.id, lawfulBasis: 'legitimate-interest', actor: 'admin : presse.csv' }),
+      expect.objectContaining({
+        event: 'imported',
+        source: 'import',
+        listId: list.id,
+        lawfulBasis: 'legitimate-interest',
+        actor: 'admin : presse.csv',
+      }),
     ]);
   });
 
@@ -151,7 +170,15 @@ describe('importContacts', () => {
     await importContacts(deps, list.id, chunked(bytes, 100), { onProgress: (p) => calls.push(p), progressEvery: 5 });
 
     expect(calls.map((p) => p.rows)).toEqual([5, 10, 14]);
-    expect(calls.at(-1)).toEqual({ rows: 14, bytes: bytes.length, created: 7, updated: 0, unchanged: 0, skippedSuppressed: 0, rejected: 7 });
+    expect(calls.at(-1)).toEqual({
+      rows: 14,
+      bytes: bytes.length,
+      created: 7,
+      updated: 0,
+      unchanged: 0,
+      skippedSuppressed: 0,
+      rejected: 7,
+    });
   });
 
   it('reads an English CRM export (comma, LF, UTF-8 without BOM)', async () => {
@@ -159,9 +186,24 @@ describe('importContacts', () => {
 
     const report = await importContacts(deps, list.id, chunked(fixture('contacts-en.csv')));
 
-    expect(report).toMatchObject({ rows: 2, created: 2, rejected: [], format: { encoding: 'utf-8', separator: ',', ignoredColumns: ['Phone'] } });
-    expect(await store.getSubscriberByEmail('kate.smith@example.co.uk')).toMatchObject({ name: 'Kate Smith', organisation: 'Reuters', mediumType: 'agency', tags: ['europe', 'politics'], language: 'en' });
-    expect(await store.getSubscriberByEmail('marc.dubois@example.fr')).toMatchObject({ name: 'Dubois, Marc', mediumType: 'radio', language: 'fr' });
+    expect(report).toMatchObject({
+      rows: 2,
+      created: 2,
+      rejected: [],
+      format: { encoding: 'utf-8', separator: ',', ignoredColumns: ['Phone'] },
+    });
+    expect(await store.getSubscriberByEmail('kate.smith@example.co.uk')).toMatchObject({
+      name: 'Kate Smith',
+      organisation: 'Reuters',
+      mediumType: 'agency',
+      tags: ['europe', 'politics'],
+      language: 'en',
+    });
+    expect(await store.getSubscriberByEmail('marc.dubois@example.fr')).toMatchObject({
+      name: 'Dubois, Marc',
+      mediumType: 'radio',
+      language: 'fr',
+    });
   });
 
   it('reads Excel "Unicode text" (UTF-16LE with BOM, tab-separated)', async () => {
@@ -189,13 +231,22 @@ describe('importContacts', () => {
     const { deps, store, list } = await pressList();
     const csv = 'sep=,\r\nAdresse pro,Titre,Nom\r\nanne@example.org,Le Monde,Anne Martin\r\nbruno@example.org,,Bruno\r\n';
 
-    const report = await importContacts(deps, list.id, chunked(Buffer.from(csv)), { mapping: { 'adresse PRO': 'email', Titre: 'outlet', Nom: 'ignore' } });
+    const report = await importContacts(deps, list.id, chunked(Buffer.from(csv)), {
+      mapping: { 'adresse PRO': 'email', Titre: 'outlet', Nom: 'ignore' },
+    });
 
     expect(report).toMatchObject({
       rows: 2,
       created: 2,
       rejected: [],
-      format: { separator: ',', columns: [{ header: 'Adresse pro', field: 'email' }, { header: 'Titre', field: 'outlet' }], ignoredColumns: ['Nom'] },
+      format: {
+        separator: ',',
+        columns: [
+          { header: 'Adresse pro', field: 'email' },
+          { header: 'Titre', field: 'outlet' },
+        ],
+        ignoredColumns: ['Nom'],
+      },
     });
     const anne = await store.getSubscriberByEmail('anne@example.org');
     expect(anne?.outlet).toBe('Le Monde');
@@ -292,8 +343,12 @@ describe('importContacts', () => {
     });
 
     it('refuses a mapping to an unknown field, or from a missing column', async () => {
-      expect((await refused(fixture('contacts-en.csv'), { mapping: { Email: 'courrier' } })).message).toMatch(/« courrier » n’est pas un champ connu/);
-      expect((await refused(fixture('contacts-en.csv'), { mapping: { Mobile: 'email' } })).message).toMatch(/colonne « mobile » absente du fichier/);
+      expect((await refused(fixture('contacts-en.csv'), { mapping: { Email: 'courrier' } })).message).toMatch(
+        /« courrier » n’est pas un champ connu/,
+      );
+      expect((await refused(fixture('contacts-en.csv'), { mapping: { Mobile: 'email' } })).message).toMatch(
+        /colonne « mobile » absente du fichier/,
+      );
     });
 
     it('refuses an unknown list before reading anything', async () => {
@@ -314,7 +369,11 @@ describe('importContacts', () => {
 
       const report = await importContacts(deps, list.id, chunked(Buffer.from(csv)));
 
-      expect(report).toMatchObject({ rows: 2, created: 1, rejected: [{ line: 2, email: 'anne@example.org', reason: 'caractère de contrôle interdit (colonne « nom »)' }] });
+      expect(report).toMatchObject({
+        rows: 2,
+        created: 1,
+        rejected: [{ line: 2, email: 'anne@example.org', reason: 'caractère de contrôle interdit (colonne « nom »)' }],
+      });
     });
   });
 });

@@ -1,14 +1,9 @@
 import ical, { type VEvent } from 'node-ical';
 import { describe, expect, it } from 'vitest';
 import { xml2js } from 'xml-js';
-import {
-  getPublicRelease,
-  listPublishedReleases,
-  publicEventCalendar,
-  renderPublicWebVersion,
-} from '../../../functions/app/newsroom';
+import { getPublicRelease, listPublishedReleases, publicEventCalendar, renderPublicWebVersion } from '../../../functions/app/newsroom';
 import { NotFoundError, ValidationError } from '../../../functions/domain/errors';
-import { releaseContentSchema, type Release, type ReleaseContentInput } from '../../../functions/domain/release';
+import { type Release, type ReleaseContentInput, releaseContentSchema } from '../../../functions/domain/release';
 import { buildHttpApp } from '../../../functions/http/app';
 import { mjmlRenderer } from '../../../functions/render/compile-release';
 import { subjectOf } from '../../../functions/render/subject';
@@ -50,7 +45,13 @@ function parseAtom(xml: string) {
   const feed = doc.feed?.[0];
   if (!feed) throw new Error('no <feed> element');
   const text = (n: Node[] | undefined) => (n?.[0]?._cdata ?? n?.[0]?._text ?? []).join('');
-  const decode = (s: string) => s.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  const decode = (s: string) =>
+    s
+      .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
   return {
     id: text(feed.id),
     links: (feed.link ?? []).map((l) => l._attributes ?? {}),
@@ -76,7 +77,10 @@ describe('listPublishedReleases', () => {
     await put({ brandId: 'cd41', title: 'Janvier', dateline: { city: 'Blois', date: '2026-01-10' } }, sent('2026-01-10T08:00:00Z'));
     await put({ brandId: 'cd37', title: 'Février', dateline: { city: 'Tours', date: '2026-02-01' } }, sent('2026-02-01T08:00:00Z'));
     // Sent by the workflow before `publishedAt` existed: the status alone makes it public.
-    await put({ brandId: 'cd41', title: 'Mars', dateline: { city: 'Blois', date: '2026-03-01' } }, { status: 'sent', sentAt: '2026-03-01T08:00:00Z' });
+    await put(
+      { brandId: 'cd41', title: 'Mars', dateline: { city: 'Blois', date: '2026-03-01' } },
+      { status: 'sent', sentAt: '2026-03-01T08:00:00Z' },
+    );
     await put({ brandId: 'cd41', title: 'Brouillon', dateline: { city: 'Blois', date: '2026-03-05' } });
     await put({ brandId: 'cd41', title: 'Approuvé', dateline: { city: 'Blois', date: '2026-03-04' } }, { status: 'approved' });
     await put({ brandId: 'cd37', title: 'En relecture', dateline: { city: 'Tours', date: '2026-03-03' } }, { status: 'in_review' });
@@ -118,7 +122,8 @@ describe('listPublishedReleases', () => {
   it('bounds the store reads of one page and resumes past a long run of drafts', async () => {
     const { deps, store, put } = await world();
     await put({ brandId: 'cd41', title: 'Ancien publié', dateline: { city: 'Blois', date: '2020-01-01' } }, sent('2020-01-01T08:00:00Z'));
-    for (let i = 0; i < 700; i += 1) await put({ brandId: 'cd41', title: `Brouillon ${i}`, dateline: { city: 'Blois', date: '2025-06-01' } });
+    for (let i = 0; i < 700; i += 1)
+      await put({ brandId: 'cd41', title: `Brouillon ${i}`, dateline: { city: 'Blois', date: '2025-06-01' } });
     let reads = 0;
     const read = store.listReleasesByBrand.bind(store);
     store.listReleasesByBrand = (brandId, options) => {
@@ -185,8 +190,15 @@ describe('newsroom over HTTP', () => {
     const w = await world('2024-03-25T10:00:00Z');
     const r000 = await w.put(seed000, sent('2023-03-06T09:00:00Z'));
     const r001 = await w.put(seed001, { ...sent('2024-03-20T09:30:00Z'), createdAt: '2024-03-15T10:00:00.000Z' });
-    const draft = await w.put({ brandId: 'cd41', title: 'Brouillon <script>alert(1)</script>', dateline: { city: 'Blois', date: '2024-03-24' } });
-    const other = await w.put({ brandId: 'cd37', title: 'Tours & <b>Loches</b>', dateline: { city: 'Tours', date: '2024-03-01' } }, sent('2024-03-01T09:00:00Z'));
+    const draft = await w.put({
+      brandId: 'cd41',
+      title: 'Brouillon <script>alert(1)</script>',
+      dateline: { city: 'Blois', date: '2024-03-24' },
+    });
+    const other = await w.put(
+      { brandId: 'cd37', title: 'Tours & <b>Loches</b>', dateline: { city: 'Tours', date: '2024-03-01' } },
+      sent('2024-03-01T09:00:00Z'),
+    );
     return { ...w, r000, r001, draft, other };
   }
 

@@ -5,8 +5,8 @@ import { moveEvent, planEventAnnouncements, planTimes } from '../../../functions
 import { sweepCampaigns } from '../../../functions/app/schedule-campaign';
 import { unsubscribeFromLists } from '../../../functions/app/unsubscribe';
 import { ValidationError } from '../../../functions/domain/errors';
-import { fakeDeps, ManualClock } from '../../support/fakes';
 import { brands, seed001 } from '../../fixtures/seeds';
+import { fakeDeps, ManualClock } from '../../support/fakes';
 
 async function festival(now: string) {
   const clock = new ManualClock(new Date(now));
@@ -37,7 +37,13 @@ describe('announcement plan of the Festival du travail social (2 April 2024)', (
     const { deps, store, partners, source } = await festival('2023-12-01T09:00:00Z');
     const plan = await planEventAnnouncements(deps, { sourceReleaseId: source.id, listIds: [partners.id] });
     const sendAts = await Promise.all(plan.steps.map(async (s) => (await store.getCampaign(s.campaignId))?.sendAt));
-    expect(sendAts).toEqual(['2024-02-02T09:00:00.000Z', '2024-03-03T09:00:00.000Z', '2024-03-26T09:00:00.000Z', '2024-04-02T06:00:00.000Z', '2024-04-03T08:00:00.000Z']);
+    expect(sendAts).toEqual([
+      '2024-02-02T09:00:00.000Z',
+      '2024-03-03T09:00:00.000Z',
+      '2024-03-26T09:00:00.000Z',
+      '2024-04-02T06:00:00.000Z',
+      '2024-04-03T08:00:00.000Z',
+    ]);
     const kinds = await Promise.all(plan.steps.map(async (s) => (await store.getRelease(s.releaseId))?.content.announcementType));
     expect(kinds).toEqual(['save-the-date', 'invitation', 'reminder', 'day-of', 'thank-you']);
   });
@@ -59,7 +65,13 @@ describe('announcement plan of the Festival du travail social (2 April 2024)', (
     expect(moved.unchanged.map((u) => u.type)).toEqual(['save-the-date', 'invitation']);
     expect(moved.nowInPast).toEqual([]);
     const sendAts = await Promise.all(moved.plan.steps.map(async (s) => (await store.getCampaign(s.campaignId))?.sendAt));
-    expect(sendAts).toEqual(['2024-02-02T09:00:00.000Z', '2024-03-03T09:00:00.000Z', '2024-04-02T08:00:00.000Z', '2024-04-09T06:00:00.000Z', '2024-04-10T08:00:00.000Z']);
+    expect(sendAts).toEqual([
+      '2024-02-02T09:00:00.000Z',
+      '2024-03-03T09:00:00.000Z',
+      '2024-04-02T08:00:00.000Z',
+      '2024-04-09T06:00:00.000Z',
+      '2024-04-10T08:00:00.000Z',
+    ]);
     const reminder = await store.getRelease(moved.plan.steps[2]?.releaseId ?? '');
     expect(reminder?.content.event?.start).toBe('2024-04-09T09:00');
 
@@ -75,6 +87,8 @@ describe('announcement plan of the Festival du travail social (2 April 2024)', (
   it('refuses a plan whose steps are already past, naming them', async () => {
     const { deps, partners, source } = await festival('2024-03-10T09:00:00Z');
     await expect(planEventAnnouncements(deps, { sourceReleaseId: source.id, listIds: [partners.id] })).rejects.toThrow(ValidationError);
-    await expect(planEventAnnouncements(deps, { sourceReleaseId: source.id, listIds: [partners.id] })).rejects.toThrow(/Save the date.*Invitation/);
+    await expect(planEventAnnouncements(deps, { sourceReleaseId: source.id, listIds: [partners.id] })).rejects.toThrow(
+      /Save the date.*Invitation/,
+    );
   });
 });

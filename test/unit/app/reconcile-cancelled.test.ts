@@ -39,8 +39,14 @@ describe('a cancelled campaign left with claims by a dead worker', () => {
     clock.advance(61_000);
     await sweepCampaigns(deps, { staleClaimMs: 60_000 });
 
-    expect(await store.getRecipient(campaign.id, accepted?.subscriberId ?? '')).toMatchObject({ status: 'sent', messageId: 'ses-message-1' });
-    expect(await store.getRecipient(campaign.id, lost?.subscriberId ?? '')).toMatchObject({ status: 'pending', error: 'non envoyé : campagne annulée' });
+    expect(await store.getRecipient(campaign.id, accepted?.subscriberId ?? '')).toMatchObject({
+      status: 'sent',
+      messageId: 'ses-message-1',
+    });
+    expect(await store.getRecipient(campaign.id, lost?.subscriberId ?? '')).toMatchObject({
+      status: 'pending',
+      error: 'non envoyé : campagne annulée',
+    });
     expect(queue.messages).toEqual([]);
     expect(mailer.sent).toEqual([]);
     const closed = await store.getCampaign(campaign.id);

@@ -7,7 +7,8 @@ import { recordSesEvent } from '../../../functions/app/record-ses-event';
 import { emptyCounts } from '../../../functions/domain/campaign';
 import { fakeCompile, fakeDeps, testBrand } from '../../support/fakes';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/ses-events/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/ses-events/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 const withMessageId = (event: Record<string, unknown>, id: string) => {
   const copy = structuredClone(event) as { mail: { messageId: string } };
   copy.mail.messageId = id;
@@ -54,9 +55,14 @@ describe('recording SES feedback', () => {
 
   it('settles a claim from the Send event when the worker could not record it', async () => {
     const { deps, store } = fakeDeps();
-    await store.addRecipients('c9', [{ campaignId: 'c9', subscriberId: 's9', email: 's9@example.org', listIds: [], status: 'pending', updatedAt: '' }]);
+    await store.addRecipients('c9', [
+      { campaignId: 'c9', subscriberId: 's9', email: 's9@example.org', listIds: [], status: 'pending', updatedAt: '' },
+    ]);
     await store.claimRecipient('c9', 's9', '2026-03-06T10:00:00Z');
-    await recordSesEvent(deps, { eventType: 'Send', mail: { messageId: 'm-9', destination: ['s9@example.org'], tags: { campaign: ['c9'], recipient: ['s9'] } } });
+    await recordSesEvent(deps, {
+      eventType: 'Send',
+      mail: { messageId: 'm-9', destination: ['s9@example.org'], tags: { campaign: ['c9'], recipient: ['s9'] } },
+    });
     expect(await store.getRecipient('c9', 's9')).toMatchObject({ status: 'sent', messageId: 'm-9' });
   });
 
@@ -78,7 +84,15 @@ describe('recording SES feedback', () => {
   it('counts a rejected mail (SES refused it: a virus) once on its campaign, suppressing no one', async () => {
     const { deps, store } = fakeDeps();
     await store.createCampaign(
-      { id: 'c-feedback', releaseId: 'r', listIds: [], sender: { name: 'S', address: 's@example.org' }, status: 'running', counts: emptyCounts(), createdAt: '2026-03-06T10:00:00Z' },
+      {
+        id: 'c-feedback',
+        releaseId: 'r',
+        listIds: [],
+        sender: { name: 'S', address: 's@example.org' },
+        status: 'running',
+        counts: emptyCounts(),
+        createdAt: '2026-03-06T10:00:00Z',
+      },
       await fakeCompile({ content: { title: 'T' } }),
     );
     const event = fixture('reject.eventbridge.json');

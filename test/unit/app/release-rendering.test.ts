@@ -7,7 +7,14 @@ import { personalise } from '../../../functions/render/compiled-mail';
 import { brands, seed000, seed001 } from '../../fixtures/seeds';
 import { fakeDeps } from '../../support/fakes';
 
-const release = (id: string, content: ReleaseContent): Release => ({ id, status: 'approved', version: 1, content, createdAt: '2024-01-10T09:00:00Z', updatedAt: '2024-01-10T09:00:00Z' });
+const release = (id: string, content: ReleaseContent): Release => ({
+  id,
+  status: 'approved',
+  version: 1,
+  content,
+  createdAt: '2024-01-10T09:00:00Z',
+  updatedAt: '2024-01-10T09:00:00Z',
+});
 const recipient = { unsubscribeUrl: 'https://x.example/u', preferencesUrl: 'https://x.example/p', email: 'a@example.org', name: 'A' };
 
 async function world() {

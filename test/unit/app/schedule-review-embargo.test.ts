@@ -5,7 +5,7 @@ import { addSubscriberToList, createList } from '../../../functions/app/manage-a
 import { createRelease, updateRelease } from '../../../functions/app/manage-releases';
 import { approveRelease, rejectRelease, submitForReview } from '../../../functions/app/review-release';
 import { fireScheduledCampaign, rescheduleCampaign, sweepCampaigns } from '../../../functions/app/schedule-campaign';
-import { ForbiddenError, type Actor } from '../../../functions/domain/actor';
+import { type Actor, ForbiddenError } from '../../../functions/domain/actor';
 import { ConflictError, ValidationError } from '../../../functions/domain/errors';
 import type { CampaignScheduler } from '../../../functions/ports';
 import { compileRelease } from '../../../functions/render/compile-release';
@@ -109,7 +109,9 @@ describe('scheduled sends (controllable clock)', () => {
     await expect(attempt('2026-02-28T10:00')).rejects.toThrow(/passée/);
     await expect(attempt('2026-03-29T02:30')).rejects.toThrow(/n’existe pas/);
     await expect(attempt('2026-10-25T02:30')).rejects.toThrow(/existe deux fois/);
-    await expect(launchCampaign(deps, { releaseId: release.id, listIds: [presse.id], sendAt: '2026-10-25T02:30', ambiguity: 'later' })).resolves.toBeDefined();
+    await expect(
+      launchCampaign(deps, { releaseId: release.id, listIds: [presse.id], sendAt: '2026-10-25T02:30', ambiguity: 'later' }),
+    ).resolves.toBeDefined();
   });
 });
 
@@ -118,7 +120,9 @@ describe('review (brand with review on)', () => {
     const { deps, store, mailer, queue, presse } = await world({ review: true });
     const release = await createRelease(deps, { brandId: 'cd41', title: 'À relire' }, editor);
     await expect(launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] }, publisher)).rejects.toThrow(/pas approuvé/);
-    await expect(launchCampaign(deps, { releaseId: release.id, listIds: [presse.id], sendAt: '2026-03-05T10:00' }, publisher)).rejects.toThrow(/pas approuvé/);
+    await expect(
+      launchCampaign(deps, { releaseId: release.id, listIds: [presse.id], sendAt: '2026-03-05T10:00' }, publisher),
+    ).rejects.toThrow(/pas approuvé/);
 
     await submitForReview(deps, editor, release.id);
     await expect(launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] }, publisher)).rejects.toThrow(/pas approuvé/);
@@ -178,15 +182,30 @@ describe('embargo', () => {
 
   it('refuses an embargo that lifts after the event it announces', async () => {
     const { deps } = await world();
-    const input = { brandId: 'cd41', kind: 'event-announcement' as const, title: 'Invitation', event, embargoUntil: '2026-04-02T10:00:00+02:00' };
+    const input = {
+      brandId: 'cd41',
+      kind: 'event-announcement' as const,
+      title: 'Invitation',
+      event,
+      embargoUntil: '2026-04-02T10:00:00+02:00',
+    };
     await expect(createRelease(deps, input)).rejects.toMatchObject({ field: 'embargoUntil' });
   });
 
   it('before the embargo: press lists only, with a visible banner and subject prefix; after it, anyone', async () => {
     const { deps, mailer, queue, clock, presse, partenaires } = await world({ realRender: true });
-    const release = await createRelease(deps, { brandId: 'cd41', title: 'Résultats', body: 'Texte.', embargoUntil: '2026-03-05T10:00:00+01:00' });
-    await expect(launchCampaign(deps, { releaseId: release.id, listIds: [presse.id, partenaires.id] })).rejects.toThrow(/embargo.*Partenaires/);
-    await expect(launchCampaign(deps, { releaseId: release.id, listIds: [partenaires.id], sendAt: '2026-03-05T09:30' })).rejects.toBeInstanceOf(ConflictError);
+    const release = await createRelease(deps, {
+      brandId: 'cd41',
+      title: 'Résultats',
+      body: 'Texte.',
+      embargoUntil: '2026-03-05T10:00:00+01:00',
+    });
+    await expect(launchCampaign(deps, { releaseId: release.id, listIds: [presse.id, partenaires.id] })).rejects.toThrow(
+      /embargo.*Partenaires/,
+    );
+    await expect(
+      launchCampaign(deps, { releaseId: release.id, listIds: [partenaires.id], sendAt: '2026-03-05T09:30' }),
+    ).rejects.toBeInstanceOf(ConflictError);
 
     await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
     await queue.drain();

@@ -15,7 +15,11 @@ import { fakeDeps, testBrand } from '../../support/fakes';
 /** A real SendPacer on virtual time: paces without waiting, and tells its rate. */
 function virtualPacer(rate: number): SendPacer {
   let t = 0;
-  return new SendPacer(rate, () => t, async (ms) => void (t += ms));
+  return new SendPacer(
+    rate,
+    () => t,
+    async (ms) => void (t += ms),
+  );
 }
 
 async function world(overrides: Parameters<typeof fakeDeps>[0] = {}) {
@@ -48,7 +52,9 @@ describe('sending a release to lists', () => {
     const anne = mailer.sent.find((m) => m.to === 'anne@example.org');
     expect(anne?.html).toContain('Bonjour Anne');
     expect(anne?.headers).toContainEqual({ name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' });
-    expect(anne?.headers.find((h) => h.name === 'List-Unsubscribe')?.value).toMatch(/^<https:\/\/communique\.example\.org\/unsubscribe\/[^>]+>$/);
+    expect(anne?.headers.find((h) => h.name === 'List-Unsubscribe')?.value).toMatch(
+      /^<https:\/\/communique\.example\.org\/unsubscribe\/[^>]+>$/,
+    );
     expect(anne?.tags).toEqual({ campaign: campaign.id, recipient: expect.any(String) });
     const done = await store.getCampaign(campaign.id);
     expect(done?.status).toBe('finished');
@@ -63,7 +69,10 @@ describe('sending a release to lists', () => {
 
     const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
     // the launch message delivered three times, and every send batch duplicated
-    await queue.enqueue([{ type: 'launch', campaignId: campaign.id }, { type: 'launch', campaignId: campaign.id }]);
+    await queue.enqueue([
+      { type: 'launch', campaignId: campaign.id },
+      { type: 'launch', campaignId: campaign.id },
+    ]);
     await queue.drain();
     await queue.enqueue(queue.delivered.filter((m) => m.type === 'send'));
     await queue.drain();
@@ -99,7 +108,10 @@ describe('sending a release to lists', () => {
     const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
     queue.messages.length = 0; // the launch message, run by hand below
     await snapshotAudience(deps, campaign.id);
-    await unsubscribeByToken(deps, signToken({ purpose: 'unsubscribe', subscriberId: subscriber?.id ?? '', campaignId: campaign.id }, deps.tokenKeys));
+    await unsubscribeByToken(
+      deps,
+      signToken({ purpose: 'unsubscribe', subscriberId: subscriber?.id ?? '', campaignId: campaign.id }, deps.tokenKeys),
+    );
     await queue.drain();
 
     expect(mailer.sent.map((m) => m.to)).toEqual(['staying@example.org']);
@@ -122,7 +134,9 @@ describe('sending a release to lists', () => {
   it('refuses unknown lists and releases, an empty audience, and editing a sent release', async () => {
     const { deps, mailer, release, presse, partenaires } = await world();
     await addSubscriberToList(deps, partenaires.id, { email: 'pas-confirme@example.org' }); // double opt-in: unconfirmed
-    await expect(launchCampaign(deps, { releaseId: release.id, listIds: [presse.id, partenaires.id] })).rejects.toThrow(/Aucun destinataire.*1 non confirmé/);
+    await expect(launchCampaign(deps, { releaseId: release.id, listIds: [presse.id, partenaires.id] })).rejects.toThrow(
+      /Aucun destinataire.*1 non confirmé/,
+    );
     expect(mailer.sent).toEqual([]);
     await addSubscriberToList(deps, presse.id, { email: 'lecteur@example.org' });
     await expect(launchCampaign(deps, { releaseId: release.id, listIds: ['nope'] })).rejects.toBeInstanceOf(NotFoundError);
@@ -172,7 +186,10 @@ describe('when SES misbehaves', () => {
     // one recipient at a time (a pacer at 1/s, on virtual time), so the order of SES answers is known
     const { deps, store, mailer, queue, release, presse } = await world({ pacer: virtualPacer(1) });
     for (let n = 1; n <= 5; n++) await addSubscriberToList(deps, presse.id, { email: `p${n}@example.org` });
-    const throttle = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
+    const throttle = Object.assign(new Error('Maximum sending rate exceeded.'), {
+      name: 'TooManyRequestsException',
+      $metadata: { httpStatusCode: 429 },
+    });
     const paused = Object.assign(new Error('Sending is paused for this account.'), { name: 'SendingPausedException' });
     mailer.failures.push(throttle, throttle, undefined, paused);
 
@@ -398,7 +415,13 @@ describe('counts, batches and the ledger', () => {
     expect(mailer.sent.map((m) => m.to)).not.toEqual(expect.arrayContaining([takenMails[1]]));
     expect((await store.tallyLedger(campaign.id)).counts).toMatchObject({ sent: 4, sending: 2, pending: 0 });
     // the other worker settles its two: the campaign finishes, exact
-    expect(await store.settleRecipients(campaign.id, taken.map((id) => ({ subscriberId: id, outcome: { status: 'sent', messageId: `other-${id}` } })), clock.now().toISOString())).toEqual(new Set(taken));
+    expect(
+      await store.settleRecipients(
+        campaign.id,
+        taken.map((id) => ({ subscriberId: id, outcome: { status: 'sent', messageId: `other-${id}` } })),
+        clock.now().toISOString(),
+      ),
+    ).toEqual(new Set(taken));
     const { reconcileClaims } = await import('../../../functions/app/reconcile-claims');
     await reconcileClaims(deps, campaign.id, 60_000);
     const done = await store.getCampaign(campaign.id);
@@ -502,7 +525,10 @@ describe('the audience snapshot', () => {
     const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id] });
     queue.messages.length = 0;
     // another worker holds the snapshot lease (it is writing, or it died a moment ago)
-    expect(await store.acquireSnapshotLease(campaign.id, 'other-worker', clock.now().getTime(), 120_000)).toEqual({ acquired: true, firstAttempt: true });
+    expect(await store.acquireSnapshotLease(campaign.id, 'other-worker', clock.now().getTime(), 120_000)).toEqual({
+      acquired: true,
+      firstAttempt: true,
+    });
 
     await snapshotAudience(deps, campaign.id);
     expect(queue.messages).toEqual([]);
@@ -530,7 +556,14 @@ describe('the audience snapshot', () => {
     // the first one and died (not reporting), then the holder died
     const at = clock.now().toISOString();
     await store.acquireSnapshotLease(campaign.id, 'dead', clock.now().getTime(), 120_000);
-    const entry = (i: number) => ({ campaignId: campaign.id, subscriberId: subs[i]?.id ?? '', email: subs[i]?.email ?? '', listIds: [presse.id], status: 'pending' as const, updatedAt: at });
+    const entry = (i: number) => ({
+      campaignId: campaign.id,
+      subscriberId: subs[i]?.id ?? '',
+      email: subs[i]?.email ?? '',
+      listIds: [presse.id],
+      status: 'pending' as const,
+      updatedAt: at,
+    });
     await store.addRecipients(campaign.id, [entry(0), entry(1)], 'new');
     await store.addToCounts(campaign.id, { sending: 2 }, 'running');
     await store.claimRecipient(campaign.id, subs[0]?.id ?? '', at);

@@ -15,7 +15,11 @@ async function world() {
   return { ...ctx, release };
 }
 
-const caught = async (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
+const caught = async (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('sendTestMail', () => {
   it('sends one mail to the given address, subject prefixed [TEST], with both unsubscribe headers', async () => {
@@ -119,7 +123,12 @@ describe('sendTestMail', () => {
 
   it('adds the embargo prefix after [TEST] while the release is under embargo', async () => {
     const { deps, mailer } = await world();
-    const embargoed = await createRelease(deps, { brandId: 'cd41', title: 'Annonce', body: 'Texte.', embargoUntil: '2026-04-01T08:00:00+02:00' });
+    const embargoed = await createRelease(deps, {
+      brandId: 'cd41',
+      title: 'Annonce',
+      body: 'Texte.',
+      embargoUntil: '2026-04-01T08:00:00+02:00',
+    });
 
     await sendTestMail(deps, { releaseId: embargoed.id, to: 'claire@example.org' }, editor);
 

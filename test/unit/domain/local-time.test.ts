@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveLocalTime, toLocalTime } from '../../../functions/domain/local-time';
 import { ValidationError } from '../../../functions/domain/errors';
+import { resolveLocalTime, toLocalTime } from '../../../functions/domain/local-time';
 
 describe('resolveLocalTime (Europe/Paris)', () => {
   it('gives the UTC instant on each side of the daylight-saving changes', () => {

@@ -32,28 +32,31 @@ describe('SendPacer', () => {
     expect(achieved).toBeLessThanOrEqual(rate * 1.01);
   });
 
-  it.each([14, 100])('keeps a guard at the window edge: an observer timestamping calls up to 4 ms late, unevenly, never sees more than %i in one second', async (rate) => {
-    const lag = (i: number) => ((i * 7) % 9) * 0.5; // 0 to 4 ms, in no order
-    const observe = async (pacer: SendPacer, clock: { now: () => number }, n: number) => {
-      const seen: number[] = [];
-      for (let i = 0; i < n; i++) {
-        await pacer.acquire();
-        seen.push(clock.now() + lag(i));
-      }
-      return seen.sort((a, b) => a - b);
-    };
-    const n = rate * 20;
+  it.each([14, 100])(
+    'keeps a guard at the window edge: an observer timestamping calls up to 4 ms late, unevenly, never sees more than %i in one second',
+    async (rate) => {
+      const lag = (i: number) => ((i * 7) % 9) * 0.5; // 0 to 4 ms, in no order
+      const observe = async (pacer: SendPacer, clock: { now: () => number }, n: number) => {
+        const seen: number[] = [];
+        for (let i = 0; i < n; i++) {
+          await pacer.acquire();
+          seen.push(clock.now() + lag(i));
+        }
+        return seen.sort((a, b) => a - b);
+      };
+      const n = rate * 20;
 
-    const guarded = virtualTime(() => 0);
-    const seen = await observe(new SendPacer(rate, guarded.now, guarded.sleep), guarded, n);
-    const bare = virtualTime(() => 0);
-    const seenWithoutGuard = await observe(new SendPacer(rate, bare.now, bare.sleep, 0), bare, n);
+      const guarded = virtualTime(() => 0);
+      const seen = await observe(new SendPacer(rate, guarded.now, guarded.sleep), guarded, n);
+      const bare = virtualTime(() => 0);
+      const seenWithoutGuard = await observe(new SendPacer(rate, bare.now, bare.sleep, 0), bare, n);
 
-    expect(worstWindow(seen)).toBeLessThanOrEqual(rate);
-    expect(worstWindow(seenWithoutGuard)).toBe(rate + 1); // what the guard is for
-    const achieved = ((n - 1) * 1000) / ((seen.at(-1) as number) - (seen[0] as number));
-    expect(achieved).toBeGreaterThanOrEqual(rate * 0.99); // the guard costs under 1% of the rate
-  });
+      expect(worstWindow(seen)).toBeLessThanOrEqual(rate);
+      expect(worstWindow(seenWithoutGuard)).toBe(rate + 1); // what the guard is for
+      const achieved = ((n - 1) * 1000) / ((seen.at(-1) as number) - (seen[0] as number));
+      expect(achieved).toBeGreaterThanOrEqual(rate * 0.99); // the guard costs under 1% of the rate
+    },
+  );
 
   it('does not burst after an idle spell', async () => {
     const clock = virtualTime(() => 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTokenError, signToken, verifyToken, type TokenKeyRing } from '../../../functions/domain/tokens';
+import { InvalidTokenError, signToken, type TokenKeyRing, verifyToken } from '../../../functions/domain/tokens';
 
 const ring: TokenKeyRing = { currentKeyId: 'k1', keys: { k1: 'first-secret' } };
 const now = 1_800_000_000;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { releaseContentSchema, type ReleaseContent } from '../../../functions/domain/release';
+import { type ReleaseContent, releaseContentSchema } from '../../../functions/domain/release';
 import { compileRelease, RenderError } from '../../../functions/render/compile-release';
 import { personalise } from '../../../functions/render/compiled-mail';
 import { compileInputOf, seed000 } from '../../fixtures/seeds';
@@ -35,14 +35,22 @@ const renderError = async (content: ReleaseContent, templates?: string): Promise
 };
 const withContent = (patch: Record<string, unknown>) => releaseContentSchema.parse({ ...seed000, ...patch });
 const mailOf = async (content: ReleaseContent) =>
-  personalise(await compileRelease(compileInputOf(content)), { unsubscribeUrl: 'https://x.example.org/u', preferencesUrl: 'https://x.example.org/p', email: 'a@example.org' });
+  personalise(await compileRelease(compileInputOf(content)), {
+    unsubscribeUrl: 'https://x.example.org/u',
+    preferencesUrl: 'https://x.example.org/p',
+    email: 'a@example.org',
+  });
 
 describe('template errors', () => {
   it('names template, line and field when a field makes the MJML invalid', async () => {
-    const dir = templatesWith('mail/partials/heading.mjml.hbs', (s) => s.replace('<mj-text padding="0 32px 12px 32px"><h1', '<mj-text color="{{title}}" padding="0 32px 12px 32px"><h1'));
+    const dir = templatesWith('mail/partials/heading.mjml.hbs', (s) =>
+      s.replace('<mj-text padding="0 32px 12px 32px"><h1', '<mj-text color="{{title}}" padding="0 32px 12px 32px"><h1'),
+    );
     const error = await renderError(seed000, dir);
     expect(error).toMatchObject({ template: 'mail/partials/heading.mjml.hbs', line: 10, field: 'title' });
-    expect(error.message).toMatch(/^MJML invalide \(gabarit « mail\/partials\/heading\.mjml\.hbs », ligne 10, champ « title »\) : <mj-text> Attribute color/);
+    expect(error.message).toMatch(
+      /^MJML invalide \(gabarit « mail\/partials\/heading\.mjml\.hbs », ligne 10, champ « title »\) : <mj-text> Attribute color/,
+    );
   });
 
   it('names template and line of an invalid MJML element', async () => {
@@ -106,7 +114,9 @@ describe('user content', () => {
 
   it('keeps http(s) and mailto links, and drops relative ones to their text', async () => {
     const { html, text } = await mailOf(
-      withContent({ body: 'Voir [le site](https://example.org/a?b=1&c=2), [écrire](mailto:presse@example.org), [la Maison de Bégon](#), [page](/a) et [piège](java%09script:alert(1)).' }),
+      withContent({
+        body: 'Voir [le site](https://example.org/a?b=1&c=2), [écrire](mailto:presse@example.org), [la Maison de Bégon](#), [page](/a) et [piège](java%09script:alert(1)).',
+      }),
     );
     expect(html).toContain('<a href="https://example.org/a?b=1&amp;c=2"');
     expect(html).toContain('<a href="mailto:presse@example.org"');
@@ -134,7 +144,10 @@ describe('user content', () => {
 
   it('refuses an invalid brand colour, naming the brand field', async () => {
     const input = compileInputOf(seed000);
-    const error = await compileRelease({ ...input, brand: { ...input.brand, colours: { ...input.brand.colours, primary: 'red;}</style>' } } }).catch((e: unknown) => e);
+    const error = await compileRelease({
+      ...input,
+      brand: { ...input.brand, colours: { ...input.brand.colours, primary: 'red;}</style>' } },
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'RenderError', field: 'brand.colours.primary' });
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileRelease, RenderError } from '../../../functions/render/compile-release';
-import { personalise, type CompiledMail } from '../../../functions/render/compiled-mail';
 import { releaseContentSchema } from '../../../functions/domain/release';
+import { compileRelease, RenderError } from '../../../functions/render/compile-release';
+import { type CompiledMail, personalise } from '../../../functions/render/compiled-mail';
 import { compileInputOf, seed000, seed001 } from '../../fixtures/seeds';
 
 const NNBSP = '\u202F';
@@ -22,7 +22,9 @@ describe('compileRelease', () => {
     const { subject, html, text } = personalise(mail, vars);
     // assess
     expect(mail.formatVersion).toBe(1);
-    expect(subject).toBe(`Travail social${NNBSP}: les conseils départementaux de Loir-et-Cher et d’Indre-et-Loire associent leurs réflexions pour préparer l’avenir`);
+    expect(subject).toBe(
+      `Travail social${NNBSP}: les conseils départementaux de Loir-et-Cher et d’Indre-et-Loire associent leurs réflexions pour préparer l’avenir`,
+    );
     expect(subject).not.toMatch(/[\r\n]/);
     expect(html).toContain('<html lang="fr"');
     expect(html).toMatch(/<div style="display:none;[^"]*">Depuis septembre 2019/); // preheader
@@ -70,7 +72,10 @@ describe('compileRelease', () => {
     }
     expect(html).toContain('Invitation');
     expect(mail.attachments).toHaveLength(1);
-    expect(mail.attachments?.[0]).toMatchObject({ filename: 'festival-du-travail-social-2024-04-02.ics', contentType: expect.stringContaining('text/calendar') });
+    expect(mail.attachments?.[0]).toMatchObject({
+      filename: 'festival-du-travail-social-2024-04-02.ics',
+      contentType: expect.stringContaining('text/calendar'),
+    });
     expect(mail.attachments?.[0]?.content).toContain('DTSTART:20240402T070000Z');
   });
 

@@ -18,8 +18,15 @@ describe('seed fixtures', () => {
     expect(seed000.about[0]?.title).toMatch(/^Le CLTS 37\/41 : /);
     expect(seed000.quotes.map((q) => q.author)).toEqual(['Florence Doucet', 'Florence Doucet']);
     expect(seed001).toMatchObject({ kind: 'event-announcement', announcementType: 'invitation' });
-    expect(seed001.event).toMatchObject({ start: '2024-04-02T09:00', timeZone: 'Europe/Paris', venue: { name: 'Maison des Sports de Touraine' } });
-    expect(seed001.event?.organiserContacts.map((c) => c.email)).toEqual(['CLTS37-41@departement-touraine.fr', 'CLTS41-37@departement41.fr']);
+    expect(seed001.event).toMatchObject({
+      start: '2024-04-02T09:00',
+      timeZone: 'Europe/Paris',
+      venue: { name: 'Maison des Sports de Touraine' },
+    });
+    expect(seed001.event?.organiserContacts.map((c) => c.email)).toEqual([
+      'CLTS37-41@departement-touraine.fr',
+      'CLTS41-37@departement41.fr',
+    ]);
     for (const name of ['seed-000.json', 'seed-001.json']) {
       expect(releaseContentSchema.safeParse(JSON.parse(readFileSync(demoPath(name), 'utf8'))).success).toBe(true);
     }
@@ -28,7 +35,8 @@ describe('seed fixtures', () => {
   });
 
   it('use only example.org / example.com addresses for invented people', () => {
-    const invented = JSON.stringify(JSON.parse(readFileSync(fixturePath('brands.json'), 'utf8'))).match(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g) ?? [];
+    const invented =
+      JSON.stringify(JSON.parse(readFileSync(fixturePath('brands.json'), 'utf8'))).match(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g) ?? [];
     // The press contact of the seed is real content; every other address is fictional.
     expect(invented.filter((a) => a !== 'flavien.cuperlier@departement41.fr').every((a) => /@example\.(org|com)$/.test(a))).toBe(true);
   });

@@ -21,7 +21,10 @@ describe.each([
   ['seed-001', seed001],
 ])('golden %s', (name, content) => {
   it('mail: subject, HTML and text', async () => {
-    const input = { ...compileInputOf(content), ...(content.event ? { calendarUrl: 'https://communique.example.org/releases/demo.ics' } : {}) };
+    const input = {
+      ...compileInputOf(content),
+      ...(content.event ? { calendarUrl: 'https://communique.example.org/releases/demo.ics' } : {}),
+    };
     const mail = personalise(await compileRelease(input, { nonce: 'cqgolden' }), recipient);
     await expect(mail.subject).toMatchFileSnapshot(`__snapshots__/${name}.subject.txt`);
     await expect(mail.html).toMatchFileSnapshot(`__snapshots__/${name}.mail.html`);
@@ -32,7 +35,6 @@ describe.each([
     const { webVersionUrl: _unused, ...input } = compileInputOf(content);
     await expect(await renderWebPage(input)).toMatchFileSnapshot(`__snapshots__/${name}.web.html`);
   });
-
 });
 
 describe('golden seed-001', () => {

@@ -1,6 +1,6 @@
 import ical, { type VEvent } from 'node-ical';
 import { describe, expect, it } from 'vitest';
-import { releaseContentSchema, type ReleaseContent } from '../../../functions/domain/release';
+import { type ReleaseContent, releaseContentSchema } from '../../../functions/domain/release';
 import { icsFilename, renderIcs } from '../../../functions/render/ics';
 import { RenderError } from '../../../functions/render/render-error';
 import { seed000, seed001 } from '../../fixtures/seeds';

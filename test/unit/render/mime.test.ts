@@ -3,7 +3,7 @@ import ical, { type VEvent } from 'node-ical';
 import { describe, expect, it } from 'vitest';
 import { compileRelease } from '../../../functions/render/compile-release';
 import { personalise } from '../../../functions/render/compiled-mail';
-import { toMime, type MimeMail } from '../../../functions/render/mime';
+import { type MimeMail, toMime } from '../../../functions/render/mime';
 import { RenderError } from '../../../functions/render/render-error';
 import { compileInputOf, seed001 } from '../../fixtures/seeds';
 
@@ -12,7 +12,11 @@ const unsubscribeUrl = 'https://communique.example.org/unsubscribe/tok123';
 async function seed001Message(): Promise<MimeMail> {
   const input = compileInputOf(seed001);
   const compiled = await compileRelease(input);
-  const mail = personalise(compiled, { unsubscribeUrl, preferencesUrl: 'https://communique.example.org/preferences/tok123', email: 'claire.martin@example.org' });
+  const mail = personalise(compiled, {
+    unsubscribeUrl,
+    preferencesUrl: 'https://communique.example.org/preferences/tok123',
+    email: 'claire.martin@example.org',
+  });
   return {
     from: { name: input.brand.senderName, address: input.brand.senderEmail },
     to: 'claire.martin@example.org',

@@ -4,7 +4,12 @@ import { renderPreviewPage } from '../../../functions/render/preview';
 import { brandById, seed000, seed001 } from '../../fixtures/seeds';
 
 const now = new Date('2024-03-20T09:30:00Z');
-const inputOf = (content: typeof seed000) => ({ content, brand: brandById(content.brandId), coBrands: content.coBrandIds.map(brandById), now });
+const inputOf = (content: typeof seed000) => ({
+  content,
+  brand: brandById(content.brandId),
+  coBrands: content.coBrandIds.map(brandById),
+  now,
+});
 
 describe('renderWebPage', () => {
   it('renders the public page with the content and no per-recipient link', async () => {

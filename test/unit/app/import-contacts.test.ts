@@ -334,12 +334,12 @@ describe('importContacts', () => {
       );
     });
 
-    it('stops on a record too long to be a contact (a text that is no CSV), quickly', async () => {
-      const started = Date.now();
+    // The parser's record-size cap stops it at the first 100,000 characters: the message names the
+    // cap, which is what bounds the work (no wall-clock limit: that would only measure the machine).
+    it('stops on a record too long to be a contact (a text that is no CSV), at the record-size cap', async () => {
       const error = await refused(Buffer.alloc(300_000, 'a'));
       expect(error).toBeInstanceOf(ValidationError);
       expect(error.message).toMatch(/^Ligne 1 : enregistrement de plus de 100000 caractères/);
-      expect(Date.now() - started).toBeLessThan(2_000);
     });
 
     it('refuses a mapping to an unknown field, or from a missing column', async () => {

@@ -7,6 +7,7 @@ import { apiRoutes } from './api-routes';
 import { errorResponse } from './error-responses';
 import { importRoutes } from './import-routes';
 import { newsroomRoutes } from './newsroom-routes';
+import { type WorkspaceOptions, workspaceRoutes } from './pages/workspace-routes';
 import { publicRoutes } from './public-routes';
 import { workflowRoutes } from './workflow-routes';
 
@@ -15,6 +16,8 @@ export interface HttpOptions {
   readonly adminToken: string;
   readonly health: () => Promise<Record<string, boolean>>;
   readonly logError: (error: unknown) => void;
+  /** The press office's web workspace (sign-in, pages); absent in tests of the API alone. */
+  readonly workspace?: WorkspaceOptions;
 }
 
 const sameToken = (given: string, expected: string) => {
@@ -63,6 +66,7 @@ export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono<A
   app.route('/api', api);
   app.route('/', publicRoutes(deps));
   app.route('/', newsroomRoutes(deps));
+  if (options.workspace) app.route('/', workspaceRoutes(deps, { logError: options.logError, ...options.workspace }));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `Route inconnue : ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => errorResponse(c, error, options.logError));

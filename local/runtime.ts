@@ -7,7 +7,7 @@ import type { LocalConfig } from '../functions/config';
 import { mjmlRenderer } from '../functions/render/compile-release';
 import { buildLocalWiring, type LocalWiring } from '../functions/wiring';
 import { loadDemoData } from './demo-data';
-import { type RunningService, startDynamoLocal, startSesEmulator } from './emulators';
+import { LOOPBACK, type RunningService, startDynamoLocal, startSesEmulator } from './emulators';
 import { loadOrCreateLocalSecrets } from './secrets';
 
 export interface RunningRuntime {
@@ -63,7 +63,7 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
     services.push({ endpoint: '', stop: async () => clearInterval(sweep) });
 
     const server: ServerType = await new Promise((resolve, reject) => {
-      const s = serve({ fetch: wiring.http.fetch, port: config.port, hostname: '0.0.0.0' }, () => resolve(s));
+      const s = serve({ fetch: wiring.http.fetch, port: config.port, hostname: LOOPBACK }, () => resolve(s));
       s.once('error', reject);
     });
     services.push({

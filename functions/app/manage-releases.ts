@@ -1,7 +1,7 @@
 import { type Actor, assertCan, bootstrapAdmin } from '../domain/actor';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { resolveLocalTime } from '../domain/local-time';
-import { type Release, type ReleaseContent, type ReleaseContentInput, releaseContentSchema } from '../domain/release';
+import { type Release, type ReleaseContent, type ReleaseContentInput, releaseContentSchema, releaseSizeProblem } from '../domain/release';
 import { audit } from './audit-log';
 import type { AppDeps } from './deps';
 
@@ -18,6 +18,9 @@ async function parseContent(deps: Pick<AppDeps, 'store'>, input: ReleaseContentI
   const content = releaseContentSchema.parse(input);
   if (!(await deps.store.getBrand(content.brandId))) throw new ValidationError(`Marque inconnue : ${content.brandId}`, 'brandId');
   checkReleaseRules(content);
+  // Checked before any write: an item DynamoDB refuses would otherwise surface as a 500.
+  const tooBig = releaseSizeProblem(content);
+  if (tooBig) throw new ValidationError(tooBig.message, tooBig.field);
   return content;
 }
 

@@ -132,3 +132,28 @@ export interface Release {
   readonly updatedAt: string;
   readonly sentAt?: string;
 }
+
+/**
+ * DynamoDB refuses an item over 400 KB, and a release's item holds its content plus its keys,
+ * status, review and dates (its version item holds the content again, alone). The content is
+ * bounded with a margin for the rest, measured as the JSON it is stored from (UTF-8 bytes:
+ * an « é » weighs two).
+ */
+export const MAX_RELEASE_CONTENT_BYTES = 350_000;
+
+const utf8 = new TextEncoder();
+const bytes = (value: unknown) => utf8.encode(JSON.stringify(value) ?? '').length;
+const kilobytes = (n: number) => `${Math.ceil(n / 1000)} Ko`;
+
+/** Why a release's content is too big to be saved, naming its heaviest field; undefined when it fits. */
+export function releaseSizeProblem(content: ReleaseContent): { message: string; field: string } | undefined {
+  const total = bytes(content);
+  if (total <= MAX_RELEASE_CONTENT_BYTES) return undefined;
+  const [field, size] = Object.entries(content)
+    .map(([name, value]) => [name, bytes(value)] as const)
+    .reduce((a, b) => (b[1] > a[1] ? b : a));
+  return {
+    field,
+    message: `Communiqué trop volumineux : ${kilobytes(total)} pour ${kilobytes(MAX_RELEASE_CONTENT_BYTES)} au plus. Le champ le plus lourd est « ${field} » (${kilobytes(size)}) : raccourcissez-le, ou joignez le texte long en pièce jointe.`,
+  };
+}

@@ -34,9 +34,16 @@ export async function createRelease(deps: AppDeps, input: ReleaseContentInput, a
   return release;
 }
 
+const statusLabels: Record<Release['status'], string> = {
+  draft: 'brouillon',
+  in_review: 'en relecture',
+  approved: 'approuvé',
+  sent: 'envoyé',
+};
+
 /**
- * Saves a new version. A sent release is never edited (duplicate it instead); editing an
- * approved release sends it back to review, so nothing unapproved goes out.
+ * Saves a new version. A sent release is never edited (duplicate it instead); editing a release
+ * in review or approved sends it back to draft, so no approval covers a text nobody reviewed.
  */
 export async function updateRelease(
   deps: AppDeps,
@@ -54,10 +61,18 @@ export async function updateRelease(
     throw new ConflictError(`Le communiqué a été modifié entre-temps (version ${current.version}, vous éditiez la ${expectedVersion}).`);
   }
   const content = await parseContent(deps, input);
-  const status = current.status === 'approved' ? 'in_review' : current.status;
+  // A new text needs a new reading: in review or approved, it goes back to draft, to be submitted again.
+  const status = current.status === 'approved' || current.status === 'in_review' ? 'draft' : current.status;
   const next: Release = { ...current, status, content, version: current.version + 1, updatedAt: deps.clock.now().toISOString() };
   await deps.store.updateRelease(next, current.version);
-  await audit(deps, actor, 'release.edited', 'release', id, status !== current.status ? 'approuvé → en relecture' : undefined);
+  await audit(
+    deps,
+    actor,
+    'release.edited',
+    'release',
+    id,
+    status !== current.status ? `${statusLabels[current.status]} → brouillon` : undefined,
+  );
   return next;
 }
 

@@ -32,12 +32,22 @@ export async function submitForReview(deps: AppDeps, actor: Actor, id: string): 
   return move(deps, release, 'in_review', { submittedBy: actor.id, submittedAt: now }, actor, 'release.submitted');
 }
 
-/** in review → approved; a reviewer may not approve their own release unless the brand allows it. */
-export async function approveRelease(deps: AppDeps, actor: Actor, id: string): Promise<Release> {
+/**
+ * in review → approved; a reviewer may not approve their own release unless the brand allows it.
+ * `seenVersion`: the version the reviewer read. An approval of any other version is refused, so
+ * a text edited and submitted again while the reviewer was reading is never approved unread.
+ * The version approved is recorded (`review.approvedVersion`); the write is conditional on it.
+ */
+export async function approveRelease(deps: AppDeps, actor: Actor, id: string, seenVersion?: number): Promise<Release> {
   assertCan(actor, 'release:review');
   const release = await getRelease(deps, id);
   if (release.status !== 'in_review')
     throw new ConflictError(`Seul un communiqué en relecture peut être approuvé (celui-ci est ${labels[release.status]}).`);
+  if (seenVersion !== undefined && seenVersion !== release.version) {
+    throw new ConflictError(
+      `Vous avez relu la version ${seenVersion}, mais le communiqué est maintenant en version ${release.version} : relisez la version ${release.version} avant de l’approuver.`,
+    );
+  }
   const brand = await deps.store.getBrand(release.content.brandId);
   const author = release.createdBy === actor.id || release.review?.submittedBy === actor.id;
   if (author && !brand?.review.allowSelfApproval) {
@@ -48,9 +58,10 @@ export async function approveRelease(deps: AppDeps, actor: Actor, id: string): P
     deps,
     release,
     'approved',
-    { ...release.review, decidedBy: actor.id, decidedAt: now, comment: undefined },
+    { ...release.review, decidedBy: actor.id, decidedAt: now, comment: undefined, approvedVersion: release.version },
     actor,
     'release.approved',
+    `version ${release.version}`,
   );
 }
 

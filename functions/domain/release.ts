@@ -115,6 +115,8 @@ export interface ReviewState {
   readonly decidedAt?: string;
   /** The reviewer's comment when sending back to draft. */
   readonly comment?: string;
+  /** The version the reviewer read and approved: an approval never covers a later edit. */
+  readonly approvedVersion?: number;
 }
 
 export interface Release {

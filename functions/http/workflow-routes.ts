@@ -5,7 +5,7 @@ import { moveEvent, planEventAnnouncements } from '../app/plan-event-announcemen
 import { approveRelease, rejectRelease, submitForReview } from '../app/review-release';
 import { rescheduleCampaign } from '../app/schedule-campaign';
 import { assertCan, roles } from '../domain/actor';
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError, ValidationError } from '../domain/errors';
 import type { ApiEnv } from './api-env';
 import { body, campaignView, errors, json } from './api-routes';
 import { CampaignSchema, ErrorSchema, IdParam, ReleaseSchema } from './api-schemas';
@@ -17,6 +17,10 @@ const forbidden = { 403: json(ErrorSchema, 'Rôle insuffisant') };
 const PlanSchema = z.any().openapi({
   description:
     'AnnouncementPlan : id, sourceReleaseId, eventStart, timeZone, listIds, steps[{type, offsetDays, time, localSendAt, releaseId, campaignId}]',
+});
+
+const ApproveBodySchema = z.object({
+  version: z.number().int().min(1).optional().openapi({ description: 'La version que le relecteur a lue' }),
 });
 
 /** Review, scheduling, announcement plans, audit log and API tokens. */
@@ -42,10 +46,24 @@ export function workflowRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       method: 'post',
       path: '/releases/{id}/approve',
       tags: ['review'],
+      description:
+        'Corps facultatif `{ "version": n }` : la version relue. Refusé (409) si le communiqué a changé de version depuis. Sans corps, approuve la version soumise.',
+      // The body `{ version }` is optional and read by the handler: the generated validator would refuse an empty JSON body.
       request: { params: IdParam },
       responses: { 200: json(ReleaseSchema, 'Approuvé'), ...conflict, ...forbidden, ...errors },
     }),
-    async (c) => c.json(await approveRelease(deps, c.get('actor'), c.req.valid('param').id), 200),
+    async (c) => {
+      // The body is optional (older clients post none): read it by hand rather than require JSON.
+      const raw = (await c.req.text()).trim();
+      let parsed: unknown = {};
+      try {
+        parsed = raw ? JSON.parse(raw) : {};
+      } catch {
+        throw new ValidationError('Corps invalide : JSON attendu, par exemple { "version": 2 }.', 'version');
+      }
+      const { version } = ApproveBodySchema.parse(parsed);
+      return c.json(await approveRelease(deps, c.get('actor'), c.req.valid('param').id, version), 200);
+    },
   );
   api.openapi(
     createRoute({

@@ -148,7 +148,7 @@ describe('review (brand with review on)', () => {
     expect((await approveRelease(deps, reviewer, own.id)).status).toBe('approved');
   });
 
-  it('sends back to draft with a required comment; editing an approved release sends it back to review', async () => {
+  it('sends back to draft with a required comment; editing an approved release sends it back to draft', async () => {
     const { deps, clock, presse } = await world({ review: true });
     const release = await createRelease(deps, { brandId: 'cd41', title: 'Brouillon' }, editor);
     await submitForReview(deps, editor, release.id);
@@ -160,7 +160,7 @@ describe('review (brand with review on)', () => {
     await approveRelease(deps, reviewer, release.id);
     const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id], sendAt: '2026-03-02T10:00' }, publisher);
     const edited = await updateRelease(deps, release.id, { brandId: 'cd41', title: 'Brouillon modifié' }, undefined, editor);
-    expect(edited.status).toBe('in_review');
+    expect(edited.status).toBe('draft');
     clock.advance(25 * 3600_000 + 60_000);
     expect(await fireScheduledCampaign(deps, campaign.id)).toBe('missed');
   });

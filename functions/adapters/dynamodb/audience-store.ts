@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../domain/audience';
+import type { ConsentRecord } from '../../domain/consent';
+import { ConflictError } from '../../domain/errors';
+import type { AudienceStore, Page } from '../../ports';
+import { emailHash, gsi, keys } from './keys';
+import { isConditionFailure, newCallId, strip, type TableAccess, transactionToken } from './table-access';
+
+/**
+ * Lists, subscribers (one per address, guarded by an `EMAIL#` item), memberships, suppressions,
+ * the consent ledger, rate-limit counters and erasure.
+ */
+export class DynamoAudienceStore implements AudienceStore {
+  constructor(private readonly table: TableAccess) {}
+
+  async createList(list: MailingList): Promise<void> {
+    await this.table.doc.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: { ...keys.list(list.id), gsi1pk: gsi.lists, gsi1sk: `${list.name}#${list.id}`, type: 'list', ...list },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  getList(id: string): Promise<MailingList | undefined> {
+    return this.table.get<MailingList>(keys.list(id));
+  }
+
+  async listLists(): Promise<MailingList[]> {
+    const items = await this.table.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': gsi.lists },
+    });
+    return items.map((i) => strip<MailingList>(i));
+  }
+
+  async createSubscriber(subscriber: Subscriber): Promise<{ subscriber: Subscriber; created: boolean }> {
+    const { tableName } = this.table;
+    const items = [
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.email(subscriber.email), type: 'email', subscriberId: subscriber.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Put: { TableName: tableName, Item: { ...keys.subscriber(subscriber.id), type: 'subscriber', ...subscriber } } },
+    ];
+    try {
+      await this.table.transact(items, transactionToken(newCallId(), 'create-subscriber'));
+      return { subscriber, created: true };
+    } catch (e: unknown) {
+      if (!isConditionFailure(e)) throw e;
+      const existing = await this.getSubscriberByEmail(subscriber.email);
+      if (!existing) throw new ConflictError(`Adresse en cours d’enregistrement : ${subscriber.email}`);
+      return { subscriber: existing, created: false };
+    }
+  }
+
+  getSubscriber(id: string): Promise<Subscriber | undefined> {
+    return this.table.get<Subscriber>(keys.subscriber(id));
+  }
+
+  async getSubscriberByEmail(email: string): Promise<Subscriber | undefined> {
+    const guard = await this.table.get<{ subscriberId: string }>(keys.email(email));
+    return guard ? this.getSubscriber(guard.subscriberId) : undefined;
+  }
+
+  async updateSubscriber(subscriber: Subscriber): Promise<void> {
+    await this.table.doc.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: { ...keys.subscriber(subscriber.id), type: 'subscriber', ...subscriber },
+        ConditionExpression: 'attribute_exists(pk) AND email = :e',
+        ExpressionAttributeValues: { ':e': subscriber.email },
+      }),
+    );
+  }
+
+  async putMembership(m: Membership): Promise<void> {
+    await this.table.doc.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: {
+          ...keys.membership(m.listId, m.subscriberId),
+          gsi1pk: gsi.listsOfSubscriber(m.subscriberId),
+          gsi1sk: `LIST#${m.listId}`,
+          type: 'membership',
+          ...m,
+        },
+      }),
+    );
+  }
+
+  getMembership(listId: string, subscriberId: string): Promise<Membership | undefined> {
+    return this.table.get<Membership>(keys.membership(listId, subscriberId));
+  }
+
+  async setMembershipStatus(listId: string, subscriberId: string, status: SubscriptionStatus, at: string): Promise<void> {
+    await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: keys.membership(listId, subscriberId),
+        UpdateExpression: 'SET #s = :s, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status, ':at': at },
+      }),
+    );
+  }
+
+  async listMembers(listId: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Membership>> {
+    const page = await this.table.query(
+      {
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :m)',
+        ExpressionAttributeValues: { ':p': keys.list(listId).pk, ':m': 'MEMBER#' },
+        Limit: options.limit ?? 100,
+      },
+      options.cursor,
+    );
+    return { items: page.items.map((i) => strip<Membership>(i)), cursor: page.cursor };
+  }
+
+  async listMembershipsOf(subscriberId: string): Promise<Membership[]> {
+    const items = await this.table.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :l)',
+      ExpressionAttributeValues: { ':p': gsi.listsOfSubscriber(subscriberId), ':l': 'LIST#' },
+    });
+    return items.map((i) => strip<Membership>(i));
+  }
+
+  async isSuppressed(email: string): Promise<boolean> {
+    return (await this.table.get(keys.suppression(email))) !== undefined;
+  }
+
+  async suppressionOf(email: string): Promise<{ reason: string; at: string } | undefined> {
+    const item = await this.table.get<{ reason: string; at: string }>(keys.suppression(email));
+    return item ? { reason: item.reason, at: item.at } : undefined;
+  }
+
+  async suppress(email: string, reason: string, at: string): Promise<void> {
+    await this.table.doc.send(
+      new PutCommand({ TableName: this.table.tableName, Item: { ...keys.suppression(email), type: 'suppression', reason, at } }),
+    );
+  }
+
+  async unsuppress(email: string): Promise<void> {
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: keys.suppression(email) }));
+  }
+
+  async hit(key: string, windowSeconds: number, now: Date): Promise<number> {
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const windowStart = nowSeconds - (nowSeconds % windowSeconds);
+    const r = await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: keys.rate(key, windowStart),
+        UpdateExpression: 'ADD hits :one SET #ttl = :ttl',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': windowStart + windowSeconds * 2 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(r.Attributes?.hits ?? 1);
+  }
+
+  async eraseSubscriber(subscriberId: string, at: string): Promise<void> {
+    const { doc, tableName } = this.table;
+    const subscriber = await this.getSubscriber(subscriberId);
+    if (!subscriber) return;
+    const hash = emailHash(subscriber.email);
+    const memberships = await this.listMembershipsOf(subscriberId);
+    const sends = await this.table.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :r)',
+      ExpressionAttributeValues: { ':p': gsi.listsOfSubscriber(subscriberId), ':r': 'RCPT#' },
+    });
+    const consent = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',
+      ExpressionAttributeValues: { ':p': keys.subscriber(subscriberId).pk, ':c': 'CONSENT#' },
+    });
+    const erasedEmail = `erased:${hash.slice(0, 16)}`;
+    // Suppression first: if erasure stops half-way, the address is already never mailed again.
+    await this.suppress(subscriber.email, 'erased', at);
+    await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.email(subscriber.email) }));
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...keys.subscriber(subscriberId),
+          type: 'subscriber',
+          id: subscriberId,
+          email: erasedEmail,
+          tags: [],
+          language: subscriber.language,
+          createdAt: subscriber.createdAt,
+          updatedAt: at,
+          erasedAt: at,
+        },
+      }),
+    );
+    for (const m of memberships) {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.membership(m.listId, subscriberId),
+          UpdateExpression: 'SET #s = :u, email = :e, updatedAt = :at',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':u': 'unsubscribed', ':e': erasedEmail, ':at': at },
+        }),
+      );
+    }
+    for (const r of sends) {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.recipient(String(r.campaignId), subscriberId),
+          UpdateExpression: 'SET email = :e',
+          ExpressionAttributeValues: { ':e': erasedEmail },
+        }),
+      );
+    }
+    for (const c of consent) {
+      await doc.send(new UpdateCommand({ TableName: tableName, Key: { pk: c.pk, sk: c.sk }, UpdateExpression: 'REMOVE ip, userAgent' }));
+    }
+  }
+
+  async appendConsent(record: ConsentRecord): Promise<void> {
+    await this.table.doc.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: { ...keys.consent(record.subscriberId, record.at, randomUUID().slice(0, 8)), type: 'consent', ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async listConsent(subscriberId: string): Promise<ConsentRecord[]> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',
+      ExpressionAttributeValues: { ':p': keys.subscriber(subscriberId).pk, ':c': 'CONSENT#' },
+    });
+    return items.map((i) => strip<ConsentRecord>(i));
+  }
+}

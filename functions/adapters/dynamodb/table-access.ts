@@ -1,0 +1,182 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { deliveryCounters } from '../../domain/campaign';
+import { decodeCursor, encodeCursor } from './keys';
+
+export type Item = Record<string, unknown>;
+export type Key = { pk: string; sk: string };
+
+/** Attributes the store adds to every item; stripped before handing an entity back. */
+export const snapshotLeaseAttributes = ['snapshotOwner', 'snapshotLeaseUntil', 'snapshotAttempts'];
+const storageAttributes = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'type',
+  'c_sending',
+  'c_sent',
+  'c_failed',
+  'c_skipped',
+  ...snapshotLeaseAttributes,
+  ...deliveryCounters.map((c) => `d_${c}`),
+];
+export const strip = <T>(item: Item): T => {
+  const copy: Item = { ...item };
+  for (const a of storageAttributes) delete copy[a];
+  return copy as T;
+};
+
+export type ConditionalUpdate = Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'> & { UpdateExpression: string };
+
+export const isConditionFailure = (e: unknown) =>
+  e instanceof ConditionalCheckFailedException ||
+  (e instanceof TransactionCanceledException && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+
+/**
+ * A `ClientRequestToken` for one logical attempt of a transaction. When the SDK retries a
+ * `TransactWriteItems` whose answer was lost after it committed, the retry carries the same
+ * token and DynamoDB (for 10 minutes) answers it as the success it was, instead of cancelling it
+ * on the conditions the first attempt itself changed.
+ *
+ * `call` is drawn once per store call (random), the other parts name the attempt within it (a
+ * round, a chunk). Not derived from the items alone: two workers making the very same claim with
+ * the same clock reading would send the same request, and must not both be told they won it.
+ * At most 36 characters, as DynamoDB requires.
+ */
+export function transactionToken(call: string, ...attempt: readonly (string | number)[]): string {
+  return createHash('sha256')
+    .update([call, ...attempt].join('\u0000'))
+    .digest('base64url')
+    .slice(0, 36);
+}
+
+/** A fresh call id for `transactionToken`. */
+export const newCallId = (): string => randomUUID();
+
+/** The table and the helpers every per-port module of the DynamoDB adapter shares. */
+export class TableAccess {
+  readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async get<T>(key: Key): Promise<T | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return r.Item ? strip<T>(r.Item) : undefined;
+  }
+
+  async query(input: Omit<QueryCommandInput, 'TableName'>, cursor?: string): Promise<{ items: Item[]; cursor?: string }> {
+    const r = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: decodeCursor(cursor) }));
+    return { items: r.Items ?? [], cursor: encodeCursor(r.LastEvaluatedKey) };
+  }
+
+  async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const all: Item[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.query(input, cursor);
+      all.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    return all;
+  }
+
+  /** BatchGetItem over any number of keys: chunks of 100, unprocessed keys retried. */
+  async batchGet(wanted: readonly Key[]): Promise<Item[]> {
+    const out: Item[] = [];
+    for (let i = 0; i < wanted.length; i += 100) {
+      let pending: Item[] | undefined = wanted.slice(i, i + 100);
+      while (pending && pending.length > 0) {
+        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        out.push(...(r.Responses?.[this.tableName] ?? []));
+        pending = r.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    return out;
+  }
+
+  /** BatchWriteItem of up to 25 puts; unprocessed items are retried with a short backoff. */
+  async batchWrite(items: readonly Item[]): Promise<void> {
+    let pending: Record<string, unknown>[] = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) {
+        if (attempt > 8) throw new Error(`BatchWriteItem: ${pending.length} item(s) still unprocessed after ${attempt} attempts`);
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 25 * 2 ** attempt)));
+      }
+      const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+      pending = (r.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+    }
+  }
+
+  /**
+   * TransactWriteItems, always with a `ClientRequestToken` (see `transactionToken`): `token`
+   * names the logical attempt; the SDK's own retries of this call reuse it.
+   */
+  async transact(items: NonNullable<TransactWriteCommandInput['TransactItems']>, token: string): Promise<void> {
+    await this.doc.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
+  }
+
+  /**
+   * A conditional UpdateItem: false when its condition does not hold. A write refused because
+   * the item is in a transaction in progress (`TransactionConflictException`: a worker's group
+   * claim or settle) was not applied, and is tried again a few times.
+   */
+  async conditionally(input: ConditionalUpdate): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.doc.send(new UpdateCommand({ TableName: this.tableName, ...input }));
+        return true;
+      } catch (e: unknown) {
+        if (isConditionFailure(e)) return false;
+        if (e instanceof TransactionConflictException && attempt < 4) {
+          await new Promise((r) => setTimeout(r, 10 * 2 ** attempt * (0.5 + Math.random())));
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+}
+
+/**
+ * Runs `work` over `items` with at most `limit` at a time. After a failure no new item is
+ * started, and the first error is thrown only once the writes in flight have ended: a caller
+ * that gives up its snapshot lease on error must not leave a blind write still on its way.
+ */
+export async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      for (let i = next++; i < items.length && !failure; i = next++) {
+        try {
+          await work(items[i] as T);
+        } catch (error: unknown) {
+          failure ??= { error };
+        }
+      }
+    }),
+  );
+  if (failure) throw failure.error;
+}

@@ -1,0 +1,186 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { type RunningRuntime, startRuntime } from '../../local/runtime';
+import { freshTable, localConfigFor, type StoredEmail } from './emulator-context';
+import { freePort } from './free-port';
+
+/**
+ * The browser journeys' stack: the whole product as `npm start` runs it (startRuntime: the
+ * app, demo data, the first admin written to $DATA_DIR/first-admin.json, the local scheduler),
+ * on a fresh table of the shared DynamoDB Local, with an SES emulator of its own (so the outbox
+ * holds this journey's mail only), a temporary DATA_DIR, and the system Chromium driven by
+ * playwright-core. One per test file.
+ */
+
+/** Debian's chromium; `.ci/run` installs it with apt when missing (README: prerequisites). */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+] as const;
+
+export const screenshotDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
+
+export interface Credentials {
+  readonly email: string;
+  readonly password: string;
+}
+
+export interface BrowserStack {
+  readonly runtime: RunningRuntime;
+  /** http://localhost:<port>, the address `npm start` prints. */
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  /** The SES emulator of this stack (its outbox: GET /store). */
+  readonly sesEndpoint: string;
+  readonly browser: Browser;
+  /** The first admin, as `npm start` wrote it to $DATA_DIR/first-admin.json. */
+  readonly admin: Credentials;
+  /** A new browser context (its own cookies: one person) with a page on it. */
+  newPage(): Promise<Page>;
+  /** Every mail the SES emulator of this stack holds, oldest first. */
+  outbox(): Promise<StoredEmail[]>;
+  stop(): Promise<void>;
+}
+
+export async function startBrowserStack(name: string): Promise<BrowserStack> {
+  const { tableName } = await freshTable(`browser-${name}`);
+  const dataDir = mkdtempSync(join(tmpdir(), `communique-browser-${name}-`));
+  const [port, sesPort] = [await freePort(), await freePort()];
+  const sesEndpoint = `http://127.0.0.1:${sesPort}`;
+  let runtime: RunningRuntime | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  try {
+    runtime = await startRuntime(
+      localConfigFor(tableName, {
+        port,
+        dataDir,
+        sesPort,
+        sesEndpoint,
+        externalSes: false,
+        publicBaseUrl: `http://localhost:${port}`,
+      }),
+    );
+    const admin = readFirstAdmin(dataDir);
+    browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
+    const started = { runtime, browser };
+    return {
+      runtime,
+      baseUrl: runtime.appUrl,
+      dataDir,
+      sesEndpoint,
+      browser,
+      admin,
+      async newPage() {
+        // French locale and Paris time, as the press office's own browsers.
+        const context = await started.browser.newContext({
+          baseURL: started.runtime.appUrl,
+          locale: 'fr-FR',
+          timezoneId: 'Europe/Paris',
+          viewport: { width: 1280, height: 900 },
+        });
+        contexts.push(context);
+        const page = await context.newPage();
+        watchForScriptErrors(page);
+        return page;
+      },
+      async outbox() {
+        const r = await fetch(`${sesEndpoint}/store`);
+        const { emails } = (await r.json()) as { emails: StoredEmail[] };
+        return emails;
+      },
+      async stop() {
+        for (const c of contexts) await c.close().catch(() => undefined);
+        await started.browser.close().catch(() => undefined);
+        await started.runtime.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (e: unknown) {
+    await browser?.close().catch(() => undefined);
+    await runtime?.stop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** The sign-in `npm start` wrote on first start (issue 9: `{"email": …, "password": …}`). */
+function readFirstAdmin(dataDir: string): Credentials {
+  const file = join(dataDir, 'first-admin.json');
+  if (!existsSync(file)) throw new Error(`startRuntime wrote no ${file}: the first admin's sign-in is missing`);
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Credentials>;
+  if (typeof parsed.email !== 'string' || typeof parsed.password !== 'string') {
+    throw new Error(`${file} lacks email or password: ${Object.keys(parsed).join(', ')}`);
+  }
+  return { email: parsed.email, password: parsed.password };
+}
+
+/**
+ * Script errors and CSP refusals on a page are bugs even when the journey goes on (htmx then
+ * silently does nothing). They are collected per page; `expectNoScriptErrors` fails on them.
+ */
+const scriptErrors = new WeakMap<Page, string[]>();
+function watchForScriptErrors(page: Page): void {
+  const errors: string[] = [];
+  scriptErrors.set(page, errors);
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) errors.push(`${page.url()}: ${m.text()}`);
+  });
+}
+
+export function expectNoScriptErrors(page: Page): void {
+  expect(scriptErrors.get(page) ?? [], 'script errors or CSP refusals on the page').toEqual([]);
+}
+
+/** Signs in through /connexion and waits for the page after it (the dashboard, or where it was going). */
+export async function signIn(page: Page, who: Credentials): Promise<void> {
+  if (!new URL(page.url(), 'http://x').pathname.startsWith('/connexion')) await page.goto('/connexion');
+  await page.getByLabel(/adresse e-mail|e-mail|courriel/i).fill(who.email);
+  await page.getByLabel(/mot de passe/i).fill(who.password);
+  await page.getByRole('button', { name: /se connecter/i }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/connexion'));
+}
+
+const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * axe-core on the page as it stands (WCAG 2.1 A and AA rules): fails on any serious or critical
+ * violation, listing each with the elements concerned, so the message says what to fix.
+ */
+export async function checkA11y(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(axeTags).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl}) on ${v.nodes
+          .slice(0, 5)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}${v.nodes.length > 5 ? ` and ${v.nodes.length - 5} more` : ''}`,
+    );
+  expect(serious, `axe on ${new URL(page.url()).pathname} (${await page.title()})`).toEqual([]);
+}
+
+/** Writes docs/screenshots/<name> (committed: the README shows them). */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, name), fullPage: options.fullPage ?? false, animations: 'disabled' });
+}
+
+/** Mails to `address` in the stack's outbox, oldest first. */
+export async function mailsTo(stack: BrowserStack, address: string): Promise<StoredEmail[]> {
+  return (await stack.outbox()).filter((m) => m.destination.to.some((t) => t.toLowerCase().includes(address.toLowerCase())));
+}

@@ -17,6 +17,8 @@ export interface RunningRuntime {
   readonly adminTokenFile: string;
   readonly demoLoaded: boolean;
   readonly resumedCampaigns: number;
+  /** Settles once the campaigns found running at start are reconciled and queued again (the app answers meanwhile). */
+  readonly resumed: Promise<void>;
   readonly wiring: LocalWiring;
   stop(): Promise<void>;
 }
@@ -53,7 +55,9 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
     // The in-process queue does not survive a restart; the ledger does. Claims left by the
     // previous process are settled from the outbox (sent) or released (pending), then running
     // campaigns are queued again. While running, a sweep does the same for claims stuck a minute.
-    const resumedCampaigns = await sweepRunningCampaigns(wiring, 0, true);
+    // Found now, resumed once the app listens: after a crash with thousands of claims in flight,
+    // /healthz must not wait for their reconciliation.
+    const running = await runningCampaignIds(wiring);
     // The local scheduler: due campaigns are read from the table, so schedules survive restarts.
     const sweep = setInterval(
       () => void sweepCampaigns(wiring.deps, { staleClaimMs: 60_000 }).catch((e: unknown) => log(`programmation : ${String(e)}`)),
@@ -74,13 +78,16 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
           if ('closeAllConnections' in server) server.closeAllConnections();
         }),
     });
+    const resumed = resumeCampaigns(wiring, running).catch((e: unknown) => log(`reprise des campagnes : ${String(e)}`));
+    services.push({ endpoint: '', stop: () => resumed }); // stopped first: no reconciliation cut off half-way
     return {
       appUrl: `http://localhost:${config.port}`,
       outboxUrl: config.sesEndpoint ?? '',
       adminToken: secrets.adminToken,
       adminTokenFile: join(config.dataDir, 'admin-token'),
       demoLoaded,
-      resumedCampaigns,
+      resumedCampaigns: running.length,
+      resumed,
       wiring,
       stop: stopAll,
     };
@@ -90,17 +97,21 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
   }
 }
 
-async function sweepRunningCampaigns(wiring: LocalWiring, staleAfterMs: number, requeue: boolean): Promise<number> {
-  let count = 0;
+async function runningCampaignIds(wiring: LocalWiring): Promise<string[]> {
+  const ids: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await wiring.deps.store.listCampaigns({ cursor, limit: 100 });
     cursor = page.cursor;
-    for (const c of page.items.filter((x) => x.status === 'running')) {
-      await reconcileClaims(wiring.deps, c.id, staleAfterMs);
-      if (requeue) await wiring.queue.enqueue([{ type: 'launch', campaignId: c.id }]);
-      count++;
-    }
+    ids.push(...page.items.filter((x) => x.status === 'running').map((x) => x.id));
   } while (cursor);
-  return count;
+  return ids;
+}
+
+/** Claims of a dead process are settled from the outbox or released (any age: that process is gone), then the campaign is queued again. */
+async function resumeCampaigns(wiring: LocalWiring, campaignIds: readonly string[]): Promise<void> {
+  for (const id of campaignIds) {
+    await reconcileClaims(wiring.deps, id, 0);
+    await wiring.queue.enqueue([{ type: 'launch', campaignId: id }]);
+  }
 }

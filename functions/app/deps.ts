@@ -1,5 +1,5 @@
 import type { TokenKeyRing } from '../domain/tokens';
-import type { CampaignScheduler, Clock, Mailer, SendQueue, Store } from '../ports';
+import type { CampaignScheduler, Clock, Mailer, SendQueue, Store, UserStore } from '../ports';
 import type { CompileInput, WebPageInput } from '../render/compile-release';
 import type { CompiledMail } from '../render/compiled-mail';
 
@@ -15,8 +15,14 @@ export interface SendDeps {
   readonly batchSize?: number;
   /** Spaces sends to the SES rate; absent = unpaced (tests). */
   readonly pacer?: { acquire(): Promise<void> };
-  /** Finds a mail SES accepted by its reference header, when the ledger did not record it (local: the emulator's store). */
-  readonly sentMail?: { findByRef(ref: string): Promise<string | undefined> };
+  /**
+   * Finds the mails SES accepted, by their reference header, when the ledger did not record them
+   * (local: the emulator's store). One call for a whole reconciliation pass: returns the message
+   * id of each reference found; `acceptedSince` (ISO time) lets the adapter skip older mails.
+   */
+  readonly sentMail?: {
+    findByRefs(refs: readonly string[], acceptedSince?: string): Promise<ReadonlyMap<string, string>>;
+  };
   readonly scheduler?: CampaignScheduler;
   /** A schedule firing later than this after its time does not send: the campaign is `missed`. */
   readonly lateCutoffMs?: number;
@@ -37,4 +43,6 @@ export interface Renderer {
 /** What the API's use-cases need. */
 export interface AppDeps extends SendDeps, Renderer {
   readonly newId: () => string;
+  /** Workspace accounts and sessions (sign-in). */
+  readonly users: UserStore;
 }

@@ -1,19 +1,20 @@
 import { recipientRef } from '../domain/campaign';
+import type { RecipientSettlement } from '../ports';
 import type { SendDeps } from './deps';
 import { finishFromLedger } from './finish-campaign';
 import { takeSnapshot } from './snapshot-audience';
 
 /**
  * A claim younger than this belongs to a live worker (a claim waits for the pacer a fraction
- * of a second, SES answers within seconds): it is not looked up in the SES emulator, which
- * would mean reading its whole outbox per claim.
+ * of a second, SES answers within seconds): it is not looked up in the SES emulator.
  */
 const LOOKUP_AFTER_MS = 10_000;
 
 /**
  * Repairs what a dead worker left, from one reading of the ledger:
  * - a recipient left in `sending` means a worker died between claiming it and recording the
- *   outcome. If SES accepted the mail (the lookup finds it by its reference header, or a SES
+ *   outcome. If SES accepted the mail (one lookup for all the claims finds it by its reference
+ *   header, whatever their number: the emulator hands out its whole outbox at each read; or a SES
  *   Send event already settled it), it is recorded as sent; otherwise, once the claim is older
  *   than `staleAfterMs`, it goes back to pending and is queued again;
  * - a running campaign whose snapshot was left half-written (its lease expired) gets it finished;
@@ -32,29 +33,35 @@ export async function reconcileClaims(
   if (!campaign) return { recovered: 0, requeued: 0 };
   const cancelled = campaign.status === 'cancelled';
   const now = deps.clock.now();
+  const at = now.toISOString();
   const tally = await deps.store.tallyLedger(campaignId);
   const counts = { ...tally.counts };
-  let recovered = 0;
-  const requeue: string[] = [];
-  for (const claim of tally.claims) {
-    const age = now.getTime() - Date.parse(claim.claimedAt);
-    if (age < Math.min(staleAfterMs, LOOKUP_AFTER_MS)) continue;
-    const found = await deps.sentMail?.findByRef(recipientRef(campaignId, claim.subscriberId));
-    if (found) {
-      if (await deps.store.settleRecipient(campaignId, claim.subscriberId, { status: 'sent', messageId: found }, now.toISOString())) {
-        recovered++;
-        counts.sending--;
-        counts.sent++;
-      }
-    } else if (age >= staleAfterMs) {
-      const error = cancelled ? 'non envoyé : campagne annulée' : 'reprise après interruption';
-      if (await deps.store.settleRecipient(campaignId, claim.subscriberId, { status: 'pending', error }, now.toISOString())) {
-        requeue.push(claim.subscriberId);
-        counts.sending--;
-        counts.pending++;
-      }
-    }
+  const ageOf = (claim: { claimedAt: string }) => now.getTime() - Date.parse(claim.claimedAt);
+  const due = tally.claims.filter((claim) => ageOf(claim) >= Math.min(staleAfterMs, LOOKUP_AFTER_MS));
+
+  // One lookup for the whole pass (the emulator can only hand out its whole outbox).
+  let found: ReadonlyMap<string, string> = new Map();
+  if (due.length > 0 && deps.sentMail) {
+    const [earliest] = due.map((c) => c.claimedAt).sort(); // ISO times sort as strings
+    found = await deps.sentMail.findByRefs(
+      due.map((c) => recipientRef(campaignId, c.subscriberId)),
+      earliest, // a mail is sent after its claim
+    );
   }
+  const sent: RecipientSettlement[] = [];
+  const released: RecipientSettlement[] = [];
+  const error = cancelled ? 'non envoyé : campagne annulée' : 'reprise après interruption';
+  for (const claim of due) {
+    const messageId = found.get(recipientRef(campaignId, claim.subscriberId));
+    if (messageId) sent.push({ subscriberId: claim.subscriberId, outcome: { status: 'sent', messageId } });
+    else if (ageOf(claim) >= staleAfterMs) released.push({ subscriberId: claim.subscriberId, outcome: { status: 'pending', error } });
+  }
+  // Written in groups, a few groups at once: each recipient moves only if it is still `sending`.
+  const recovered = (await settleInGroups(deps, campaignId, sent, at)).size;
+  const requeue = [...(await settleInGroups(deps, campaignId, released, at))];
+  counts.sending -= recovered + requeue.length;
+  counts.sent += recovered;
+  counts.pending += requeue.length;
   if (recovered + requeue.length > 0) {
     await deps.store.addToCounts(campaignId, { sending: -(recovered + requeue.length), sent: recovered }, 'unfinished');
   }
@@ -71,4 +78,27 @@ export async function reconcileClaims(
     else await finishFromLedger(deps, campaign, { recipients: tally.recipients, counts });
   }
   return { recovered, requeued: requeue.length };
+}
+
+/** Recipients per `settleRecipients` call, and calls at once: thousands of claims settle in seconds. */
+const SETTLE_SLICE = 500;
+const SETTLE_PARALLEL = 4;
+
+async function settleInGroups(
+  deps: SendDeps,
+  campaignId: string,
+  settlements: readonly RecipientSettlement[],
+  at: string,
+): Promise<Set<string>> {
+  const settled = new Set<string>();
+  const slices: RecipientSettlement[][] = [];
+  for (let i = 0; i < settlements.length; i += SETTLE_SLICE) slices.push(settlements.slice(i, i + SETTLE_SLICE));
+  let next = 0;
+  const worker = async () => {
+    for (let slice = slices[next++]; slice; slice = slices[next++]) {
+      for (const id of await deps.store.settleRecipients(campaignId, slice, at)) settled.add(id);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SETTLE_PARALLEL, slices.length) }, worker));
+  return settled;
 }

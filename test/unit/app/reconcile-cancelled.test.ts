@@ -26,7 +26,10 @@ async function cancelledAfterACrash() {
   await store.addToCounts(campaign.id, { sending: 2 }, 'running');
   await cancelCampaign(deps, campaign.id);
   const outbox = new Map([[recipientRef(campaign.id, accepted?.subscriberId ?? ''), 'ses-message-1']]);
-  const sentDeps = { ...deps, sentMail: { findByRef: async (ref: string) => outbox.get(ref) } };
+  const sentDeps = {
+    ...deps,
+    sentMail: { findByRefs: async (refs: readonly string[]) => new Map([...outbox].filter(([ref]) => refs.includes(ref))) },
+  };
   return { ...ctx, deps: sentDeps, campaign, accepted, lost };
 }
 

@@ -231,7 +231,12 @@ describe('when SES misbehaves', () => {
     expect(stuck.map((r) => r.subscriberId).sort()).toEqual([...lost].sort());
     expect((await store.getCampaign(campaign.id))?.status).toBe('running');
 
-    const sentMail = { findByRef: async (ref: string) => mailer.sent.find((m) => m.headers.some((h) => h.value === ref))?.messageId };
+    const sentMail = {
+      findByRefs: async (refs: readonly string[]) =>
+        new Map(
+          refs.flatMap((ref) => mailer.sent.filter((m) => m.headers.some((h) => h.value === ref)).map((m) => [ref, m.messageId] as const)),
+        ),
+    };
     const { reconcileClaims } = await import('../../../functions/app/reconcile-claims');
     expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 0, requeued: 0 }); // claims this fresh are a live worker's
     clock.advance(11_000);
@@ -254,7 +259,7 @@ describe('when SES misbehaves', () => {
     await store.claimRecipient(campaign.id, r?.subscriberId ?? '', clock.now().toISOString());
 
     const { reconcileClaims } = await import('../../../functions/app/reconcile-claims');
-    const sentMail = { findByRef: async () => undefined };
+    const sentMail = { findByRefs: async () => new Map<string, string>() };
     expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 0, requeued: 0 });
     clock.advance(61_000);
     expect(await reconcileClaims({ ...deps, sentMail }, campaign.id, 60_000)).toEqual({ recovered: 0, requeued: 1 });

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import type { Campaign } from '../functions/domain/campaign';
-import { ApiClient } from './api-client';
+import { ApiClient, ApiError } from './api-client';
 import { registerImportCommand } from './cli-import';
 import { registerRenderCommand } from './cli-render';
 
@@ -49,12 +50,18 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/** Tries of `POST /api/campaigns` when no valid answer comes back (same key each time). */
+const LAUNCH_ATTEMPTS = 3;
+
 program
   .command('send')
   .description('envoie un communiqué maintenant à une ou plusieurs listes')
   .argument('<release>', 'identifiant du communiqué')
   .requiredOption('-l, --list <id>', 'liste destinataire (répétable)', collect, [])
-  .option('-k, --idempotency-key <key>', 'relancer avec la même clé ne crée pas une seconde campagne')
+  .option(
+    '-k, --idempotency-key <key>',
+    'relancer avec la même clé ne crée pas une seconde campagne (par défaut : une clé neuve, réutilisée pour les nouveaux essais)',
+  )
   .option('-w, --watch', 'suit la progression jusqu’à la fin')
   .option('--at <local>', 'programme l’envoi (heure locale AAAA-MM-JJTHH:mm)')
   .option('--tz <zone>', 'fuseau de --at', 'Europe/Paris')
@@ -82,13 +89,30 @@ program
         process.exitCode = 1;
         return;
       }
-      const campaign = await api.request<Campaign>('POST', '/api/campaigns', {
-        releaseId,
-        listIds: options.list,
-        idempotencyKey: options.idempotencyKey,
-        sendAt: options.at,
-        timeZone: options.tz,
-      });
+      // Always a key, so that repeating the request after a lost answer never starts a second campaign.
+      const idempotencyKey = options.idempotencyKey ?? randomUUID();
+      const launch = () =>
+        api.request<Campaign>(
+          'POST',
+          '/api/campaigns',
+          { releaseId, listIds: options.list, sendAt: options.at, timeZone: options.tz },
+          { headers: { 'idempotency-key': idempotencyKey } },
+        );
+      let campaign: Campaign | undefined;
+      for (let attempt = 1; !campaign; attempt++) {
+        try {
+          campaign = await launch();
+        } catch (e: unknown) {
+          if (!(e instanceof ApiError) || !e.mayRetry) throw e;
+          if (attempt >= LAUNCH_ATTEMPTS) {
+            throw new Error(
+              `${e.message}\nla campagne a peut-être été créée : relancez avec --idempotency-key ${idempotencyKey} (aucune seconde campagne ne sera créée)`,
+            );
+          }
+          console.error(`pas de réponse valable (${e.message}) : nouvel essai avec la même clé d’idempotence`);
+          await new Promise((r) => setTimeout(r, 500 * attempt));
+        }
+      }
       console.log(`campagne ${campaign.id} : ${campaign.status}${campaign.sendAt ? ` (envoi prévu ${campaign.sendAt})` : ''}`);
       if (options.watch) await watch(api, campaign.id);
     },

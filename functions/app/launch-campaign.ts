@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type Actor, assertCan, bootstrapAdmin } from '../domain/actor';
 import type { MailingList } from '../domain/audience';
 import { type Campaign, emptyCounts } from '../domain/campaign';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors';
 import { formatFrenchInstant } from '../domain/french-dates';
 import { resolveLocalTime } from '../domain/local-time';
 import { audit } from './audit-log';
@@ -25,6 +25,14 @@ export const launchCampaignInputSchema = z.object({
 });
 export type LaunchCampaignInput = z.input<typeof launchCampaignInputSchema>;
 
+export interface LaunchResult {
+  readonly campaign: Campaign;
+  /** False when the idempotency key named a campaign already recorded: this is that campaign. */
+  readonly created: boolean;
+  /** What failed after the campaign was recorded (it goes out all the same): for the logs, not for the caller to retry. */
+  readonly lateFailures?: readonly string[];
+}
+
 /** Deterministic id from the idempotency key, shaped like a UUID. */
 const idFromKey = (key: string) => {
   const h = createHash('sha256').update(`campaign:${key}`).digest('hex');
@@ -35,17 +43,14 @@ const idFromKey = (key: string) => {
  * Sends a release to lists now: compiles the mail once (a render error refuses the launch,
  * nothing is sent), records the campaign, and queues the audience snapshot.
  */
-export async function launchCampaign(
-  deps: AppDeps,
-  input: LaunchCampaignInput,
-  actor: Actor = bootstrapAdmin,
-): Promise<{ campaign: Campaign; created: boolean }> {
+export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, actor: Actor = bootstrapAdmin): Promise<LaunchResult> {
   assertCan(actor, 'campaign:send');
   const { releaseId, idempotencyKey, sendAt: localSendAt, timeZone, ambiguity } = launchCampaignInputSchema.parse(input);
   const listIds = [...new Set(input.listIds)];
   const id = idempotencyKey ? idFromKey(idempotencyKey) : deps.newId();
+  const request = { releaseId, listIds, localSendAt, timeZone };
   const existing = idempotencyKey ? await deps.store.getCampaign(id) : undefined;
-  if (existing) return { campaign: await requeueIfStalled(deps, existing), created: false };
+  if (existing) return { campaign: await sameRequestOrRefuse(deps, existing, request), created: false };
 
   const release = await getRelease(deps, releaseId);
   const lists: MailingList[] = [];
@@ -93,23 +98,64 @@ export async function launchCampaign(
     createdAt: now.toISOString(),
     ...(sendAt ? { sendAt: sendAt.toISOString(), localSendAt, timeZone } : { startedAt: now.toISOString() }),
   };
+  if (sendAt && !deps.scheduler) throw new Error('no scheduler configured: cannot schedule a campaign');
   const result = await deps.store.createCampaign(campaign, mail);
-  if (!result.created) return { campaign: await requeueIfStalled(deps, result.campaign), created: false };
+  if (!result.created) return { campaign: await sameRequestOrRefuse(deps, result.campaign, request), created: false };
+  // From here the campaign is recorded and will go out: the sweep takes the snapshot of a running
+  // campaign left without one, and fires a due schedule nobody fired. So nothing below may
+  // answer with an error (the caller would retry, and without a key launch a second campaign):
+  // a failure is reported in `lateFailures` instead.
+  const lateFailures: string[] = [];
+  const tryTo = async (what: string, step: () => Promise<unknown>) => {
+    try {
+      await step();
+    } catch (e: unknown) {
+      lateFailures.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
   if (sendAt) {
-    if (!deps.scheduler) throw new Error('no scheduler configured: cannot schedule a campaign');
-    await deps.scheduler.schedule(id, sendAt);
-    await audit(deps, actor, 'campaign.scheduled', 'campaign', id, `${localSendAt} (${timeZone})`);
-    return { campaign: result.campaign, created: true };
+    await tryTo('schedule', () => (deps.scheduler as NonNullable<AppDeps['scheduler']>).schedule(id, sendAt));
+    await tryTo('audit', () => audit(deps, actor, 'campaign.scheduled', 'campaign', id, `${localSendAt} (${timeZone})`));
+    return { campaign: result.campaign, created: true, ...(lateFailures.length ? { lateFailures } : {}) };
   }
-  await deps.queue.enqueue([{ type: 'launch', campaignId: id }]);
+  await tryTo('enqueue', () => deps.queue.enqueue([{ type: 'launch', campaignId: id }]));
   if (release.status !== 'sent') {
-    await deps.store.updateRelease(
-      { ...release, status: 'sent', sentAt: now.toISOString(), publishedAt: release.publishedAt ?? now.toISOString() },
-      release.version,
+    await tryTo('release status', () =>
+      deps.store.updateRelease(
+        { ...release, status: 'sent', sentAt: now.toISOString(), publishedAt: release.publishedAt ?? now.toISOString() },
+        release.version,
+      ),
     );
   }
-  await audit(deps, actor, 'campaign.launched', 'campaign', id, `communiqué ${releaseId}, listes ${listIds.join(', ')}`);
-  return { campaign: result.campaign, created: true };
+  await tryTo('audit', () =>
+    audit(deps, actor, 'campaign.launched', 'campaign', id, `communiqué ${releaseId}, listes ${listIds.join(', ')}`),
+  );
+  return { campaign: result.campaign, created: true, ...(lateFailures.length ? { lateFailures } : {}) };
+}
+
+/** An idempotency key names one request: reused for another (release, lists, time), it is refused, never silently answered. */
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor(campaignId: string) {
+    super(
+      'idempotency_key_reused',
+      `Cette clé d’idempotence a déjà servi pour une autre demande (campagne ${campaignId} : autre communiqué, autres listes ou autre heure) : utilisez une nouvelle clé pour un nouvel envoi.`,
+    );
+  }
+}
+
+async function sameRequestOrRefuse(
+  deps: AppDeps,
+  campaign: Campaign,
+  request: { releaseId: string; listIds: readonly string[]; localSendAt?: string; timeZone: string },
+): Promise<Campaign> {
+  const sorted = (ids: readonly string[]) => [...new Set(ids)].sort().join('\n');
+  const same =
+    campaign.releaseId === request.releaseId &&
+    sorted(campaign.listIds) === sorted(request.listIds) &&
+    campaign.localSendAt === request.localSendAt &&
+    (request.localSendAt === undefined || campaign.timeZone === request.timeZone);
+  if (!same) throw new IdempotencyKeyReusedError(campaign.id);
+  return requeueIfStalled(deps, campaign);
 }
 
 /** A crash between recording the campaign and queueing its snapshot leaves it running without a total: queue it again. */

@@ -3,8 +3,8 @@ import { audit } from '../app/audit-log';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../app/control-campaign';
 import type { AppDeps } from '../app/deps';
 import { estimateAudience } from '../app/estimate-audience';
-import { launchCampaign } from '../app/launch-campaign';
-import { addSubscriberToList, createList, getList, listMembers, SuppressedAddressError } from '../app/manage-audience';
+import { IdempotencyKeyReusedError, launchCampaign } from '../app/launch-campaign';
+import { addSubscriberByAdmin, createList, getList, listMembers, SuppressedAddressError } from '../app/manage-audience';
 import { createRelease, duplicateRelease, getRelease, updateRelease } from '../app/manage-releases';
 import { previewFormats, previewRelease } from '../app/preview-release';
 import { sendTestMail } from '../app/send-test-mail';
@@ -226,7 +226,14 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       request: { params: IdParam, ...body(AddSubscriberSchema) },
       responses: {
         201: json(
-          z.object({ outcome: z.enum(['created', 'updated', 'unchanged']), subscriber: SubscriberSchema, membership: MembershipSchema }),
+          z.object({
+            outcome: z.enum(['created', 'updated', 'unchanged']),
+            subscriber: SubscriberSchema,
+            membership: MembershipSchema,
+            confirmationMailed: z.boolean().openapi({
+              description: 'Liste à double opt-in : l’abonné reste « unconfirmed » et reçoit un mail de confirmation',
+            }),
+          }),
           'Abonné ajouté à la liste (ou déjà présent)',
         ),
         409: json(ErrorSchema, 'Adresse supprimée ou désinscrite : pas de réinscription par un administrateur'),
@@ -236,9 +243,12 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
     async (c) => {
       assertCan(c.get('actor'), 'audience:manage');
       const { email, status, ...profile } = c.req.valid('json');
-      const r = await addSubscriberToList(deps, c.req.valid('param').id, { email, status, profile, consent: { source: 'api' } });
+      const r = await addSubscriberByAdmin(deps, c.req.valid('param').id, { email, status, profile }, c.get('actor'));
       if (r.outcome === 'suppressed' || !r.subscriber || !r.membership) throw new SuppressedAddressError(r.reason ?? 'désinscrit');
-      return c.json({ outcome: r.outcome, subscriber: r.subscriber, membership: r.membership }, 201);
+      return c.json(
+        { outcome: r.outcome, subscriber: r.subscriber, membership: r.membership, confirmationMailed: r.confirmationMailed },
+        201,
+      );
     },
   );
   api.openapi(
@@ -303,16 +313,36 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       method: 'post',
       path: '/campaigns',
       tags: ['campaigns'],
-      request: body(LaunchCampaignSchema),
+      request: {
+        ...body(LaunchCampaignSchema),
+        headers: z.object({
+          'idempotency-key': z.string().min(8).max(200).optional().openapi({
+            description:
+              'Même clé, même demande : la même campagne, jamais une seconde. Réutilisée pour une autre demande : 422. Prioritaire sur `idempotencyKey` du corps.',
+          }),
+        }),
+      },
       responses: {
         202: json(CampaignSchema, 'Campagne lancée (ou la même, si la clé d’idempotence est connue)'),
-        422: json(ErrorSchema, 'Erreur de rendu'),
+        422: json(ErrorSchema, 'Erreur de rendu, ou clé d’idempotence déjà utilisée pour une autre demande'),
         ...errors,
       },
     }),
     async (c) => {
-      const { campaign } = await launchCampaign(deps, c.req.valid('json'), c.get('actor'));
-      return c.json(campaignView(campaign), 202);
+      const input = c.req.valid('json');
+      const idempotencyKey = c.req.valid('header')['idempotency-key'] ?? input.idempotencyKey;
+      try {
+        const { campaign, lateFailures } = await launchCampaign(deps, { ...input, idempotencyKey }, c.get('actor'));
+        // The campaign is recorded and goes out: report what failed after that, never as an error.
+        if (lateFailures)
+          console.warn(
+            JSON.stringify({ level: 'WARN', message: 'campaign launched with late failures', campaignId: campaign.id, lateFailures }),
+          );
+        return c.json(campaignView(campaign), 202);
+      } catch (e: unknown) {
+        if (e instanceof IdempotencyKeyReusedError) return c.json({ error: e.code, message: e.message, field: 'idempotency-key' }, 422);
+        throw e;
+      }
     },
   );
   api.openapi(

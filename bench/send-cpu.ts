@@ -179,7 +179,7 @@ try {
   const content = seed === '000' ? seed000 : seed001;
   const compiled = await compileRelease(compileInputOf(content));
   const brand = brandById(content.brandId);
-  const deps = { tokenKeys: benchTokenKeys, publicBaseUrl: 'https://communique.example.org' };
+  const deps = { tokenKeys: benchTokenKeys, publicBaseUrl: 'https://communique.example.org', clock: { now: () => new Date() } };
   const campaignId = '6f1c2d3e-4a5b-4c6d-8e7f-901234567890';
   const build = (i: number): OutgoingMail => {
     const subscriberId = `s${i}`;

@@ -1,5 +1,6 @@
 import { InvalidTokenError, verifyToken } from '../domain/tokens';
 import type { AppDeps } from './deps';
+import { liftableByConfirmation } from './request-confirmation';
 import type { RequestContext } from './subscribe';
 
 /**
@@ -33,8 +34,10 @@ export async function confirmSubscription(
     });
     confirmed.push(listId);
   }
-  // A new, confirmed opt-in lifts an earlier "unsubscribe from everything" (never a bounce or complaint).
-  if (confirmed.length > 0 && (await deps.store.suppressionOf(subscriber.email))?.reason === 'unsubscribed-all') {
+  // A new, confirmed opt-in lifts what the person chose before: "unsubscribe from everything", or
+  // an erasure (they came back, signed up and confirmed again). Never a bounce or a complaint.
+  const suppression = confirmed.length > 0 ? await deps.store.suppressionOf(subscriber.email) : undefined;
+  if (suppression && liftableByConfirmation.has(suppression.reason)) {
     await deps.store.unsuppress(subscriber.email);
     await deps.store.appendConsent({
       subscriberId: subscriber.id,

@@ -1,3 +1,4 @@
+import type { Actor } from '../domain/actor';
 import {
   type ListInput,
   listInputSchema,
@@ -11,6 +12,7 @@ import { normaliseEmail } from '../domain/email-address';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Page } from '../ports';
 import type { AppDeps } from './deps';
+import { requestConfirmation } from './request-confirmation';
 
 export async function createList(deps: AppDeps, input: ListInput): Promise<MailingList> {
   const list: MailingList = { ...listInputSchema.parse(input), id: deps.newId(), createdAt: deps.clock.now().toISOString() };
@@ -96,6 +98,33 @@ export async function addSubscriberToList(
     changed = true;
   }
   return { outcome: created ? 'created' : changed ? 'updated' : 'unchanged', subscriber, membership };
+}
+
+/**
+ * An address added by a publisher (API, workspace). On a double opt-in list nobody but the
+ * person can consent: whatever status was asked, the membership stays `unconfirmed` and a
+ * confirmation mail goes out (rate-limited per address; none to a suppressed address). A single
+ * opt-in list (press contacts on legitimate interest) takes the status as given.
+ */
+export async function addSubscriberByAdmin(
+  deps: AppDeps,
+  listId: string,
+  input: Omit<AddSubscriberInput, 'consent'>,
+  actor: Actor,
+): Promise<Awaited<ReturnType<typeof addSubscriberToList>> & { confirmationMailed: boolean }> {
+  const list = await getList(deps, listId);
+  const double = list.optIn === 'double';
+  const r = await addSubscriberToList(
+    deps,
+    listId,
+    { ...input, status: double ? 'unconfirmed' : input.status, consent: { source: 'api', actor: actor.name } },
+    list,
+  );
+  const confirmationMailed =
+    double && r.subscriber !== undefined && r.membership?.status === 'unconfirmed'
+      ? await requestConfirmation(deps, r.subscriber, [list], 'admin')
+      : false;
+  return { ...r, confirmationMailed };
 }
 
 export async function listMembers(deps: AppDeps, listId: string, options: { limit?: number; cursor?: string }): Promise<Page<Membership>> {

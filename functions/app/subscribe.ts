@@ -2,12 +2,10 @@ import { z } from 'zod';
 import type { MailingList, Membership } from '../domain/audience';
 import { signupWording } from '../domain/consent';
 import { normaliseEmail } from '../domain/email-address';
-import { emailHash } from '../domain/email-hash';
 import { DomainError, ValidationError } from '../domain/errors';
 import { personName } from '../domain/text-fields';
-import { signToken } from '../domain/tokens';
-import { confirmationMail } from './confirmation-mail';
 import type { AppDeps } from './deps';
+import { confirmationLimits, requestConfirmation } from './request-confirmation';
 
 export class RateLimitedError extends DomainError {
   constructor() {
@@ -20,8 +18,8 @@ export const signupLimits = {
   perIp: 10,
   ipWindowSeconds: 600,
   /** At most one confirmation mail per address per window: no list bombing through us. */
-  addressWindowSeconds: 300,
-  confirmValidHours: 48,
+  addressWindowSeconds: confirmationLimits.addressWindowSeconds,
+  confirmValidHours: confirmationLimits.validHours,
 } as const;
 
 export const subscribeInputSchema = z.object({
@@ -87,23 +85,6 @@ export async function subscribe(deps: AppDeps, raw: unknown, request: RequestCon
     pending.push(list);
   }
   if (pending.length === 0) return { mailed: false };
-  // Bounced or complained addresses get no mail at all; an unsubscribed one may confirm again.
-  const suppression = await deps.store.suppressionOf(email);
-  if (suppression && suppression.reason !== 'unsubscribed-all' && suppression.reason !== 'erased') return { mailed: false };
-  if ((await deps.store.hit(`signup-address#${emailHash(email)}`, signupLimits.addressWindowSeconds, now)) > 1) return { mailed: false };
-
-  const brandId = pending.find((l) => l.brandId)?.brandId;
-  const brand = (brandId ? await deps.store.getBrand(brandId) : undefined) ?? (await deps.store.listBrands())[0];
-  if (!brand) throw new Error('no brand configured to send the confirmation mail from');
-  const token = signToken(
-    {
-      purpose: 'confirm',
-      subscriberId: subscriber.id,
-      listIds: pending.map((l) => l.id),
-      exp: Math.floor(now.getTime() / 1000) + signupLimits.confirmValidHours * 3600,
-    },
-    deps.tokenKeys,
-  );
-  await deps.mailer.send(confirmationMail(brand, email, pending, `${deps.publicBaseUrl}/confirm/${token}`, signupLimits.confirmValidHours));
-  return { mailed: true };
+  // Bounced or complained addresses get no mail at all; an unsubscribed or erased one may confirm again.
+  return { mailed: await requestConfirmation(deps, subscriber, pending) };
 }

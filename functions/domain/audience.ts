@@ -51,3 +51,13 @@ export interface Membership {
   readonly status: SubscriptionStatus;
   readonly updatedAt: string;
 }
+
+/**
+ * `j***@example.org`: enough for the person to recognise their address on the preference page,
+ * not enough for whoever finds a forwarded link to learn it.
+ */
+export function maskedEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '***';
+  return `${Array.from(email)[0]}***${email.slice(at)}`;
+}

@@ -51,7 +51,12 @@ const preferencesForm = (view: PreferencesView, saved: boolean) =>
     'Vos préférences',
     html`<h1>Vos préférences</h1>
       ${saved ? html`<p role="status">Préférences enregistrées.</p>` : ''}
-      <p>Adresse : <strong>${view.subscriber.email}</strong></p>
+      ${
+        view.confirmationRequested.length > 0
+          ? html`<p role="status">Un message de confirmation vient d’être envoyé à votre adresse : cliquez sur son lien pour recevoir les listes demandées.</p>`
+          : ''
+      }
+      <p>Adresse : <strong>${view.maskedEmail}</strong></p>
       <form method="post">
         <label>Nom <input type="text" name="name" value="${view.subscriber.name ?? ''}" maxlength="200" /></label>
         <label>Langue
@@ -64,10 +69,12 @@ const preferencesForm = (view: PreferencesView, saved: boolean) =>
           <legend>Listes</legend>
           ${view.lists.map(
             ({ list, status }) =>
-              html`<label><input type="checkbox" name="listIds" value="${list.id}" ${status === 'confirmed' ? 'checked' : ''} /> ${list.name}
+              html`<label><input type="checkbox" name="listIds" value="${list.id}" ${status === 'confirmed' || status === 'unconfirmed' ? 'checked' : ''} /> ${list.name}
+                ${status === 'unconfirmed' ? html` <small>(en attente de confirmation)</small>` : ''}
                 ${list.description ? html`<br /><small>${list.description}</small>` : ''}</label>`,
           )}
         </fieldset>
+        <p><small>${signupWording.text}</small></p>
         <button type="submit">Enregistrer</button>
       </form>
       <form method="post"><input type="hidden" name="unsubscribeAll" value="1" /><p><button class="secondary" type="submit">Me désinscrire de tout</button></p></form>`,
@@ -193,12 +200,17 @@ export function publicRoutes(deps: AppDeps): Hono {
   pub.post('/preferences/:token', async (c) => {
     const form = await c.req.parseBody({ all: true });
     try {
-      const view = await updatePreferences(deps, c.req.param('token'), {
-        name: form.name === undefined ? undefined : String(form.name),
-        language: form.language === undefined ? undefined : String(form.language),
-        listIds: asArray(form.listIds),
-        unsubscribeAll: form.unsubscribeAll === '1',
-      });
+      const view = await updatePreferences(
+        deps,
+        c.req.param('token'),
+        {
+          name: form.name === undefined ? undefined : String(form.name),
+          language: form.language === undefined ? undefined : String(form.language),
+          listIds: asArray(form.listIds),
+          unsubscribeAll: form.unsubscribeAll === '1',
+        },
+        requestContext(c),
+      );
       return c.html(preferencesForm(view, true));
     } catch (e: unknown) {
       return errorPage(c, e);

@@ -42,7 +42,8 @@ describe('sign-up to unsubscribe, with the consent ledger at each step (DynamoDB
     const domain = uniqueDomain();
     const email = `lea@${domain}`;
     const news = await createList(deps, { name: 'Lettre partenaires', kind: 'partners', optIn: 'double', publicSignup: true });
-    const events2 = await createList(deps, { name: 'Agenda', kind: 'public', optIn: 'double', publicSignup: true });
+    // single opt-in: ticked in the preference centre, it confirms at once (a double opt-in list would wait for a mail)
+    const events2 = await createList(deps, { name: 'Agenda', kind: 'public', optIn: 'single', publicSignup: true });
     const hidden = await createList(deps, { name: 'Interne', kind: 'press', optIn: 'single', publicSignup: false });
 
     // sign-up form: lists visible, hidden list absent

@@ -16,6 +16,8 @@ export const permissions = {
   'release:review': ['reviewer'],
   'campaign:send': ['publisher'],
   'audience:manage': ['publisher'],
+  /** Personal data: members, a subscriber, a campaign's failed recipients, the audit log (names, addresses). */
+  'audience:read': ['publisher'],
   'tokens:manage': [],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;

@@ -213,10 +213,14 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       request: { params: IdParam, query: PageQuery },
       responses: {
         200: json(z.object({ items: z.array(MembershipSchema), cursor: z.string().optional() }), 'Membres, page par page (curseur)'),
+        403: json(ErrorSchema, 'Rôle insuffisant (audience:read : publication, administration)'),
         ...errors,
       },
     }),
-    async (c) => c.json(await listMembers(deps, c.req.valid('param').id, c.req.valid('query')), 200),
+    async (c) => {
+      assertCan(c.get('actor'), 'audience:read');
+      return c.json(await listMembers(deps, c.req.valid('param').id, c.req.valid('query')), 200);
+    },
   );
   api.openapi(
     createRoute({
@@ -257,9 +261,14 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       path: '/subscribers/{id}',
       tags: ['audience'],
       request: { params: IdParam },
-      responses: { 200: json(SubscriberSchema.extend({ memberships: z.array(MembershipSchema) }), 'L’abonné et ses listes'), ...errors },
+      responses: {
+        200: json(SubscriberSchema.extend({ memberships: z.array(MembershipSchema) }), 'L’abonné et ses listes'),
+        403: json(ErrorSchema, 'Rôle insuffisant (audience:read : publication, administration)'),
+        ...errors,
+      },
     }),
     async (c) => {
+      assertCan(c.get('actor'), 'audience:read');
       const id = c.req.valid('param').id;
       const subscriber = await deps.store.getSubscriber(id);
       if (!subscriber) throw new NotFoundError('Abonné', id);
@@ -390,10 +399,12 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
           }),
           'Destinataires en échec, avec la raison',
         ),
+        403: json(ErrorSchema, 'Rôle insuffisant (audience:read : publication, administration)'),
         ...errors,
       },
     }),
     async (c) => {
+      assertCan(c.get('actor'), 'audience:read');
       const id = c.req.valid('param').id;
       if (!(await deps.store.getCampaign(id))) throw new NotFoundError('Campagne', id);
       const page = await deps.store.listRecipients(id, { ...c.req.valid('query'), status: 'failed' });

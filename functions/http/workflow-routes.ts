@@ -152,10 +152,15 @@ export function workflowRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
           z.any().openapi({ description: '{ items: [{at, actorId, actorName, action, entity, entityId, detail}] }' }),
           'Journal d’audit du mois',
         ),
+        ...forbidden,
         ...errors,
       },
     }),
-    async (c) => c.json({ items: await deps.store.listAudit(c.req.valid('query').month) }, 200),
+    async (c) => {
+      // Entries name people and addresses: the same role as the audience itself.
+      assertCan(c.get('actor'), 'audience:read');
+      return c.json({ items: await deps.store.listAudit(c.req.valid('query').month) }, 200);
+    },
   );
   api.openapi(
     createRoute({

@@ -1,5 +1,6 @@
 import type { SendMessage } from '../ports';
 import type { SendDeps } from './deps';
+import { publishOnFirstSend } from './publish-release';
 import { fireScheduledCampaign, sweepCampaigns } from './schedule-campaign';
 import { sendBatch } from './send-batch';
 import { snapshotAudience } from './snapshot-audience';
@@ -13,7 +14,12 @@ export async function handleSendMessage(deps: SendDeps, message: SendMessage): P
     case 'launch':
       return snapshotAudience(deps, message.campaignId);
     case 'send':
-      return sendBatch(deps, message.campaignId, message.subscriberIds);
+      try {
+        return await sendBatch(deps, message.campaignId, message.subscriberIds);
+      } finally {
+        // After each batch, so a release is public from about its first mail (a failure here fails the message: it is redelivered and tried again).
+        await publishOnFirstSend(deps, message.campaignId);
+      }
     case 'fire':
       await fireScheduledCampaign(deps, message.campaignId);
       return;

@@ -10,6 +10,7 @@ import { audit } from './audit-log';
 import type { AppDeps } from './deps';
 import { audienceReachable } from './estimate-audience';
 import { getRelease } from './manage-releases';
+import { markLaunched } from './publish-release';
 import { brandsOf, compileCampaignMail, isUnderEmbargo } from './release-rendering';
 
 export const launchCampaignInputSchema = z.object({
@@ -120,12 +121,8 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
   }
   await tryTo('enqueue', () => deps.queue.enqueue([{ type: 'launch', campaignId: id }]));
   if (release.status !== 'sent') {
-    await tryTo('release status', () =>
-      deps.store.updateRelease(
-        { ...release, status: 'sent', sentAt: now.toISOString(), publishedAt: release.publishedAt ?? now.toISOString() },
-        release.version,
-      ),
-    );
+    // `sent` closes the release to edits; it enters the newsroom when its first mail leaves (publishOnFirstSend).
+    await tryTo('release status', () => deps.store.updateRelease(markLaunched(release, now), release.version));
   }
   await tryTo('audit', () =>
     audit(deps, actor, 'campaign.launched', 'campaign', id, `communiqué ${releaseId}, listes ${listIds.join(', ')}`),

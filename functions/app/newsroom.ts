@@ -16,11 +16,13 @@ const FETCH_SIZE = 50;
 const MAX_READS = 12;
 
 /**
- * Public = it has gone out and its embargo, if any, has lifted. Before that a release does not
- * exist for the public: not listed, no web version, no feed entry, no .ics.
+ * Public = its first mail has gone out, its embargo, if any, has lifted, and no publisher has
+ * taken it back. Otherwise a release does not exist for the public: not listed, no web
+ * version, no feed entry, no .ics.
  */
 export function isPublic(release: Release, now: Date): boolean {
-  const wentOut = release.publishedAt !== undefined || release.status === 'sent';
+  if (release.unpublishedAt !== undefined) return false;
+  const wentOut = release.publishedAt !== undefined || (release.status === 'sent' && !release.awaitingFirstMail);
   const embargo = release.content.embargoUntil;
   return wentOut && (embargo === undefined || Date.parse(embargo) <= now.getTime());
 }

@@ -2,6 +2,7 @@ import type { Campaign } from '../domain/campaign';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { type Ambiguity, resolveLocalTime } from '../domain/local-time';
 import type { AppDeps, SendDeps } from './deps';
+import { markLaunched } from './publish-release';
 import { reconcileClaims } from './reconcile-claims';
 import { snapshotAudience } from './snapshot-audience';
 
@@ -69,10 +70,7 @@ export async function fireScheduledCampaign(deps: SendDeps, campaignId: string):
   }
   if (!(await deps.store.setCampaignStatus(campaignId, 'running', ['scheduled'], now.toISOString()))) return 'ignored';
   if (release.status !== 'sent') {
-    await deps.store.updateRelease(
-      { ...release, status: 'sent', sentAt: now.toISOString(), publishedAt: release.publishedAt ?? now.toISOString() },
-      release.version,
-    );
+    await deps.store.updateRelease(markLaunched(release, now), release.version);
   }
   await snapshotAudience(deps, campaignId);
   return 'sent';

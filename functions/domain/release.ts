@@ -117,6 +117,12 @@ export interface ReviewState {
   readonly comment?: string;
   /** The version the reviewer read and approved: an approval never covers a later edit. */
   readonly approvedVersion?: number;
+  /** The version submitted for this reading. */
+  readonly submittedVersion?: number;
+  /** The version submitted for the reading before this one: what the reviewer compares with when none was approved. */
+  readonly previousSubmittedVersion?: number;
+  /** The last version ever approved (kept across later edits and submissions): what the reviewer compares with. */
+  readonly lastApprovedVersion?: number;
 }
 
 export interface Release {
@@ -125,10 +131,17 @@ export interface Release {
   /** Actor id of the author: a reviewer may not approve their own release when the brand forbids it. */
   readonly createdBy?: string;
   readonly review?: ReviewState;
-  /** When it first went out (newsroom date). */
+  /** When its first mail went out (newsroom date): from then on it is public, once out of embargo. */
   readonly publishedAt?: string;
+  /** Launched, and no mail has left yet: not public (a `sent` release without it and without `publishedAt` predates this rule). */
+  readonly awaitingFirstMail?: boolean;
+  /** Taken back by a publisher: out of the newsroom and feeds, its web version answers 404, and it never comes back by itself. */
+  readonly unpublishedAt?: string;
+  readonly unpublishedBy?: string;
   /** Incremented on every edit; earlier versions are kept by the store. */
   readonly version: number;
+  /** Who saved this version: a version conflict says who saved in the meantime. */
+  readonly updatedBy?: { readonly id: string; readonly name: string };
   readonly content: ReleaseContent;
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -7,6 +7,7 @@ import { IdempotencyKeyReusedError, launchCampaign } from '../app/launch-campaig
 import { addSubscriberByAdmin, createList, getList, listMembers, SuppressedAddressError } from '../app/manage-audience';
 import { createRelease, duplicateRelease, getRelease, updateRelease } from '../app/manage-releases';
 import { previewFormats, previewRelease } from '../app/preview-release';
+import { unpublishRelease } from '../app/publish-release';
 import { sendTestMail } from '../app/send-test-mail';
 import { eraseSubscriber, exportSubscriber } from '../app/subscriber-privacy';
 import { assertCan } from '../domain/actor';
@@ -120,6 +121,19 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       const { content, expectedVersion } = c.req.valid('json');
       return c.json(await updateRelease(deps, c.req.valid('param').id, content, expectedVersion, c.get('actor')), 200);
     },
+  );
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/releases/{id}/unpublish',
+      tags: ['releases'],
+      summary: 'Retire un communiqué de la salle de presse (envoi par erreur)',
+      description:
+        'Le communiqué disparaît de la salle de presse et des flux ; sa version en ligne répond 404 comme un communiqué inconnu. Les mails déjà envoyés le restent. Rôle publication ou administration ; inscrit au journal d’audit.',
+      request: { params: IdParam },
+      responses: { 200: json(ReleaseSchema, 'Communiqué retiré de la publication'), 403: json(ErrorSchema, 'Rôle insuffisant'), ...errors },
+    }),
+    async (c) => c.json(await unpublishRelease(deps, c.get('actor'), c.req.valid('param').id), 200),
   );
   api.openapi(
     createRoute({

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,5 +44,19 @@ describe('vitest projects and CI (issue 10, point 22)', () => {
     const script = readFileSync('.ci/run', 'utf8');
     expect(script).toMatch(/^npm run typecheck \|\| exit 1$/m);
     expect(script).toMatch(/^CI=true npm test$/m);
+  });
+});
+
+describe('no wall-clock assertions in tests (issue 10, point 23)', () => {
+  it('no test asserts on elapsed real time (it measures the machine, not the code)', () => {
+    const self = join('unit', 'tooling', 'vitest-projects.test.ts'); // names the patterns it looks for
+    const files = readdirSync('test', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && f !== self);
+    // expect(Date.now() - started).toBeLessThan(…), expect(performance.now() - t0)…, or an elapsed value computed first
+    const patterns = [/expect\(\s*(Date\.now|performance\.now)\(\)/, /expect\(\s*elapsed\w*\s*\)\s*\.toBeLessThan/i];
+    const offenders = files.filter((f) => {
+      const text = readFileSync(join('test', f), 'utf8');
+      return patterns.some((p) => p.test(text));
+    });
+    expect(offenders).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { DomainError } from '../../domain/errors';
 import { htmxSource, htmxVersion } from '../assets/vendor/htmx';
 import { workspaceCss } from '../assets/workspace-css';
 import { workspaceJs } from '../assets/workspace-js';
+import { campaignPages } from './campaigns/campaign-routes';
 import { dashboardPages } from './dashboard/dashboard-routes';
 import { renderPage } from './render-page';
 import type { FrameBrand, WorkspaceAuth, WorkspaceEnv } from './workspace-env';
@@ -124,5 +125,6 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
   });
 
   app.route('/', dashboardPages(deps));
+  app.route('/', campaignPages(deps));
   return app;
 }

@@ -1,3 +1,5 @@
+import { developmentAddressPepper } from '../../functions/adapters/dynamodb/dynamo-store';
+import { decodeCursor, encodeCursor, InvalidCursorError } from '../../functions/adapters/dynamodb/keys';
 import type { Actor } from '../../functions/domain/actor';
 import type { AnnouncementPlan } from '../../functions/domain/announcement-plan';
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../functions/domain/audience';
@@ -7,34 +9,81 @@ import {
   type Campaign,
   type CampaignStatus,
   type CountsDelta,
+  deliveryCounters,
   emptyCounts,
   type LedgerTally,
   type Recipient,
   type RecipientStatus,
 } from '../../functions/domain/campaign';
 import type { ConsentRecord } from '../../functions/domain/consent';
+import { addressKey } from '../../functions/domain/email-hash';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Release, ReleaseContent } from '../../functions/domain/release';
-import type { DeliveryCounter, Page, RecipientOutcome, RecipientSettlement, SendContext, Store } from '../../functions/ports';
+import type {
+  DeliveryCounter,
+  Page,
+  RecipientOutcome,
+  RecipientSettlement,
+  ReleaseVersionInfo,
+  SendContext,
+  Store,
+} from '../../functions/ports';
 import type { CompiledMail } from '../../functions/render/compiled-mail';
 
 const clone = <T>(v: T): T => structuredClone(v);
+const condition = (what: string) => new Error(`The conditional request failed (${what})`);
+const byKey =
+  <T>(key: (t: T) => string, descending = false) =>
+  (a: T, b: T) =>
+    descending ? key(b).localeCompare(key(a)) : key(a).localeCompare(key(b));
 
-/** Pages an array by a numeric-offset cursor (the fake's cursor is opaque to callers, as in the real store). */
-function paginate<T>(all: T[], options: { limit?: number; cursor?: string } = {}): Page<T> {
-  const start = options.cursor ? Number(options.cursor) : 0;
-  const end = start + (options.limit ?? 100);
-  return { items: all.slice(start, end).map(clone), cursor: end < all.length ? String(end) : undefined };
+/**
+ * Pages as a DynamoDB Query does (test/integration/store-contract.test.ts holds both to it): in
+ * key order; the cursor holds the last key read, so an item added before it is not seen and
+ * none is seen twice; a cursor whenever the limit was reached (the last page may be empty); the
+ * limit counts the items read, before `keep` filters them; a forged cursor is refused.
+ */
+function paginate<T>(
+  all: readonly T[],
+  key: (t: T) => string,
+  options: { limit?: number; cursor?: string; descending?: boolean; keep?: (t: T) => boolean },
+  defaultLimit: number,
+): Page<T> {
+  const descending = options.descending ?? false;
+  const sorted = [...all].sort(byKey(key, descending));
+  let after: string | undefined;
+  if (options.cursor !== undefined) {
+    const k = decodeCursor(options.cursor)?.k;
+    if (typeof k !== 'string') throw new InvalidCursorError(options.cursor);
+    after = k;
+  }
+  const rest = after === undefined ? sorted : sorted.filter((t) => (descending ? key(t) < (after as string) : key(t) > (after as string)));
+  const limit = options.limit ?? defaultLimit;
+  const read = rest.slice(0, limit);
+  const last = read.at(-1);
+  return {
+    items: read.filter(options.keep ?? (() => true)).map(clone),
+    cursor: read.length === limit && last !== undefined ? encodeCursor({ k: key(last) }) : undefined,
+  };
 }
+
+/** Where DynamoStore puts a release on its brands' index: date, then id. */
+const releaseKey = (r: Release) => `${r.content.dateline?.date ?? r.createdAt.slice(0, 10)}#${r.id}`;
 
 /** The Store port in memory, for unit tests of use-cases: same contract as DynamoStore, no I/O. */
 export class InMemoryStore implements Store {
+  /** Suppressions and transient bounces are held by keyed HMAC of the address, as in the table. */
+  constructor(private readonly addressPepper = developmentAddressPepper) {}
+  private hmac(value: string) {
+    return addressKey(this.addressPepper, value);
+  }
   readonly brands = new Map<string, Brand>();
   readonly releases = new Map<string, Release>();
   readonly versions = new Map<string, ReleaseContent>();
   readonly lists = new Map<string, MailingList>();
   readonly subscribers = new Map<string, Subscriber>();
   readonly memberships = new Map<string, Membership>();
+  /** By `addressKey` of the address. */
   readonly suppressed = new Map<string, { reason: string; at: string }>();
   readonly campaigns = new Map<
     string,
@@ -53,12 +102,13 @@ export class InMemoryStore implements Store {
     return clone(this.brands.get(id));
   }
   async listBrands() {
-    return [...this.brands.values()].map(clone);
+    return [...this.brands.values()].sort(byKey((b) => `${b.name}#${b.id}`)).map(clone);
   }
   async createRelease(r: Release) {
     if (this.releases.has(r.id)) throw new ConflictError('exists');
     this.releases.set(r.id, clone(r));
     this.versions.set(`${r.id}#${r.version}`, clone(r.content));
+    this.versionInfo.set(`${r.id}#${r.version}`, { version: r.version, at: r.updatedAt, ...(r.updatedBy ? { by: r.updatedBy } : {}) });
   }
   async getRelease(id: string) {
     return clone(this.releases.get(id));
@@ -67,26 +117,27 @@ export class InMemoryStore implements Store {
     if (this.releases.get(r.id)?.version !== expectedVersion) throw new ConflictError('version');
     this.releases.set(r.id, clone(r));
     this.versions.set(`${r.id}#${r.version}`, clone(r.content));
+    this.versionInfo.set(`${r.id}#${r.version}`, { version: r.version, at: r.updatedAt, ...(r.updatedBy ? { by: r.updatedBy } : {}) });
   }
   async getReleaseVersion(id: string, version: number) {
     return clone(this.versions.get(`${id}#${version}`));
   }
-  async listReleasesByBrand(brandId: string, options?: { limit?: number; cursor?: string }) {
+  async listReleasesByBrand(brandId: string, options: { limit?: number; cursor?: string } = {}) {
     const all = [...this.releases.values()].filter((r) => r.content.brandId === brandId || r.content.coBrandIds.includes(brandId));
-    all.sort((a, b) => (b.content.dateline?.date ?? b.createdAt).localeCompare(a.content.dateline?.date ?? a.createdAt));
-    return paginate(all, options);
+    return paginate(all, releaseKey, { ...options, descending: true }, 50);
   }
-  async listReleases(options?: { limit?: number; cursor?: string }) {
-    return paginate([...this.releases.values()], options);
+  async listReleases(options: { limit?: number; cursor?: string } = {}) {
+    return paginate([...this.releases.values()], releaseKey, { ...options, descending: true }, 50);
   }
   async createList(l: MailingList) {
+    if (this.lists.has(l.id)) throw condition(`list ${l.id} exists`);
     this.lists.set(l.id, clone(l));
   }
   async getList(id: string) {
     return clone(this.lists.get(id));
   }
   async listLists() {
-    return [...this.lists.values()].map(clone);
+    return [...this.lists.values()].sort(byKey((l) => `${l.name}#${l.id}`)).map(clone);
   }
   async createSubscriber(s: Subscriber) {
     const existing = [...this.subscribers.values()].find((x) => x.email === s.email);
@@ -101,6 +152,8 @@ export class InMemoryStore implements Store {
     return clone([...this.subscribers.values()].find((x) => x.email === email));
   }
   async updateSubscriber(s: Subscriber) {
+    // As DynamoStore: only an existing subscriber, and never a change of address (the email guard would not follow).
+    if (this.subscribers.get(s.id)?.email !== s.email) throw condition(`subscriber ${s.id} with this address`);
     this.subscribers.set(s.id, clone(s));
   }
   async putMembership(m: Membership) {
@@ -114,29 +167,35 @@ export class InMemoryStore implements Store {
     if (!m) throw new Error('no membership');
     this.memberships.set(`${listId}#${subscriberId}`, { ...m, status, updatedAt: at });
   }
-  async listMembers(listId: string, options?: { limit?: number; cursor?: string }) {
+  async listMembers(listId: string, options: { limit?: number; cursor?: string } = {}) {
     return paginate(
       [...this.memberships.values()].filter((m) => m.listId === listId),
+      (m) => m.subscriberId,
       options,
+      100,
     );
   }
   async listMembershipsOf(subscriberId: string) {
-    return [...this.memberships.values()].filter((m) => m.subscriberId === subscriberId).map(clone);
+    return [...this.memberships.values()]
+      .filter((m) => m.subscriberId === subscriberId)
+      .sort(byKey((m) => m.listId))
+      .map(clone);
   }
   async isSuppressed(email: string) {
-    return this.suppressed.has(email);
+    return this.suppressed.has(this.hmac(email));
   }
   async suppressionOf(email: string) {
-    return clone(this.suppressed.get(email));
+    return clone(this.suppressed.get(this.hmac(email)));
   }
   async suppress(email: string, reason: string, at: string) {
-    this.suppressed.set(email, { reason, at });
+    this.suppressed.set(this.hmac(email), { reason, at });
   }
   async unsuppress(email: string) {
-    this.suppressed.delete(email);
+    this.suppressed.delete(this.hmac(email));
   }
   readonly seen = new Set<string>();
   readonly delivery = new Map<string, Record<string, number>>();
+  /** By `addressKey` of the address. */
   readonly transient = new Map<string, number>();
   async markEventSeen(key: string) {
     if (this.seen.has(key)) return false;
@@ -154,19 +213,20 @@ export class InMemoryStore implements Store {
     this.delivery.set(campaignId, d);
   }
   async countTransientBounce(email: string) {
-    this.transient.set(email, (this.transient.get(email) ?? 0) + 1);
-    return this.transient.get(email) as number;
+    const k = this.hmac(email);
+    this.transient.set(k, (this.transient.get(k) ?? 0) + 1);
+    return this.transient.get(k) as number;
   }
   readonly hits = new Map<string, number>();
   async hit(key: string, windowSeconds: number, now: Date) {
-    const k = `${key}#${Math.floor(now.getTime() / 1000 / windowSeconds)}`;
+    const k = `${this.hmac(key)}#${Math.floor(now.getTime() / 1000 / windowSeconds)}`;
     this.hits.set(k, (this.hits.get(k) ?? 0) + 1);
     return this.hits.get(k) as number;
   }
   async eraseSubscriber(subscriberId: string, at: string) {
     const s = this.subscribers.get(subscriberId);
     if (!s) return;
-    this.suppressed.set(s.email, { reason: 'erased', at });
+    this.suppressed.set(this.hmac(s.email), { reason: 'erased', at });
     const erased = `erased:${subscriberId}`;
     this.subscribers.set(subscriberId, {
       id: subscriberId,
@@ -175,9 +235,10 @@ export class InMemoryStore implements Store {
       language: s.language,
       createdAt: s.createdAt,
       updatedAt: at,
-    });
+      erasedAt: at,
+    } as Subscriber);
     for (const [k, m] of this.memberships)
-      if (m.subscriberId === subscriberId) this.memberships.set(k, { ...m, email: erased, status: 'unsubscribed' });
+      if (m.subscriberId === subscriberId) this.memberships.set(k, { ...m, email: erased, status: 'unsubscribed', updatedAt: at });
     for (const [k, r] of this.recipients) if (r.subscriberId === subscriberId) this.recipients.set(k, { ...r, email: erased });
     this.consent.forEach((c, i) => {
       if (c.subscriberId === subscriberId) {
@@ -187,7 +248,7 @@ export class InMemoryStore implements Store {
     });
   }
   async loadSendContext(recipients: readonly Recipient[]): Promise<SendContext> {
-    const suppressed = new Set(recipients.filter((r) => this.suppressed.has(r.email)).map((r) => r.email));
+    const suppressed = new Set(recipients.filter((r) => this.suppressed.has(this.hmac(r.email))).map((r) => r.email));
     const stillConfirmed = new Set(
       recipients
         .filter((r) => r.listIds.some((l) => this.memberships.get(`${l}#${r.subscriberId}`)?.status === 'confirmed'))
@@ -201,14 +262,20 @@ export class InMemoryStore implements Store {
     return { suppressed, stillConfirmed, names };
   }
   async listSendsOf(subscriberId: string) {
-    return [...this.recipients.values()].filter((r) => r.subscriberId === subscriberId).map(clone);
+    return [...this.recipients.values()]
+      .filter((r) => r.subscriberId === subscriberId)
+      .sort(byKey((r) => r.campaignId))
+      .map(clone);
   }
   readonly consent: ConsentRecord[] = [];
   async appendConsent(record: ConsentRecord) {
     this.consent.push(clone(record));
   }
   async listConsent(subscriberId: string) {
-    return this.consent.filter((r) => r.subscriberId === subscriberId).map(clone);
+    return this.consent
+      .filter((r) => r.subscriberId === subscriberId)
+      .sort(byKey((r) => r.at))
+      .map(clone);
   }
   private view(id: string): Campaign | undefined {
     const c = this.campaigns.get(id);
@@ -218,7 +285,8 @@ export class InMemoryStore implements Store {
     const counts = emptyCounts();
     for (const s of ['sending', 'sent', 'failed', 'skipped'] as const) counts[s] = Math.max(0, tally[s]);
     counts.pending = c.total === undefined ? 0 : Math.max(0, c.total - counts.sending - counts.sent - counts.failed - counts.skipped);
-    return clone({ ...campaign, counts, delivery: { ...this.delivery.get(id) } });
+    const delivery = Object.fromEntries(deliveryCounters.map((d) => [d, this.delivery.get(id)?.[d] ?? 0]));
+    return clone({ ...campaign, counts, delivery });
   }
   async createCampaign(c: Campaign, mail: CompiledMail) {
     if (this.campaigns.has(c.id)) return { created: false, campaign: this.view(c.id) as Campaign };
@@ -233,10 +301,12 @@ export class InMemoryStore implements Store {
   async getCompiledMail(id: string) {
     return clone(this.mails.get(id));
   }
-  async listCampaigns(options?: { limit?: number; cursor?: string }) {
+  async listCampaigns(options: { limit?: number; cursor?: string } = {}) {
     return paginate(
       [...this.campaigns.keys()].map((id) => this.view(id) as Campaign),
-      options,
+      (c) => `${c.createdAt}#${c.id}`,
+      { ...options, descending: true },
+      50,
     );
   }
   async setCampaignStatus(id: string, to: CampaignStatus, from: readonly CampaignStatus[], _at: string, reason?: string) {
@@ -279,10 +349,14 @@ export class InMemoryStore implements Store {
     this.audit.push(clone(entry));
   }
   async listAudit(month: string) {
-    return this.audit.filter((e) => e.at.startsWith(month)).map(clone);
+    return this.audit
+      .filter((e) => e.at.startsWith(month))
+      .sort(byKey((e) => e.at))
+      .map(clone);
   }
   readonly tokens = new Map<string, Actor>();
   async putApiToken(hash: string, actor: Actor) {
+    if (this.tokens.has(hash)) throw condition('token exists');
     this.tokens.set(hash, clone(actor));
   }
   async actorByTokenHash(hash: string) {
@@ -315,7 +389,7 @@ export class InMemoryStore implements Store {
     return added;
   }
   async findSuppressed(emails: readonly string[]) {
-    return new Set(emails.filter((e) => this.suppressed.has(e)));
+    return new Set(emails.filter((e) => this.suppressed.has(this.hmac(e))));
   }
   async countRecipients(campaignId: string) {
     return [...this.recipients.values()].filter((r) => r.campaignId === campaignId).length;
@@ -330,10 +404,9 @@ export class InMemoryStore implements Store {
       .map(clone);
   }
   async listRecipients(campaignId: string, options: { limit?: number; cursor?: string; status?: RecipientStatus } = {}) {
-    const all = [...this.recipients.values()].filter(
-      (r) => r.campaignId === campaignId && (!options.status || r.status === options.status),
-    );
-    return paginate(all, options);
+    const all = [...this.recipients.values()].filter((r) => r.campaignId === campaignId);
+    const keep = options.status ? (r: Recipient) => r.status === options.status : undefined;
+    return paginate(all, (r) => r.subscriberId, { ...options, keep }, 100);
   }
   async claimRecipient(campaignId: string, subscriberId: string, at: string) {
     const k = `${campaignId}#${subscriberId}`;
@@ -437,5 +510,12 @@ export class InMemoryStore implements Store {
     if (c?.status !== 'cancelled' || c.countsFinalAt !== undefined) return false;
     this.campaigns.set(campaignId, { ...c, countsFinalAt: at, tally: { ...tally.counts } });
     return true;
+  }
+  readonly versionInfo = new Map<string, ReleaseVersionInfo>();
+  async listReleaseVersions(id: string) {
+    return [...this.versionInfo.entries()]
+      .filter(([k]) => k.startsWith(`${id}#`))
+      .map(([, v]) => clone(v))
+      .sort((a, b) => a.version - b.version);
   }
 }

@@ -4,7 +4,7 @@ import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '..
 import type { ConsentRecord } from '../../domain/consent';
 import { ConflictError } from '../../domain/errors';
 import type { AudienceStore, Page } from '../../ports';
-import { emailHash, gsi, keys } from './keys';
+import { gsi, keys } from './keys';
 import { isConditionFailure, newCallId, strip, type TableAccess, transactionToken } from './table-access';
 
 /**
@@ -134,22 +134,25 @@ export class DynamoAudienceStore implements AudienceStore {
   }
 
   async isSuppressed(email: string): Promise<boolean> {
-    return (await this.table.get(keys.suppression(email))) !== undefined;
+    return (await this.table.get(keys.suppression(this.table.hmac(email)))) !== undefined;
   }
 
   async suppressionOf(email: string): Promise<{ reason: string; at: string } | undefined> {
-    const item = await this.table.get<{ reason: string; at: string }>(keys.suppression(email));
+    const item = await this.table.get<{ reason: string; at: string }>(keys.suppression(this.table.hmac(email)));
     return item ? { reason: item.reason, at: item.at } : undefined;
   }
 
   async suppress(email: string, reason: string, at: string): Promise<void> {
     await this.table.doc.send(
-      new PutCommand({ TableName: this.table.tableName, Item: { ...keys.suppression(email), type: 'suppression', reason, at } }),
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: { ...keys.suppression(this.table.hmac(email)), type: 'suppression', reason, at },
+      }),
     );
   }
 
   async unsuppress(email: string): Promise<void> {
-    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: keys.suppression(email) }));
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: keys.suppression(this.table.hmac(email)) }));
   }
 
   async hit(key: string, windowSeconds: number, now: Date): Promise<number> {
@@ -158,7 +161,7 @@ export class DynamoAudienceStore implements AudienceStore {
     const r = await this.table.doc.send(
       new UpdateCommand({
         TableName: this.table.tableName,
-        Key: keys.rate(key, windowStart),
+        Key: keys.rate(this.table.hmac(key), windowStart),
         UpdateExpression: 'ADD hits :one SET #ttl = :ttl',
         ExpressionAttributeNames: { '#ttl': 'ttl' },
         ExpressionAttributeValues: { ':one': 1, ':ttl': windowStart + windowSeconds * 2 },
@@ -172,7 +175,6 @@ export class DynamoAudienceStore implements AudienceStore {
     const { doc, tableName } = this.table;
     const subscriber = await this.getSubscriber(subscriberId);
     if (!subscriber) return;
-    const hash = emailHash(subscriber.email);
     const memberships = await this.listMembershipsOf(subscriberId);
     const sends = await this.table.queryAll({
       IndexName: 'gsi1',
@@ -183,7 +185,8 @@ export class DynamoAudienceStore implements AudienceStore {
       KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',
       ExpressionAttributeValues: { ':p': keys.subscriber(subscriberId).pk, ':c': 'CONSENT#' },
     });
-    const erasedEmail = `erased:${hash.slice(0, 16)}`;
+    // Names the erased person by id only: no hash of the address, which a candidate address would match.
+    const erasedEmail = `erased:${subscriberId}`;
     // Suppression first: if erasure stops half-way, the address is already never mailed again.
     await this.suppress(subscriber.email, 'erased', at);
     await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.email(subscriber.email) }));

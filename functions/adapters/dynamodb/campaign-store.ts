@@ -168,9 +168,10 @@ export class DynamoCampaignStore implements CampaignStore {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.campaign(id),
-          UpdateExpression: 'SET sendAt = :s, localSendAt = :l, timeZone = :z, updatedAt = :at',
+          // `timeZone` is a reserved word of DynamoDB expressions: named, or every reschedule fails.
+          UpdateExpression: 'SET sendAt = :s, localSendAt = :l, #tz = :z, updatedAt = :at',
           ConditionExpression: '#st = :scheduled',
-          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeNames: { '#st': 'status', '#tz': 'timeZone' },
           ExpressionAttributeValues: {
             ':s': schedule.sendAt,
             ':l': schedule.localSendAt,
@@ -280,7 +281,12 @@ export class DynamoCampaignStore implements CampaignStore {
   }
 
   async findSuppressed(emails: readonly string[]): Promise<Set<string>> {
-    const byPk = new Map(emails.map((e) => [keys.suppression(e).pk, { key: keys.suppression(e), email: e }]));
+    const byPk = new Map(
+      emails.map((e) => {
+        const key = keys.suppression(this.table.hmac(e));
+        return [key.pk, { key, email: e }];
+      }),
+    );
     const items = await this.table.batchGet([...byPk.values()].map((v) => v.key));
     return new Set(items.map((it) => byPk.get(String(it.pk))?.email).filter((e): e is string => e !== undefined));
   }
@@ -311,7 +317,7 @@ export class DynamoCampaignStore implements CampaignStore {
   async loadSendContext(recipients: readonly Recipient[]): Promise<SendContext> {
     const wanted: { pk: string; sk: string }[] = [];
     for (const r of recipients) {
-      wanted.push(keys.suppression(r.email), keys.subscriber(r.subscriberId));
+      wanted.push(keys.suppression(this.table.hmac(r.email)), keys.subscriber(r.subscriberId));
       for (const l of r.listIds) wanted.push(keys.membership(l, r.subscriberId));
     }
     const unique = [...new Map(wanted.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
@@ -321,7 +327,7 @@ export class DynamoCampaignStore implements CampaignStore {
     const stillConfirmed = new Set<string>();
     const names = new Map<string, string>();
     for (const r of recipients) {
-      const s = keys.suppression(r.email);
+      const s = keys.suppression(this.table.hmac(r.email));
       if (byKey.has(`${s.pk}|${s.sk}`)) suppressed.add(r.email);
       const sub = keys.subscriber(r.subscriberId);
       const name = byKey.get(`${sub.pk}|${sub.sk}`)?.name;

@@ -10,6 +10,9 @@ import { keys } from './keys';
 import { DynamoReleaseStore } from './release-store';
 import { TableAccess } from './table-access';
 
+/** Public, so never for real data: what tests and benches get when they pass no pepper. */
+export const developmentAddressPepper = 'communique-development-pepper-not-secret';
+
 /**
  * The whole Store port on one DynamoDB table: a thin composition of one module per port
  * (brands, releases, audience, campaigns and ledger, feedback, governance) sharing `keys.ts`
@@ -24,8 +27,13 @@ export class DynamoStore implements Store {
   readonly governance: DynamoGovernanceStore;
   private readonly table: TableAccess;
 
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.table = new TableAccess(client, tableName);
+  /**
+   * `addressPepper` keys the HMAC under which suppressions, transient bounces and rate limits are
+   * stored (see `addressKey`): the wiring always passes the secret one (local: `.data/`, AWS: from
+   * the token-keys secret). Tests and benches may leave it out and get a fixed, public pepper.
+   */
+  constructor(client: DynamoDBClient, tableName: string, options: { addressPepper?: string } = {}) {
+    this.table = new TableAccess(client, tableName, options.addressPepper ?? developmentAddressPepper);
     this.brands = new DynamoBrandStore(this.table);
     this.releases = new DynamoReleaseStore(this.table, this.brands);
     this.audience = new DynamoAudienceStore(this.table);
@@ -68,6 +76,9 @@ export class DynamoStore implements Store {
   }
   listReleases(...a: Parameters<ReleaseStore['listReleases']>) {
     return this.releases.listReleases(...a);
+  }
+  listReleaseVersions(...a: Parameters<ReleaseStore['listReleaseVersions']>) {
+    return this.releases.listReleaseVersions(...a);
   }
 
   // --- lists, subscribers, suppressions, consent (dynamodb/audience-store.ts)

@@ -52,7 +52,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
     const r = await this.table.doc.send(
       new UpdateCommand({
         TableName: this.table.tableName,
-        Key: keys.transientBounces(email),
+        Key: keys.transientBounces(this.table.hmac(email)),
         UpdateExpression: 'ADD bounces :one SET #t = :type',
         ExpressionAttributeNames: { '#t': 'type' },
         ExpressionAttributeValues: { ':one': 1, ':type': 'transient-bounces' },

@@ -1,5 +1,3 @@
-import { emailHash } from '../../domain/email-hash';
-
 /**
  * Single-table keys. Access patterns (see docs/data-model.md):
  * - entity by id: pk = `<TYPE>#<id>`, sk = `#<TYPE>`
@@ -8,6 +6,8 @@ import { emailHash } from '../../domain/email-hash';
  * - subscriber by email: pk = `EMAIL#<normalised email>` (uniqueness guard holding the id)
  * - releases by brand and date: gsi1pk = `BRAND#<brandId>#RELEASES`, gsi1sk = `<date>#<id>`
  * - recipients of a campaign: pk = `CAMPAIGN#<id>`, sk begins with `RCPT#`
+ * - suppression, transient bounces, rate limits: keyed by `addressKey` (HMAC-SHA256 with the
+ *   secret pepper), never by the address or a plain hash of it: the caller passes the HMAC
  */
 export const keys = {
   brand: (id: string) => ({ pk: `BRAND#${id}`, sk: '#BRAND' }),
@@ -20,12 +20,12 @@ export const keys = {
   membership: (listId: string, subscriberId: string) => ({ pk: `LIST#${listId}`, sk: `MEMBER#${subscriberId}` }),
   consent: (subscriberId: string, at: string, seq: string) => ({ pk: `SUB#${subscriberId}`, sk: `CONSENT#${at}#${seq}` }),
   seenEvent: (key: string) => ({ pk: `EVENT#${key}`, sk: '#EVENT' }),
-  transientBounces: (email: string) => ({ pk: `BOUNCES#${emailHash(email)}`, sk: '#BOUNCES' }),
+  transientBounces: (hmac: string) => ({ pk: `BOUNCES#${hmac}`, sk: '#BOUNCES' }),
   audit: (month: string, at: string, seq: string) => ({ pk: `AUDIT#${month}`, sk: `${at}#${seq}` }),
   apiToken: (tokenHash: string) => ({ pk: `APITOKEN#${tokenHash}`, sk: '#APITOKEN' }),
   plan: (id: string) => ({ pk: `PLAN#${id}`, sk: '#PLAN' }),
-  rate: (key: string, windowStart: number) => ({ pk: `RATE#${key}`, sk: `#${windowStart}` }),
-  suppression: (email: string) => ({ pk: `SUPPRESSED#${emailHash(email)}`, sk: '#SUPPRESSED' }),
+  rate: (hmac: string, windowStart: number) => ({ pk: `RATE#${hmac}`, sk: `#${windowStart}` }),
+  suppression: (hmac: string) => ({ pk: `SUPPRESSED#${hmac}`, sk: '#SUPPRESSED' }),
   campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: '#CAMPAIGN' }),
   compiledMail: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: '#MAIL' }),
   recipient: (campaignId: string, subscriberId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: `RCPT#${subscriberId}` }),
@@ -38,8 +38,6 @@ export const gsi = {
   releasesOfBrand: (brandId: string) => `BRAND#${brandId}#RELEASES`,
   listsOfSubscriber: (subscriberId: string) => `SUB#${subscriberId}`,
 } as const;
-
-export { emailHash };
 
 export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;

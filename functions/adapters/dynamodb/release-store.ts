@@ -1,7 +1,7 @@
 import { ConflictError } from '../../domain/errors';
 import type { Release, ReleaseContent } from '../../domain/release';
-import type { BrandStore, Page, ReleaseStore } from '../../ports';
-import { gsi, keys } from './keys';
+import type { BrandStore, Page, ReleaseStore, ReleaseVersionInfo } from '../../ports';
+import { decodeCursor, encodeCursor, gsi, InvalidCursorError, keys } from './keys';
 import { type Item, isConditionFailure, newCallId, strip, type TableAccess, transactionToken } from './table-access';
 
 /**
@@ -16,11 +16,10 @@ export class DynamoReleaseStore implements ReleaseStore {
   ) {}
 
   private releaseItem(release: Release): Item {
-    const date = release.content.dateline?.date ?? release.createdAt.slice(0, 10);
     return {
       ...keys.release(release.id),
       gsi1pk: gsi.releasesOfBrand(release.content.brandId),
-      gsi1sk: `${date}#${release.id}`,
+      gsi1sk: releaseIndexKey(release),
       type: 'release',
       ...release,
     };
@@ -49,6 +48,7 @@ export class DynamoReleaseStore implements ReleaseStore {
       type: 'release-version',
       content: release.content,
       at: release.updatedAt,
+      ...(release.updatedBy ? { by: release.updatedBy } : {}),
     };
   }
 
@@ -105,16 +105,21 @@ export class DynamoReleaseStore implements ReleaseStore {
     return item?.content;
   }
 
-  async listReleasesByBrand(brandId: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Release>> {
+  listReleasesByBrand(brandId: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Release>> {
+    return this.readBrandIndex(brandId, options.limit ?? 50, options.cursor);
+  }
+
+  /** One page of a brand's index, newest first; `before` keeps only entries older than that index key. */
+  private async readBrandIndex(brandId: string, limit: number, cursor?: string, before?: string): Promise<Page<Release>> {
     const page = await this.table.query(
       {
         IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': gsi.releasesOfBrand(brandId) },
+        KeyConditionExpression: before === undefined ? 'gsi1pk = :p' : 'gsi1pk = :p AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':p': gsi.releasesOfBrand(brandId), ...(before === undefined ? {} : { ':before': before }) },
         ScanIndexForward: false,
-        Limit: options.limit ?? 50,
+        Limit: limit,
       },
-      options.cursor,
+      cursor,
     );
     // Co-brand entries point at their release: read those in one batch, keep the index order.
     const linked = page.items.filter((i) => i.type === 'release-cobrand').map((i) => keys.release(String(i.releaseId)));
@@ -127,12 +132,49 @@ export class DynamoReleaseStore implements ReleaseStore {
     return { items, cursor: page.cursor };
   }
 
-  async listReleases(options: { limit?: number } = {}): Promise<Page<Release>> {
+  /**
+   * Every brand's releases merged, newest first, a co-branded release once. The cursor is the
+   * index key of the last release given: the next page reads, in each brand, only what is older.
+   * A brand's first `limit` entries always hold its share of the merged page (a co-brand entry
+   * sorts with its release), so one read per brand and page is enough.
+   */
+  async listReleases(options: { limit?: number; cursor?: string } = {}): Promise<Page<Release>> {
+    const limit = options.limit ?? 50;
+    const before = decodeListCursor(options.cursor);
     const brands = await this.brands.listBrands();
-    const pages = await Promise.all(brands.map((b) => this.listReleasesByBrand(b.id, { limit: options.limit ?? 50 })));
-    // A co-branded release is listed under each of its brands: once here.
-    const items = [...new Map(pages.flatMap((p) => p.items).map((r) => [r.id, r])).values()];
-    items.sort((a, b) => (b.content.dateline?.date ?? b.createdAt).localeCompare(a.content.dateline?.date ?? a.createdAt));
-    return { items: items.slice(0, options.limit ?? 50) };
+    const pages = await Promise.all(brands.map((b) => this.readBrandIndex(b.id, limit, undefined, before)));
+    const merged = [...new Map(pages.flatMap((p) => p.items).map((r) => [r.id, r])).values()];
+    merged.sort((a, b) => releaseIndexKey(b).localeCompare(releaseIndexKey(a)));
+    const items = merged.slice(0, limit);
+    const more = merged.length > limit || pages.some((p) => p.cursor !== undefined);
+    const last = items.at(-1);
+    return { items, cursor: more && last ? encodeCursor({ before: releaseIndexKey(last) }) : undefined };
   }
+
+  async listReleaseVersions(id: string): Promise<ReleaseVersionInfo[]> {
+    // The version items only, without their content (the history shows who and when).
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :v)',
+      ExpressionAttributeValues: { ':p': keys.release(id).pk, ':v': 'VERSION#' },
+      ProjectionExpression: 'sk, #at, #by',
+      ExpressionAttributeNames: { '#at': 'at', '#by': 'by' },
+    });
+    return items.map((i) => ({
+      version: Number(String(i.sk).slice('VERSION#'.length)),
+      at: String(i.at),
+      ...(i.by ? { by: i.by as { id: string; name: string } } : {}),
+    }));
+  }
+}
+
+/** Where a release sits on its brands' index: its date (dateline, else creation), then its id. */
+function releaseIndexKey(release: Release): string {
+  return `${release.content.dateline?.date ?? release.createdAt.slice(0, 10)}#${release.id}`;
+}
+
+function decodeListCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const before = decodeCursor(cursor)?.before;
+  if (typeof before !== 'string') throw new InvalidCursorError(cursor);
+  return before;
 }

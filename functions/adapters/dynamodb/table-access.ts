@@ -17,6 +17,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { deliveryCounters } from '../../domain/campaign';
+import { addressKey } from '../../domain/email-hash';
 import { decodeCursor, encodeCursor } from './keys';
 
 export type Item = Record<string, unknown>;
@@ -77,8 +78,15 @@ export class TableAccess {
   constructor(
     client: DynamoDBClient,
     readonly tableName: string,
+    private readonly addressPepper: string,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    addressKey(addressPepper, ''); // a pepper too short fails here, at start
+  }
+
+  /** The keyed HMAC an address (or a rate-limit key) is stored under: see `addressKey`. */
+  hmac(value: string): string {
+    return addressKey(this.addressPepper, value);
   }
 
   async get<T>(key: Key): Promise<T | undefined> {

@@ -2,11 +2,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoStore } from './adapters/dynamodb/dynamo-store';
 import { EventBridgeCampaignScheduler } from './adapters/scheduler/eventbridge-scheduler';
-import { SesMailer } from './adapters/ses/ses-mailer';
+import { SesMailer, sesSendingClient } from './adapters/ses/ses-mailer';
 import { SqsSendQueue } from './adapters/sqs/sqs-send-queue';
 import type { SendDeps } from './app/deps';
 import { type AppConfig, type AwsConfig, ConfigError, loadAwsConfig } from './config';
@@ -31,7 +30,8 @@ export function buildStoreAndMailer(config: AppConfig) {
     endpoint: config.dynamoEndpoint,
     ...(local ? { credentials: localCredentials } : {}),
   });
-  const ses = new SESv2Client({
+  // No SDK retries for SendEmail: see sesSendingClient.
+  const ses = sesSendingClient({
     region: config.region,
     endpoint: config.sesEndpoint,
     ...(config.sesEndpoint ? { credentials: localCredentials } : {}),

@@ -42,7 +42,7 @@ async function compiledMailOf(deps: SendDeps, campaignId: string): Promise<Compi
 
 type Attempt =
   | { ok: true; messageId: string }
-  | { ok: false; kind: 'paused' | 'permanent' | 'retry'; error: string }
+  | { ok: false; kind: 'paused' | 'permanent' | 'retry' | 'unknown'; error: string }
   /** The batch stopped (pause, cancel, SES paused) while this recipient waited its turn: not sent. */
   | { ok: false; kind: 'stopped'; error: string };
 
@@ -62,7 +62,7 @@ async function sendPaced(deps: SendDeps, mail: OutgoingMail, stopped: () => bool
         await deps.sleep?.(Math.min(5_000, 100 * 2 ** attempt) * (0.5 + Math.random()));
         continue;
       }
-      return { ok: false, kind: kind === 'paused' || kind === 'permanent' ? kind : 'retry', error: describeError(e) };
+      return { ok: false, kind: kind === 'paused' || kind === 'permanent' || kind === 'unknown' ? kind : 'retry', error: describeError(e) };
     }
   }
 }
@@ -243,6 +243,9 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
     );
     if (result.ok) return settle(recipient, { status: 'sent', messageId: result.messageId });
     if (result.kind === 'permanent') return settle(recipient, { status: 'failed', error: result.error });
+    // SES may have accepted it: left claimed (`sending`), not sent again; reconciliation or the
+    // SES Send event settles it from what SES holds.
+    if (result.kind === 'unknown') return;
     settle(recipient, { status: 'pending', error: result.error });
     if (result.kind === 'paused' && !pausedBySes) {
       // SES stopped sending for the account (paused, daily quota): stop and say why, don't burn retries.

@@ -1,5 +1,30 @@
-import { GetAccountCommand, type SESv2Client, SESv2ServiceException, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { GetAccountCommand, SESv2Client, type SESv2ClientConfig, SESv2ServiceException, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingMail } from '../../ports';
+
+/**
+ * The SES client the mailer sends with. Retry policy for `SendEmail`: **no SDK retries**
+ * (`maxAttempts: 1`). When an answer is lost (timeout, connection reset after the request left),
+ * SES may have accepted the mail, and an SDK retry would send a second copy. The ledger decides
+ * instead: a throttle (refused before acceptance) is retried by the worker with backoff; an error
+ * that proves SES did not accept (4xx, 5xx, no connection) puts the recipient back to pending;
+ * an answer lost leaves the recipient claimed (`sending`) until reconciliation or the SES Send
+ * event settles it (see send-errors.ts, reconcile-claims.ts).
+ * Timeouts are bounded so that a lost answer surfaces as an error instead of holding a worker.
+ */
+export function sesSendingClient(
+  config: Pick<SESv2ClientConfig, 'region' | 'endpoint' | 'credentials'>,
+  timeouts: { connectionTimeoutMs?: number; requestTimeoutMs?: number } = {},
+): SESv2Client {
+  return new SESv2Client({
+    ...config,
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: timeouts.connectionTimeoutMs ?? 3_000,
+      requestTimeout: timeouts.requestTimeoutMs ?? 15_000,
+      throwOnRequestTimeout: true,
+    },
+  });
+}
 
 /** RFC 2047 encoded-word for display names with non-ASCII characters ("Conseil départemental"). */
 export function formatAddress(name: string, address: string): string {

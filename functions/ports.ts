@@ -203,6 +203,8 @@ export interface GovernanceStore {
   actorByTokenHash(tokenHash: string): Promise<Actor | undefined>;
   putPlan(plan: AnnouncementPlan): Promise<void>;
   getPlan(id: string): Promise<AnnouncementPlan | undefined>;
+  /** Announcement plans, newest first (by creation). */
+  listPlans(options?: { limit?: number; cursor?: string }): Promise<Page<AnnouncementPlan>>;
 }
 
 export interface Store extends BrandStore, ReleaseStore, AudienceStore, CampaignStore, FeedbackStore, GovernanceStore {

@@ -369,6 +369,9 @@ export class InMemoryStore implements Store {
   async getPlan(id: string) {
     return clone(this.plans.get(id));
   }
+  async listPlans(options: { limit?: number; cursor?: string } = {}) {
+    return paginate([...this.plans.values()].map(clone), (p) => `${p.createdAt}#${p.id}`, { ...options, descending: true }, 50);
+  }
   async rescheduleCampaign(id: string, schedule: { sendAt: string; localSendAt: string; timeZone: string }) {
     const c = this.campaigns.get(id);
     if (c?.status !== 'scheduled') return false;

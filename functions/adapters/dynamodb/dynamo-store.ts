@@ -259,4 +259,7 @@ export class DynamoStore implements Store {
   getPlan(...a: Parameters<GovernanceStore['getPlan']>) {
     return this.governance.getPlan(...a);
   }
+  listPlans(...a: Parameters<GovernanceStore['listPlans']>) {
+    return this.governance.listPlans(...a);
+  }
 }

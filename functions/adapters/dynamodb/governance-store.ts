@@ -3,8 +3,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../../domain/actor';
 import type { AnnouncementPlan } from '../../domain/announcement-plan';
 import type { AuditEntry } from '../../domain/audit';
-import type { GovernanceStore } from '../../ports';
-import { keys } from './keys';
+import type { GovernanceStore, Page } from '../../ports';
+import { gsi, keys } from './keys';
 import { strip, type TableAccess } from './table-access';
 
 /** The audit log (one partition per month), API tokens by hash, announcement plans. */
@@ -41,10 +41,29 @@ export class DynamoGovernanceStore implements GovernanceStore {
   }
 
   async putPlan(plan: AnnouncementPlan): Promise<void> {
-    await this.table.doc.send(new PutCommand({ TableName: this.table.tableName, Item: { ...keys.plan(plan.id), type: 'plan', ...plan } }));
+    await this.table.doc.send(
+      new PutCommand({ TableName: this.table.tableName, Item: { ...keys.plan(plan.id), ...planIndex(plan), type: 'plan', ...plan } }),
+    );
   }
 
   getPlan(id: string): Promise<AnnouncementPlan | undefined> {
     return this.table.get<AnnouncementPlan>(keys.plan(id));
   }
+
+  async listPlans(options: { limit?: number; cursor?: string } = {}): Promise<Page<AnnouncementPlan>> {
+    const page = await this.table.query(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': gsi.plans },
+        ScanIndexForward: false,
+        Limit: options.limit ?? 50,
+      },
+      options.cursor,
+    );
+    return { items: page.items.map((i) => strip<AnnouncementPlan>(i)), cursor: page.cursor };
+  }
 }
+
+/** Plans listed newest first: one index partition (a press office plans a few events a year). */
+const planIndex = (plan: AnnouncementPlan) => ({ gsi1pk: gsi.plans, gsi1sk: `${plan.createdAt}#${plan.id}` });

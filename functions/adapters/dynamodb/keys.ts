@@ -35,6 +35,7 @@ export const gsi = {
   brands: 'BRANDS',
   lists: 'LISTS',
   campaigns: 'CAMPAIGNS',
+  plans: 'PLANS',
   releasesOfBrand: (brandId: string) => `BRAND#${brandId}#RELEASES`,
   listsOfSubscriber: (subscriberId: string) => `SUB#${subscriberId}`,
 } as const;

@@ -648,7 +648,7 @@ const fieldLabels: Record<string, string> = {
   language: 'langue',
 };
 
-// Tab, LF and CR are the CSV's own business (and CR/LF are refused by the profile schema).
+// Tab, LF and CR are the CSV's own business (line breaks inside a cell become spaces, see checkRow).
 // eslint-disable-next-line no-control-regex
 const controlChars = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
@@ -657,9 +657,11 @@ function checkRow(
   columns: ResolvedColumns,
   firstLineOf: Map<string, number>,
 ): ValidRow | { reason: string; rawEmail?: string } {
+  // A cell edited with Alt+Enter in Excel holds line breaks: one value, its breaks made single
+  // spaces (names and roles are one line everywhere they are shown, and in mail headers).
   const value = (field: ContactField) => {
     const i = columns.index[field];
-    return i === undefined ? '' : (record.fields[i] ?? '').trim();
+    return i === undefined ? '' : (record.fields[i] ?? '').replace(/[ \t]*[\r\n]+[ \t]*/g, ' ').trim();
   };
   const rawEmail = value('email').slice(0, 320);
   if (!rawEmail) return { reason: 'adresse e-mail manquante' };

@@ -6,6 +6,7 @@ import type { Brand } from './domain/brand';
 import type { Campaign, CampaignStatus, CountsDelta, DeliveryCounter, LedgerTally, Recipient, RecipientStatus } from './domain/campaign';
 import type { ConsentRecord } from './domain/consent';
 import type { Release, ReleaseContent } from './domain/release';
+import type { SessionRecord, UserAccount } from './domain/user-account';
 import type { CompiledMail } from './render/compiled-mail';
 
 export interface Clock {
@@ -24,6 +25,13 @@ export interface BrandStore {
   listBrands(): Promise<Brand[]>;
 }
 
+/** One saved version of a release: its number, when it was saved, and by whom (unknown for versions saved before that was recorded). */
+export interface ReleaseVersionInfo {
+  readonly version: number;
+  readonly at: string;
+  readonly by?: { readonly id: string; readonly name: string };
+}
+
 export interface ReleaseStore {
   createRelease(release: Release): Promise<void>;
   getRelease(id: string): Promise<Release | undefined>;
@@ -33,6 +41,8 @@ export interface ReleaseStore {
   /** Newest first by dateline/creation date. */
   listReleasesByBrand(brandId: string, options?: { limit?: number; cursor?: string }): Promise<Page<Release>>;
   listReleases(options?: { limit?: number; cursor?: string }): Promise<Page<Release>>;
+  /** Every saved version of a release, oldest first (the history the workspace shows). */
+  listReleaseVersions(id: string): Promise<ReleaseVersionInfo[]>;
 }
 
 export interface AudienceStore {
@@ -205,6 +215,46 @@ export interface GovernanceStore {
   getPlan(id: string): Promise<AnnouncementPlan | undefined>;
   /** Announcement plans, newest first (by creation). */
   listPlans(options?: { limit?: number; cursor?: string }): Promise<Page<AnnouncementPlan>>;
+}
+
+/**
+ * Workspace accounts and their sessions. Kept apart from `Store`: the workspace's people are not
+ * the audience, and the API's bearer tokens stay in GovernanceStore.
+ */
+export interface UserStore {
+  /** ConflictError (French) when an account already has this address. */
+  createUser(user: UserAccount): Promise<void>;
+  /**
+   * The first account of an empty workspace: created only if no first account was ever made
+   * (a guard item makes two starts at once create one). False when one exists.
+   */
+  createFirstUser(user: UserAccount): Promise<boolean>;
+  getUser(id: string): Promise<UserAccount | undefined>;
+  getUserByEmail(email: string): Promise<UserAccount | undefined>;
+  /** By name. */
+  listUsers(): Promise<UserAccount[]>;
+  /**
+   * Changes role and/or status and raises `sessionEpoch` in the same write, so that every
+   * session of the person ends at once. Undefined when the account does not exist.
+   */
+  changeUser(
+    id: string,
+    change: { role?: UserAccount['role']; status?: UserAccount['status'] },
+    at: string,
+  ): Promise<UserAccount | undefined>;
+  /** Raises `sessionEpoch`: every session of the person ends (sign-out everywhere). */
+  endSessionsOf(id: string, at: string): Promise<void>;
+  /** A new invitation for an invited account replaces the previous one. False unless still `invited`. */
+  setInvitation(id: string, nonce: string, at: string): Promise<boolean>;
+  /**
+   * `invited -> active` with its password, only if the invitation nonce still matches (the link
+   * works once). False otherwise, and nothing written.
+   */
+  acceptInvitation(id: string, nonce: string, passwordHash: string, at: string): Promise<boolean>;
+  putSession(session: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  touchSession(id: string, at: string): Promise<void>;
+  deleteSession(id: string): Promise<void>;
 }
 
 export interface Store extends BrandStore, ReleaseStore, AudienceStore, CampaignStore, FeedbackStore, GovernanceStore {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoUserStore } from './adapters/dynamodb/user-store';
 import { InProcessQueue } from './adapters/local/in-process-queue';
 import { tableScheduler } from './adapters/scheduler/eventbridge-scheduler';
 import { EmulatorSentMail } from './adapters/ses/emulator-sent-mail';
@@ -10,6 +11,8 @@ import { type AppConfig, loadAwsConfig, requireAdminTokenArn } from './config';
 import { SendPacer } from './domain/send-pacer';
 import type { TokenKeyRing } from './domain/tokens';
 import { buildHttpApp } from './http/app';
+import { lambdaClientAddress } from './http/pages/auth/client-address';
+import { sessionAuth } from './http/pages/auth/session-auth';
 import type { Clock, Mailer } from './ports';
 import { awsBaseDeps, buildStoreAndMailer, logger, readSecret, sleep, systemClock } from './worker-wiring';
 
@@ -22,11 +25,19 @@ export async function buildAwsHttpApp(renderer: Renderer, env: NodeJS.ProcessEnv
   const config = loadAwsConfig(env);
   const secrets = new SecretsManagerClient({ region: config.region });
   const [sendDeps, adminToken] = await Promise.all([awsBaseDeps(config, secrets), readSecret(secrets, requireAdminTokenArn(config))]);
-  const deps: AppDeps = { ...sendDeps, newId: randomUUID, compileRelease: renderer.compileRelease, renderWebPage: renderer.renderWebPage };
+  const users = new DynamoUserStore(new DynamoDBClient({ region: config.region }), config.tableName);
+  const deps: AppDeps = {
+    ...sendDeps,
+    newId: randomUUID,
+    compileRelease: renderer.compileRelease,
+    renderWebPage: renderer.renderWebPage,
+    users,
+  };
   return buildHttpApp(deps, {
     adminToken: adminToken.trim(),
     health: async () => ({ database: await deps.store.ping().catch(() => false), mailer: await deps.mailer.ping() }),
     logError: (e) => logger.error('unhandled error', { error: e as Error }),
+    workspace: { auth: sessionAuth(deps), clientAddress: lambdaClientAddress },
   });
 }
 
@@ -89,6 +100,7 @@ export function buildLocalWiring(
     newId: randomUUID,
     compileRelease: renderer.compileRelease,
     renderWebPage: renderer.renderWebPage,
+    users: new DynamoUserStore(dynamo, config.tableName),
   };
   const http = buildHttpApp(deps, {
     adminToken: secrets.adminToken,
@@ -97,6 +109,7 @@ export function buildLocalWiring(
       mailer: await mailer.ping(),
     }),
     logError: (e) => logger.error('unhandled error', { error: e as Error }),
+    workspace: { auth: sessionAuth(deps) },
   });
   return {
     deps,

@@ -8,6 +8,7 @@ import { mjmlRenderer } from '../functions/render/compile-release';
 import { buildLocalWiring, type LocalWiring } from '../functions/wiring';
 import { loadDemoData } from './demo-data';
 import { LOOPBACK, type RunningService, startDynamoLocal, startSesEmulator } from './emulators';
+import { ensureLocalFirstAdmin, type FirstAdminCredentials } from './first-admin';
 import { loadOrCreateLocalSecrets } from './secrets';
 
 export interface RunningRuntime {
@@ -16,6 +17,8 @@ export interface RunningRuntime {
   readonly adminToken: string;
   readonly adminTokenFile: string;
   readonly demoLoaded: boolean;
+  /** The first admin's sign-in (from `$DATA_DIR/first-admin.json`); `created` on the start that made it. */
+  readonly firstAdmin: { readonly created: boolean; readonly file: string; readonly credentials?: FirstAdminCredentials };
   readonly resumedCampaigns: number;
   /** Settles once the campaigns found running at start are reconciled and queued again (the app answers meanwhile). */
   readonly resumed: Promise<void>;
@@ -47,6 +50,7 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
     services.push({ endpoint: '', stop: async () => wiring.close() });
     if ((await ensureTable(wiring.dynamo, config.tableName)) === 'created') log(`table ${config.tableName} créée`);
     const demoLoaded = await loadDemoData(wiring.deps);
+    const firstAdmin = await ensureLocalFirstAdmin(wiring.deps, config.dataDir);
     if (config.sesMaxSendRate === undefined) {
       const rate = await wiring.deps.mailer.maxSendRate?.().catch(() => undefined);
       if (rate) wiring.pacer.setRate(rate);
@@ -86,6 +90,7 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
       adminToken: secrets.adminToken,
       adminTokenFile: join(config.dataDir, 'admin-token'),
       demoLoaded,
+      firstAdmin,
       resumedCampaigns: running.length,
       resumed,
       wiring,

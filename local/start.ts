@@ -32,6 +32,7 @@ Communiqué tourne en local (prêt en ${seconds} s)
   boîte d'envoi SES  ${runtime.outboxUrl}   (JSON : ${runtime.outboxUrl}/store)
   DynamoDB Local     ${config.dynamoEndpoint}   (données dans ${config.dataDir}/)
   jeton admin        ${runtime.adminToken}   (fichier ${runtime.adminTokenFile})
+${signInLines(runtime)}
   données de démo    ${runtime.demoLoaded ? 'chargées' : 'déjà présentes'}${runtime.resumedCampaigns ? `\n  campagnes reprises ${runtime.resumedCampaigns}` : ''}
 Ctrl-C pour arrêter.`);
 
@@ -46,6 +47,18 @@ Ctrl-C pour arrêter.`);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** How to sign in to the workspace: the first admin's address and password, or where they are kept. */
+function signInLines(runtime: Awaited<ReturnType<typeof startRuntime>>): string {
+  const { created, file, credentials } = runtime.firstAdmin;
+  const where = `  espace de travail  ${runtime.appUrl}/connexion`;
+  if (!credentials) return `${where}   (comptes déjà créés ; identifiants du premier admin absents de ${file})`;
+  return [
+    `${where}${created ? '   (premier compte admin créé)' : ''}`,
+    `    e-mail           ${credentials.email}`,
+    `    mot de passe     ${credentials.password}   (fichier ${file}, lisible par vous seul)`,
+  ].join('\n');
 }
 
 function fail(message: string): never {

@@ -19,6 +19,7 @@ export const permissions = {
   /** Personal data: members, a subscriber, a campaign's failed recipients, the audit log (names, addresses). */
   'audience:read': ['publisher'],
   'tokens:manage': [],
+  'users:manage': [],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;
 

@@ -4,6 +4,7 @@ import type { Brand } from '../../functions/domain/brand';
 import type { Clock, Mailer, OutgoingMail, SendMessage, SendQueue } from '../../functions/ports';
 import type { CompiledMail } from '../../functions/render/compiled-mail';
 import { InMemoryStore } from './in-memory-store';
+import { InMemoryUserStore } from './in-memory-user-store';
 
 export class FakeMailer implements Mailer {
   readonly sent: (OutgoingMail & { messageId: string })[] = [];
@@ -94,6 +95,7 @@ export const testBrand: Brand = {
 
 export function fakeDeps(overrides: Partial<AppDeps> = {}) {
   const store = new InMemoryStore();
+  const users = new InMemoryUserStore();
   const mailer = new FakeMailer();
   const queue = new ManualQueue();
   const clock = new ManualClock();
@@ -109,8 +111,9 @@ export function fakeDeps(overrides: Partial<AppDeps> = {}) {
     compileRelease: fakeCompile,
     renderWebPage: fakeWebPage,
     batchSize: 3,
+    users,
     ...overrides,
   };
   queue.deps = deps;
-  return { deps, store, mailer, queue, clock };
+  return { deps, store, mailer, queue, clock, users };
 }

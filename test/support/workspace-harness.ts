@@ -1,29 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../../functions/app/deps';
+import { newSession } from '../../functions/app/workspace-sessions';
 import type { Role } from '../../functions/domain/actor';
+import type { UserAccount } from '../../functions/domain/user-account';
 import { buildHttpApp } from '../../functions/http/app';
-import {
-  csrfFieldName,
-  type SessionView,
-  sessionCookieName,
-  type WorkspaceAuth,
-  type WorkspaceUser,
-} from '../../functions/http/pages/workspace-env';
+import { sessionAuth } from '../../functions/http/pages/auth/session-auth';
+import { csrfFieldName, sessionCookieName, type WorkspaceUser } from '../../functions/http/pages/workspace-env';
 import { fakeDeps, testBrand } from './fakes';
-
-/** Sessions held in memory, for route tests of pages (the real sessions have their own tests). */
-export class MemoryWorkspaceAuth implements WorkspaceAuth {
-  readonly sessions = new Map<string, SessionView>();
-  async resolve(cookieValue: string) {
-    return this.sessions.get(cookieValue);
-  }
-  open(user: WorkspaceUser): { cookie: string; csrfToken: string } {
-    const cookie = randomBytes(18).toString('base64url');
-    const csrfToken = randomBytes(18).toString('base64url');
-    this.sessions.set(cookie, { id: cookie, user, csrfToken });
-    return { cookie, csrfToken };
-  }
-}
+import { InMemoryUserStore } from './in-memory-user-store';
 
 export interface SignedIn {
   readonly user: WorkspaceUser;
@@ -46,17 +29,42 @@ export interface SignedIn {
 export async function workspaceHarness(overrides: Partial<AppDeps> = {}) {
   const ctx = fakeDeps(overrides);
   await ctx.store.putBrand(testBrand);
-  const auth = new MemoryWorkspaceAuth();
+  const users = ctx.deps.users;
+  if (!(users instanceof InMemoryUserStore)) throw new Error('workspaceHarness needs the in-memory user store');
+  // The real sessions (app/workspace-sessions.ts) over the in-memory user store.
+  const auth = sessionAuth(ctx.deps);
   const app = buildHttpApp(ctx.deps, {
     adminToken: 'root',
     health: async () => ({}),
     logError: (e) => console.error(e),
-    workspace: { auth },
+    // Route tests play several clients with this header; the runtimes read the connection.
+    workspace: { auth, clientAddress: (c) => c.req.header('x-test-client') ?? '192.0.2.1' },
   });
 
+  /** An active account of this role (created on first use) with a fresh session. */
   const as = (role: Role, who: Partial<WorkspaceUser> = {}): SignedIn => {
-    const user: WorkspaceUser = { id: `u-${role}`, name: `Personne ${role}`, email: `${role}@example.org`, role, ...who };
-    const { cookie, csrfToken } = auth.open(user);
+    const at = ctx.clock.now().toISOString();
+    const id = who.id ?? `u-${role}`;
+    const existing = users.users.get(id);
+    const account: UserAccount = existing
+      ? { ...existing, ...who, status: 'active' }
+      : {
+          id,
+          name: `Personne ${role}`,
+          email: `${role}@example.org`,
+          role,
+          status: 'active',
+          sessionEpoch: 0,
+          createdAt: at,
+          updatedAt: at,
+          ...who,
+        };
+    users.seedUser(account);
+    const opened = newSession(account, ctx.clock.now());
+    users.seedSession(opened.session);
+    const user: WorkspaceUser = { id: account.id, name: account.name, email: account.email, role: account.role };
+    const cookie = opened.cookieValue;
+    const csrfToken = opened.session.csrfToken;
     const cookieHeader = `${sessionCookieName}=${cookie}`;
     return {
       user,
@@ -75,5 +83,5 @@ export async function workspaceHarness(overrides: Partial<AppDeps> = {}) {
       },
     };
   };
-  return { ...ctx, app, auth, as };
+  return { ...ctx, users, app, auth, as };
 }

@@ -6,9 +6,12 @@ import { DomainError } from '../../domain/errors';
 import { htmxSource, htmxVersion } from '../assets/vendor/htmx';
 import { workspaceCss } from '../assets/workspace-css';
 import { workspaceJs } from '../assets/workspace-js';
+import { authPages } from './auth/auth-routes';
+import type { ClientAddress } from './auth/client-address';
 import { campaignPages } from './campaigns/campaign-routes';
 import { dashboardPages } from './dashboard/dashboard-routes';
 import { renderPage } from './render-page';
+import { settingsPages } from './settings/settings-routes';
 import type { FrameBrand, WorkspaceAuth, WorkspaceEnv } from './workspace-env';
 import { CsrfError, loadSession, requireCsrf, securityHeaders } from './workspace-security';
 
@@ -19,6 +22,8 @@ export interface WorkspaceOptions {
   /** Largest request body a workspace form may post (bytes); larger gets 413. */
   readonly maxBodyBytes?: number;
   readonly logError?: (error: unknown) => void;
+  /** The client's address for the sign-in limits (from the connection, never X-Forwarded-For); the socket's when absent. */
+  readonly clientAddress?: ClientAddress;
 }
 
 const statusOf = { not_found: 404, forbidden: 403, conflict: 409, invalid: 400, invalid_token: 403, rate_limited: 429 } as const;
@@ -77,7 +82,8 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
       ),
   });
   for (const prefix of workspacePrefixes) {
-    for (const path of prefix === '/' ? ['/'] : [prefix, `${prefix}/*`]) {
+    // Hono's `/x/*` also matches `/x`: registering both would run the body limit twice (locked stream).
+    for (const path of prefix === '/' ? ['/'] : [`${prefix}/*`]) {
       app.use(path, securityHeaders(), limit, loadSession(options.auth), async (c, next) => {
         c.set('frameBrand', await frameBrand());
         return next();
@@ -125,6 +131,8 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
   });
 
   app.route('/', dashboardPages(deps));
+  app.route('/', authPages(deps, options));
+  app.route('/', settingsPages(deps));
   app.route('/', campaignPages(deps));
   return app;
 }

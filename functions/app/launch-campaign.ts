@@ -4,14 +4,14 @@ import { type Actor, assertCan, bootstrapAdmin } from '../domain/actor';
 import type { MailingList } from '../domain/audience';
 import { type Campaign, emptyCounts } from '../domain/campaign';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors';
-import { formatFrenchInstant } from '../domain/french-dates';
 import { resolveLocalTime } from '../domain/local-time';
+import { embargoRefusal } from '../domain/release';
 import { audit } from './audit-log';
 import type { AppDeps } from './deps';
 import { audienceReachable } from './estimate-audience';
 import { getRelease } from './manage-releases';
 import { markLaunched } from './publish-release';
-import { brandsOf, compileCampaignMail, isUnderEmbargo } from './release-rendering';
+import { brandsOf, compileCampaignMail } from './release-rendering';
 
 export const launchCampaignInputSchema = z.object({
   releaseId: z.string().min(1),
@@ -79,19 +79,15 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
       `Aucun destinataire : ces listes n’ont pas d’abonné confirmé joignable (${audience.notConfirmed} non confirmé(s), ${audience.suppressed} adresse(s) bloquée(s)).`,
     );
   }
-  // Embargo is judged at the moment the mail leaves: press lists only, with a visible banner.
+  // Embargo is judged at the moment the mail leaves (and again when a schedule fires): press lists only, with a visible banner.
   const leavesAt = sendAt ?? now;
-  const embargoed = isUnderEmbargo(release.content, leavesAt);
-  const nonPress = lists.filter((l) => l.kind !== 'press');
-  if (embargoed && nonPress.length > 0) {
-    throw new ConflictError(
-      `Sous embargo jusqu’au ${formatFrenchInstant(new Date(release.content.embargoUntil as string))} : envoi avant cette date réservé aux listes presse (refusé pour ${nonPress.map((l) => `« ${l.name} »`).join(', ')}).`,
-    );
-  }
+  const embargo = embargoRefusal(release.content, lists, leavesAt);
+  if (embargo) throw new ConflictError(embargo);
   const mail = await compileCampaignMail(deps, release, leavesAt, { brand, coBrands });
   const campaign: Campaign = {
     id,
     releaseId,
+    releaseVersion: release.version,
     listIds,
     sender: { name: brand.senderName, address: brand.senderEmail, replyTo: brand.replyTo },
     status: sendAt ? 'scheduled' : 'running',

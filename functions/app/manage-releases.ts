@@ -1,5 +1,7 @@
 import { type Actor, assertCan, bootstrapAdmin } from '../domain/actor';
+import type { Campaign } from '../domain/campaign';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { formatFrenchInstant } from '../domain/french-dates';
 import { resolveLocalTime } from '../domain/local-time';
 import { type Release, type ReleaseContent, type ReleaseContentInput, releaseContentSchema, releaseSizeProblem } from '../domain/release';
 import { audit } from './audit-log';
@@ -28,7 +30,16 @@ export async function createRelease(deps: AppDeps, input: ReleaseContentInput, a
   assertCan(actor, 'release:write');
   const content = await parseContent(deps, input);
   const now = deps.clock.now().toISOString();
-  const release: Release = { id: deps.newId(), status: 'draft', version: 1, createdBy: actor.id, content, createdAt: now, updatedAt: now };
+  const release: Release = {
+    id: deps.newId(),
+    status: 'draft',
+    version: 1,
+    createdBy: actor.id,
+    updatedBy: { id: actor.id, name: actor.name },
+    content,
+    createdAt: now,
+    updatedAt: now,
+  };
   await deps.store.createRelease(release);
   await audit(deps, actor, 'release.created', 'release', release.id);
   return release;
@@ -51,6 +62,7 @@ export async function updateRelease(
   input: ReleaseContentInput,
   expectedVersion?: number,
   actor: Actor = bootstrapAdmin,
+  options: UpdateReleaseOptions = {},
 ): Promise<Release> {
   assertCan(actor, 'release:write');
   const current = await getRelease(deps, id);
@@ -60,10 +72,27 @@ export async function updateRelease(
   if (expectedVersion !== undefined && expectedVersion !== current.version) {
     throw new ConflictError(`Le communiqué a été modifié entre-temps (version ${current.version}, vous éditiez la ${expectedVersion}).`);
   }
+  // A scheduled send carries the mail compiled from this version: the text may not change under
+  // it (the schedule also checks the version when it fires, for an edit that races this check).
+  const replacing = new Set(options.replacingCampaignIds ?? []);
+  const blocking = (await scheduledCampaignsOf(deps, id)).find((c) => !replacing.has(c.id));
+  if (blocking) {
+    const when = blocking.sendAt ? ` le ${formatFrenchInstant(new Date(blocking.sendAt), blocking.timeZone)}` : '';
+    throw new ConflictError(
+      `Ce communiqué a un envoi programmé${when} (campagne ${blocking.id}) : pour modifier le texte, annulez d’abord cet envoi (POST /api/campaigns/${blocking.id}/cancel), modifiez-le, puis programmez-le de nouveau (après une nouvelle approbation si la relecture est obligatoire). Pour changer seulement l’heure, reprogrammez l’envoi (POST /api/campaigns/${blocking.id}/reschedule).`,
+    );
+  }
   const content = await parseContent(deps, input);
   // A new text needs a new reading: in review or approved, it goes back to draft, to be submitted again.
   const status = current.status === 'approved' || current.status === 'in_review' ? 'draft' : current.status;
-  const next: Release = { ...current, status, content, version: current.version + 1, updatedAt: deps.clock.now().toISOString() };
+  const next: Release = {
+    ...current,
+    status,
+    content,
+    version: current.version + 1,
+    updatedBy: { id: actor.id, name: actor.name },
+    updatedAt: deps.clock.now().toISOString(),
+  };
   await deps.store.updateRelease(next, current.version);
   await audit(
     deps,
@@ -89,6 +118,7 @@ export async function duplicateRelease(deps: AppDeps, id: string, actor: Actor =
     status: 'draft',
     version: 1,
     createdBy: actor.id,
+    updatedBy: { id: actor.id, name: actor.name },
     content: source.content,
     createdAt: now,
     updatedAt: now,
@@ -96,6 +126,27 @@ export async function duplicateRelease(deps: AppDeps, id: string, actor: Actor =
   await deps.store.createRelease(copy);
   await audit(deps, actor, 'release.duplicated', 'release', copy.id, `copie de ${source.id} (version ${source.version})`);
   return copy;
+}
+
+export interface UpdateReleaseOptions {
+  /** Scheduled campaigns the caller replaces with new ones after this edit (a plan moving its event): they do not block it. */
+  readonly replacingCampaignIds?: readonly string[];
+}
+
+/**
+ * The campaigns of a release still waiting for their time. Walks the campaign index (newest
+ * first, 100 a page): no index by release exists, and a press office counts its campaigns in
+ * hundreds or thousands, so an edit costs a few reads at most.
+ */
+export async function scheduledCampaignsOf(deps: Pick<AppDeps, 'store'>, releaseId: string): Promise<Campaign[]> {
+  const found: Campaign[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.listCampaigns({ cursor, limit: 100 });
+    cursor = page.cursor;
+    for (const c of page.items) if (c.releaseId === releaseId && c.status === 'scheduled') found.push(c);
+  } while (cursor);
+  return found;
 }
 
 export async function getRelease(deps: Pick<AppDeps, 'store'>, id: string): Promise<Release> {

@@ -8,15 +8,14 @@ import {
   shiftLocal,
   stepLocalTime,
 } from '../domain/announcement-plan';
-import { NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { resolveLocalTime } from '../domain/local-time';
 import { announcementTypes, type ReleaseContent } from '../domain/release';
 import { audit } from './audit-log';
+import { cancelCampaign } from './control-campaign';
 import type { AppDeps } from './deps';
 import { launchCampaign } from './launch-campaign';
 import { createRelease, getRelease, updateRelease } from './manage-releases';
-import { compileCampaignMail } from './release-rendering';
-import { rescheduleCampaign } from './schedule-campaign';
 
 const stepTitles: Record<(typeof announcementTypes)[number], string> = {
   'save-the-date': 'Save the date',
@@ -147,15 +146,38 @@ export async function moveEvent(deps: AppDeps, planId: string, newStart: string,
       shiftLocal(event?.start ?? plan.eventStart, plan.eventStart, newStart),
       event?.end ? shiftLocal(event.end, plan.eventStart, newStart) : undefined,
     );
-    const updated = await updateRelease(deps, release.id, moved, undefined, actor);
-    const sendAt = resolveLocalTime(localSendAt, plan.timeZone, 'earlier');
-    const mail = await compileCampaignMail(deps, updated, sendAt);
-    await deps.store.replaceCompiledMail(step.campaignId, mail);
-    await rescheduleCampaign(deps, step.campaignId, { sendAt: localSendAt, timeZone: plan.timeZone, ambiguity: 'earlier' });
-    steps.push({ ...step, localSendAt });
+    // A scheduled campaign keeps the mail of the version it was scheduled with (and sends
+    // nothing if the release changed): the step gets a new campaign for the new version and
+    // time, and the old one is cancelled. If this stops half-way, the old campaign, now on an
+    // older version, is missed rather than sent; moving again finishes the job.
+    await updateRelease(deps, release.id, moved, undefined, actor, { replacingCampaignIds: [step.campaignId] });
+    const { campaign: next } = await launchCampaign(
+      deps,
+      {
+        releaseId: release.id,
+        listIds: [...plan.listIds],
+        sendAt: localSendAt,
+        timeZone: plan.timeZone,
+        ambiguity: 'earlier',
+        idempotencyKey: `plan-move:${plan.id}:${step.campaignId}:${newStart}`,
+      },
+      actor,
+    );
+    if (next.id !== step.campaignId) await cancelScheduled(deps, step.campaignId);
+    steps.push({ ...step, localSendAt, campaignId: next.id });
   }
   const next: AnnouncementPlan = { ...plan, eventStart: newStart, steps, updatedAt: now.toISOString() };
   await deps.store.putPlan(next);
   await audit(deps, actor, 'plan.moved', 'plan', plan.id, `${plan.eventStart} → ${newStart}`);
   return { plan: next, unchanged, nowInPast };
+}
+
+/** Cancels a campaign still scheduled (rolled back or replaced); one that left meanwhile is left alone. */
+async function cancelScheduled(deps: AppDeps, campaignId: string): Promise<void> {
+  if ((await deps.store.getCampaign(campaignId))?.status !== 'scheduled') return;
+  try {
+    await cancelCampaign(deps, campaignId);
+  } catch (e: unknown) {
+    if (!(e instanceof ConflictError)) throw e; // it left meanwhile
+  }
 }

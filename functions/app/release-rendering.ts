@@ -1,6 +1,6 @@
 import type { Brand } from '../domain/brand';
 import { ValidationError } from '../domain/errors';
-import type { Release, ReleaseContent } from '../domain/release';
+import { isUnderEmbargo, type Release, type ReleaseContent } from '../domain/release';
 import type { CompiledMail } from '../render/compiled-mail';
 import type { AppDeps } from './deps';
 
@@ -12,8 +12,7 @@ export const publicCalendarUrl = (publicBaseUrl: string, id: string) => `${publi
 /** Shown before the subject of a mail that leaves before the embargo (press lists only). */
 export const embargoSubjectPrefix = 'SOUS EMBARGO – ';
 
-export const isUnderEmbargo = (content: Pick<ReleaseContent, 'embargoUntil'>, at: Date) =>
-  content.embargoUntil !== undefined && at.getTime() < Date.parse(content.embargoUntil);
+export { isUnderEmbargo } from '../domain/release';
 
 /** The brand and co-brands a release is rendered with; co-brands no longer stored are left out. */
 export async function brandsOf(deps: Pick<AppDeps, 'store'>, content: ReleaseContent): Promise<{ brand: Brand; coBrands: Brand[] }> {

@@ -1,9 +1,11 @@
 import type { Campaign } from '../domain/campaign';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { type Ambiguity, resolveLocalTime } from '../domain/local-time';
+import { embargoRefusal, type Release } from '../domain/release';
 import type { AppDeps, SendDeps } from './deps';
 import { markLaunched } from './publish-release';
 import { reconcileClaims } from './reconcile-claims';
+import { compileCampaignMail } from './release-rendering';
 import { snapshotAudience } from './snapshot-audience';
 
 /** Default tolerance for a late schedule: beyond it the campaign is `missed`, nothing is sent. */
@@ -21,12 +23,27 @@ export async function rescheduleCampaign(
   const sendAt = resolveLocalTime(input.sendAt, timeZone, input.ambiguity);
   if (sendAt.getTime() <= deps.clock.now().getTime())
     throw new ValidationError(`Cette date est passée (${input.sendAt}, ${timeZone}) : choisissez un moment à venir.`, 'sendAt');
+  if (campaign.status !== 'scheduled') throw new ConflictError('Seule une campagne programmée peut être reprogrammée.');
+  const release = await deps.store.getRelease(campaign.releaseId);
+  if (!release) throw new NotFoundError('Communiqué', campaign.releaseId);
+  const lists = [];
+  for (const listId of campaign.listIds) {
+    const list = await deps.store.getList(listId);
+    if (list) lists.push(list);
+  }
+  const embargo = embargoRefusal(release.content, lists, sendAt);
+  if (embargo) throw new ConflictError(embargo);
   const moved = await deps.store.rescheduleCampaign(
     id,
     { sendAt: sendAt.toISOString(), localSendAt: input.sendAt, timeZone },
     deps.clock.now().toISOString(),
   );
   if (!moved) throw new ConflictError('Seule une campagne programmée peut être reprogrammée.');
+  // The mail depends on when it leaves (the embargo prefix): compiled again for the new time,
+  // from the version it was scheduled with (another version is refused when the schedule fires).
+  if (campaign.releaseVersion === undefined || campaign.releaseVersion === release.version) {
+    await deps.store.replaceCompiledMail(id, await compileCampaignMail(deps, release, sendAt));
+  }
   await deps.scheduler?.schedule(id, sendAt);
   return (await deps.store.getCampaign(id)) as Campaign;
 }
@@ -55,25 +72,45 @@ export async function fireScheduledCampaign(deps: SendDeps, campaignId: string):
     );
     return 'missed';
   }
-  // The release may have been edited since it was scheduled: with review on, it must still be approved.
-  const release = await deps.store.getRelease(campaign.releaseId);
-  const brand = release ? await deps.store.getBrand(release.content.brandId) : undefined;
-  if (!release || (brand?.review.required && release.status !== 'approved' && release.status !== 'sent')) {
-    await deps.store.setCampaignStatus(
-      campaignId,
-      'missed',
-      ['scheduled'],
-      now.toISOString(),
-      'Le communiqué n’est plus approuvé (modifié depuis la programmation) : rien n’a été envoyé.',
-    );
+  const refusal = await fireTimeRefusal(deps, campaign, now);
+  if (refusal) {
+    await deps.store.setCampaignStatus(campaignId, 'missed', ['scheduled'], now.toISOString(), refusal);
     return 'missed';
   }
+  const release = (await deps.store.getRelease(campaign.releaseId)) as Release;
   if (!(await deps.store.setCampaignStatus(campaignId, 'running', ['scheduled'], now.toISOString()))) return 'ignored';
   if (release.status !== 'sent') {
     await deps.store.updateRelease(markLaunched(release, now), release.version);
   }
   await snapshotAudience(deps, campaignId);
   return 'sent';
+}
+
+/**
+ * Why a scheduled campaign may not leave now, judged on the release as it is at this moment
+ * (French, shown as the campaign's reason); undefined when it may. The mail was compiled at
+ * scheduling from one version of the release, and the send worker has no renderer to compile
+ * it again: so the release must still be that version (edits are refused while a send is
+ * scheduled; this catches one that raced the check), still approved when its brand requires
+ * review, and out of embargo for every list that is not a press list.
+ */
+async function fireTimeRefusal(deps: SendDeps, campaign: Campaign, now: Date): Promise<string | undefined> {
+  const release = await deps.store.getRelease(campaign.releaseId);
+  if (!release) return 'Le communiqué n’existe plus : rien n’a été envoyé.';
+  if (campaign.releaseVersion !== undefined && release.version !== campaign.releaseVersion) {
+    return `Le communiqué a été modifié depuis la programmation (version ${campaign.releaseVersion} programmée, version ${release.version} maintenant) : rien n’a été envoyé. Programmez un nouvel envoi pour envoyer le texte actuel.`;
+  }
+  const brand = await deps.store.getBrand(release.content.brandId);
+  if (brand?.review.required && release.status !== 'approved' && release.status !== 'sent') {
+    return 'Le communiqué n’est plus approuvé (modifié depuis la programmation) : rien n’a été envoyé.';
+  }
+  const lists = [];
+  for (const id of campaign.listIds) {
+    const list = await deps.store.getList(id);
+    if (list) lists.push(list);
+  }
+  const embargo = embargoRefusal(release.content, lists, now);
+  return embargo ? `${embargo} Rien n’a été envoyé.` : undefined;
 }
 
 /** The periodic sweep: due schedules nobody fired (local runtime, or a lost event) and stuck claims. */

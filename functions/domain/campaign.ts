@@ -20,6 +20,8 @@ export type DeliveryCounter = (typeof deliveryCounters)[number];
 export interface Campaign {
   readonly id: string;
   readonly releaseId: string;
+  /** The release version its mail was compiled from: a schedule that fires on another version sends nothing. */
+  readonly releaseVersion?: number;
   readonly listIds: readonly string[];
   /** Taken from the brand at launch, so a later brand edit does not change a running campaign. */
   readonly sender: Sender;

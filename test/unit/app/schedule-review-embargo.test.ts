@@ -159,10 +159,15 @@ describe('review (brand with review on)', () => {
     await submitForReview(deps, editor, release.id);
     await approveRelease(deps, reviewer, release.id);
     const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [presse.id], sendAt: '2026-03-02T10:00' }, publisher);
+    // a scheduled send keeps its text: the edit waits until the send is cancelled
+    await expect(updateRelease(deps, release.id, { brandId: 'cd41', title: 'Brouillon modifié' }, undefined, editor)).rejects.toThrow(
+      /envoi programmé/,
+    );
+    await cancelCampaign(deps, campaign.id);
     const edited = await updateRelease(deps, release.id, { brandId: 'cd41', title: 'Brouillon modifié' }, undefined, editor);
     expect(edited.status).toBe('draft');
     clock.advance(25 * 3600_000 + 60_000);
-    expect(await fireScheduledCampaign(deps, campaign.id)).toBe('missed');
+    expect(await fireScheduledCampaign(deps, campaign.id)).toBe('ignored');
   });
 
   it('keeps each role to its job', async () => {

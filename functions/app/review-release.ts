@@ -29,7 +29,15 @@ export async function submitForReview(deps: AppDeps, actor: Actor, id: string): 
   if (release.status !== 'draft')
     throw new ConflictError(`Seul un brouillon peut être soumis à relecture (ce communiqué est ${labels[release.status]}).`);
   const now = deps.clock.now().toISOString();
-  return move(deps, release, 'in_review', { submittedBy: actor.id, submittedAt: now }, actor, 'release.submitted');
+  // The versions to compare with are kept: the last approved one, and the one submitted before.
+  const review = {
+    submittedBy: actor.id,
+    submittedAt: now,
+    submittedVersion: release.version,
+    previousSubmittedVersion: release.review?.submittedVersion,
+    lastApprovedVersion: release.review?.approvedVersion ?? release.review?.lastApprovedVersion,
+  };
+  return move(deps, release, 'in_review', review, actor, 'release.submitted');
 }
 
 /**

@@ -10,6 +10,7 @@ import { authPages } from './auth/auth-routes';
 import type { ClientAddress } from './auth/client-address';
 import { campaignPages } from './campaigns/campaign-routes';
 import { dashboardPages } from './dashboard/dashboard-routes';
+import { releasePages } from './releases/releases-routes';
 import { renderPage } from './render-page';
 import { settingsPages } from './settings/settings-routes';
 import type { FrameBrand, WorkspaceAuth, WorkspaceEnv } from './workspace-env';
@@ -131,6 +132,7 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
   });
 
   app.route('/', dashboardPages(deps));
+  app.route('/', releasePages(deps));
   app.route('/', authPages(deps, options));
   app.route('/', settingsPages(deps));
   app.route('/', campaignPages(deps));

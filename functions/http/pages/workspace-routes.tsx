@@ -10,6 +10,7 @@ import { authPages } from './auth/auth-routes';
 import type { ClientAddress } from './auth/client-address';
 import { campaignPages } from './campaigns/campaign-routes';
 import { dashboardPages } from './dashboard/dashboard-routes';
+import { planPages } from './plans/plan-routes';
 import { releasePages } from './releases/releases-routes';
 import { renderPage } from './render-page';
 import { settingsPages } from './settings/settings-routes';
@@ -136,5 +137,6 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
   app.route('/', authPages(deps, options));
   app.route('/', settingsPages(deps));
   app.route('/', campaignPages(deps));
+  app.route('/', planPages(deps));
   return app;
 }

@@ -111,6 +111,36 @@ describe('send or schedule dialog', () => {
     expect(await countCampaigns(h)).toBe(1);
   });
 
+  it('two confirmations at once with the same key (a double click) create one campaign', async () => {
+    const h = await newsroom();
+    const pub = h.as('publisher');
+    const fields = { listes: h.presse.id, quand: 'maintenant', cle: 'cle-simultanee-1' };
+
+    const [a, b] = await Promise.all([
+      pub.post(`/communiques/${h.release.id}/envoi`, fields),
+      pub.post(`/communiques/${h.release.id}/envoi`, fields),
+    ]);
+
+    expect([a.status, b.status]).toEqual([303, 303]);
+    expect(a.headers.get('location')).toBe(b.headers.get('location'));
+    expect(await countCampaigns(h)).toBe(1);
+  });
+
+  it('refuses a key already used for another request, and the dialog comes back with a fresh key', async () => {
+    const h = await newsroom();
+    const pub = h.as('publisher');
+    await pub.post(`/communiques/${h.release.id}/envoi`, { listes: h.presse.id, quand: 'maintenant', cle: 'cle-reutilisee-1' });
+
+    const r = await pub.post(`/communiques/${h.release.id}/envoi`, { listes: h.public_.id, quand: 'maintenant', cle: 'cle-reutilisee-1' });
+    const page = await r.text();
+
+    expect(r.status).toBe(409);
+    expect(page).toContain('Il y a un problème');
+    expect(page).toContain('a déjà servi pour une autre demande');
+    expect(page).toMatch(/name="cle" value="[0-9a-f-]{36}"/);
+    expect(await countCampaigns(h)).toBe(1);
+  });
+
   it('schedules at a local time in Paris, named in words on the confirmation', async () => {
     const h = await newsroom();
     const pub = h.as('publisher');
@@ -257,6 +287,29 @@ describe('campaign page', () => {
     expect(fragment).toMatch(/2 traités sur 2 destinataires \(100 %\)/);
     expect(page).toContain('Destinataires en échec et raison');
     expect(page).toMatch(/@example\.org<\/td><td>[^<]+<\/td>/);
+  });
+
+  it('pages the failures, 20 at a time, each with its reason', async () => {
+    const h = await newsroom();
+    const pub = h.as('publisher');
+    for (let i = 0; i < 23; i++)
+      await addSubscriberToList(h.deps, h.presse.id, { email: `echec-${String(i).padStart(2, '0')}@example.org` });
+    const r = await pub.post(`/communiques/${h.release.id}/envoi`, { listes: h.presse.id, quand: 'maintenant', cle: 'cle-echecs-001' });
+    const url = r.headers.get('location') as string;
+    for (let i = 0; i < 25; i++) h.mailer.failures.push(Object.assign(new Error(`Adresse refusée n° ${i}`), { name: 'MessageRejected' }));
+    await h.queue.drain();
+
+    const first = await (await pub.get(url)).text();
+    const next = /href="(\/campagnes\/[^"?]+\?echecs=[^"#]+)#titre-echecs">Échecs suivants/.exec(first)?.[1];
+    const second = await (await pub.get((next ?? '').replaceAll('&amp;', '&'))).text();
+    const rows = (page: string) => page.match(/<tr><td>[^<]+@example\.org<\/td>/g) ?? [];
+
+    expect(rows(first)).toHaveLength(20);
+    expect(first).toContain('Adresse refusée n° ');
+    expect(next).toBeDefined();
+    expect(rows(second).length).toBe(5);
+    expect(new Set([...rows(first), ...rows(second)]).size).toBe(25);
+    expect(second).toContain('Premiers échecs');
   });
 
   it('pauses and resumes through confirmation pages (GET shows, POST does), refused to an editor and without CSRF', async () => {

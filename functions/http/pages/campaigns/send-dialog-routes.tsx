@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { ZodError } from 'zod';
 import type { AppDeps } from '../../../app/deps';
-import { launchCampaign } from '../../../app/launch-campaign';
+import { IdempotencyKeyReusedError, launchCampaign } from '../../../app/launch-campaign';
 import { type SendChoice, type SendDialogView, sendDialogView } from '../../../app/send-dialog-view';
 import { ForbiddenError } from '../../../domain/actor';
 import { ConflictError, DomainError } from '../../../domain/errors';
@@ -120,10 +120,12 @@ export function sendDialogPages(deps: AppDeps): Hono<WorkspaceEnv> {
       if (e instanceof ForbiddenError) throw e;
       const errors = fieldErrorsOf(e);
       if (!errors || !(e instanceof DomainError || e instanceof ZodError)) throw e;
-      const view = await sendDialogView(deps, c.get('actor'), releaseId, choice);
+      // A key that already launched another request: the dialog starts over with a fresh one.
+      const reused = e instanceof IdempotencyKeyReusedError;
+      const view = await sendDialogView(deps, c.get('actor'), releaseId, reused ? { ...choice, key: randomUUID() } : choice);
       return renderPage(
         c,
-        { title, area: 'campaigns', status: e instanceof ConflictError ? 409 : 400 },
+        { title, area: 'campaigns', status: e instanceof ConflictError || reused ? 409 : 400 },
         <SendDialogPage view={view} errors={errors} />,
       );
     }

@@ -140,13 +140,17 @@ export class DynamoUserStore implements UserStore {
   async changeUser(id: string, change: { role?: UserAccount['role']; status?: UserAccount['status'] }, at: string) {
     const sets = ['updatedAt = :at'];
     const values: Item = { ':at': at, ':one': 1 };
+    // DynamoDB refuses a name that the expression does not use: only the changed ones are named.
+    const names: Record<string, string> = {};
     if (change.role) {
       sets.push('#role = :role');
       values[':role'] = change.role;
+      names['#role'] = 'role';
     }
     if (change.status) {
       sets.push('#status = :status');
       values[':status'] = change.status;
+      names['#status'] = 'status';
     }
     try {
       const r = await this.doc.send(
@@ -155,7 +159,7 @@ export class DynamoUserStore implements UserStore {
           Key: userKeys.user(id),
           UpdateExpression: `SET ${sets.join(', ')} ADD sessionEpoch :one`,
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#role': 'role', '#status': 'status' },
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),

@@ -18,6 +18,8 @@ export interface DashboardOverview {
   readonly releasesPartial: boolean;
   /** Releases waiting for review, shown to those who review; undefined for the others. */
   readonly toReview?: readonly Release[];
+  /** Approved releases, with the way to the send dialog, for those who may send; undefined for the others. */
+  readonly readyToSend?: readonly Release[];
   readonly nextScheduled: readonly CampaignLine[];
   readonly running: readonly (CampaignLine & { readonly done: number; readonly percent?: number })[];
   /** Recent campaigns with bounces, complaints or rejects, as SES reported them (per-campaign counters). */
@@ -69,6 +71,7 @@ export async function dashboardOverview(deps: AppDeps, actor: Actor): Promise<Da
           .filter((r) => r.status === 'in_review')
           .sort((a, b) => (a.review?.submittedAt ?? '').localeCompare(b.review?.submittedAt ?? ''))
       : undefined,
+    readyToSend: can(actor, 'campaign:send') ? releases.items.filter((r) => r.status === 'approved').slice(0, 10) : undefined,
     nextScheduled: await Promise.all(nextScheduled.map(line)),
     running: await Promise.all(
       running.map(async (c) => {

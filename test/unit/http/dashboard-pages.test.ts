@@ -3,7 +3,7 @@ import { handleSendMessage } from '../../../functions/app/handle-send-message';
 import { launchCampaign } from '../../../functions/app/launch-campaign';
 import { addSubscriberToList, createList } from '../../../functions/app/manage-audience';
 import { createRelease } from '../../../functions/app/manage-releases';
-import { submitForReview } from '../../../functions/app/review-release';
+import { approveRelease, submitForReview } from '../../../functions/app/review-release';
 import type { Actor } from '../../../functions/domain/actor';
 import type { SendMessage } from '../../../functions/ports';
 import { workspaceHarness } from '../../support/workspace-harness';
@@ -57,6 +57,17 @@ describe('tableau de bord', () => {
     expect(asReviewer).toContain('<h2 id="titre-relire">À relire</h2>');
     expect(asReviewer).toContain(`<a href="/relecture/${h.toReview.id}">Budget &lt;primitif&gt; 2026</a>`);
     expect(asEditor).not.toContain('À relire');
+  });
+
+  it('offers the send dialog for approved releases to those who may send, not to an editor', async () => {
+    const h = await busyNewsroom();
+    await approveRelease(h.deps, { id: 'u-marc', name: 'Marc', role: 'reviewer' }, h.toReview.id, h.toReview.version);
+
+    const asPublisher = await (await h.as('publisher').get('/')).text();
+    const asEditor = await (await h.as('editor').get('/')).text();
+
+    expect(asPublisher).toContain(`Budget &lt;primitif&gt; 2026 — <a href="/communiques/${h.toReview.id}/envoi">Envoyer ou programmer</a>`);
+    expect(asEditor).not.toContain('Prêts à envoyer');
   });
 
   it('lists the recent campaigns SES reported bounces or complaints for', async () => {

@@ -48,6 +48,22 @@ export function DashboardPage(props: { name: string; view: DashboardOverview }) 
             )}
           </section>
         ) : null}
+        {v.readyToSend ? (
+          <section class="card" aria-labelledby="titre-prets">
+            <h2 id="titre-prets">Prêts à envoyer</h2>
+            {v.readyToSend.length === 0 ? (
+              <p>Aucun communiqué approuvé en attente d’envoi.</p>
+            ) : (
+              <ul>
+                {v.readyToSend.map((r) => (
+                  <li>
+                    {r.content.title} — <a href={`/communiques/${r.id}/envoi`}>Envoyer ou programmer</a>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        ) : null}
       </div>
 
       <section aria-labelledby="titre-programmes">

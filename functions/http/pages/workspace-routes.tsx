@@ -13,6 +13,7 @@ import { dashboardPages } from './dashboard/dashboard-routes';
 import { planPages } from './plans/plan-routes';
 import { releasePages } from './releases/releases-routes';
 import { renderPage } from './render-page';
+import { reviewPages } from './review/review-routes';
 import { settingsPages } from './settings/settings-routes';
 import type { FrameBrand, WorkspaceAuth, WorkspaceEnv } from './workspace-env';
 import { CsrfError, loadSession, requireCsrf, securityHeaders } from './workspace-security';
@@ -134,6 +135,7 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
 
   app.route('/', dashboardPages(deps));
   app.route('/', releasePages(deps));
+  app.route('/', reviewPages(deps));
   app.route('/', authPages(deps, options));
   app.route('/', settingsPages(deps));
   app.route('/', campaignPages(deps));

@@ -41,6 +41,8 @@ export interface EditorModel {
   readonly preview?: UnsavedPreview | null;
   readonly focus?: { readonly block: BlockName; readonly index: number };
   readonly canWrite: boolean;
+  /** Reviewers get a way to the review page of a release in review. */
+  readonly canReview?: boolean;
   readonly userEmail: string;
   readonly csrfToken: string;
   /** The editor's script (toolbar, focus after a swap), with this response's nonce. */
@@ -333,7 +335,7 @@ function ConflictPanel(props: { conflict: NonNullable<EditorModel['conflict']>; 
   );
 }
 
-function History(props: { history: readonly ReleaseVersionInfo[] }) {
+export function VersionHistory(props: { history: readonly ReleaseVersionInfo[] }) {
   return (
     <details class="history">
       <summary>Historique des versions ({props.history.length})</summary>
@@ -614,7 +616,7 @@ export function ReleaseEditor(m: EditorModel) {
         </aside>
       </div>
       {m.releaseId && !m.gone ? <ReleaseActions {...m} releaseId={m.releaseId} /> : null}
-      {m.history && m.history.length > 0 ? <History history={m.history} /> : null}
+      {m.history && m.history.length > 0 ? <VersionHistory history={m.history} /> : null}
       <script src="/communiques/editeur.js" nonce={m.nonce} defer></script>
     </>
   );
@@ -639,6 +641,11 @@ function ReleaseActions(m: EditorModel & { releaseId: string }) {
           <CsrfField token={m.csrfToken} />
           <button type="submit">Soumettre à la relecture</button>
         </form>
+      ) : null}{' '}
+      {m.canReview && m.status === 'in_review' ? (
+        <a class="button" href={`/relecture/${encodeURIComponent(m.releaseId)}`}>
+          Relire et décider
+        </a>
       ) : null}{' '}
       {m.canWrite ? (
         <form method="post" action={`${base}/dupliquer`} class="inline">

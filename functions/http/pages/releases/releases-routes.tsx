@@ -78,6 +78,7 @@ export function releasePages(deps: AppDeps): Hono<WorkspaceEnv> {
     const model: EditorModel = {
       brands: await brandsList(),
       canWrite: can(actor, 'release:write'),
+      canReview: can(actor, 'release:review'),
       userEmail: c.get('user').email,
       csrfToken: c.get('csrfToken'),
       nonce: c.get('nonce'),

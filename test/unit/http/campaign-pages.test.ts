@@ -181,7 +181,7 @@ describe('send or schedule dialog', () => {
     });
 
     expect(ask.status).toBe(400);
-    expect(page).toContain('existe deux fois à Paris');
+    expect(page).toContain('Le dimanche 25 octobre 2026 à 2\u00a0h\u00a030 existe deux fois à Paris');
     expect(page).toContain('la première (heure d’été, UTC+02:00)');
     expect(page).toContain('la seconde (heure d’hiver, UTC+01:00)');
     expect(page).toContain('type="radio" id="ambiguite-later" name="ambiguite" value="later"');
@@ -201,10 +201,23 @@ describe('send or schedule dialog', () => {
     const page = await r.text();
 
     expect(r.status).toBe(400);
-    expect(page).toContain('n’existe pas à Paris');
+    expect(page).toContain('Le dimanche 29 mars 2026 à 2\u00a0h\u00a030 n’existe pas à Paris');
     expect(page).toContain('le dimanche 29 mars 2026 à 3\u00a0h\u00a000 (heure de Paris)');
     expect(page).toContain('name="heure" value="03:00"');
+    expect(page).toContain('Prendre 3\u00a0h\u00a000</button>');
     expect(await countCampaigns(h)).toBe(0);
+  });
+
+  it('sends a forged session to sign in, and answers an unknown release with a French 404', async () => {
+    const h = await newsroom();
+
+    const forged = await h.app.request(`/communiques/${h.release.id}/envoi`, { headers: { cookie: 'communique_session=forged' } });
+    const unknown = await h.as('publisher').get('/communiques/inconnu/envoi');
+
+    expect(forged.status).toBe(303);
+    expect(forged.headers.get('location')).toMatch(/^\/connexion/);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('Page introuvable');
   });
 
   it('refuses an editor (403, French) and a POST without the CSRF token, creating nothing', async () => {

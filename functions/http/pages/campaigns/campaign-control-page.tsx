@@ -2,7 +2,7 @@ import type { CampaignAction } from '../../../app/campaign-actions';
 import type { Campaign } from '../../../domain/campaign';
 import type { LocalTimeReading } from '../../../domain/local-time-choice';
 import { CsrfField, ErrorSummary, type FieldError, fieldId } from '../components/forms';
-import { localText, zoneName } from '../components/local-time-text';
+import { localText, wallTextSentence, zoneName } from '../components/local-time-text';
 import { campaignWhen } from './campaign-page';
 
 /** French path segment, title, explanation and button of each control. */
@@ -94,10 +94,7 @@ export function ReschedulePage(props: {
         </div>
         {r?.kind === 'repeated' ? (
           <fieldset id={fieldId('ambiguity')}>
-            <legend>
-              {localText(r.local, c.timeZone).replace(/ \(.*\)$/, '')} existe deux fois : les horloges reculent d’une heure cette nuit-là.
-              Laquelle ?
-            </legend>
+            <legend>{wallTextSentence(r.local)} existe deux fois : les horloges reculent d’une heure cette nuit-là. Laquelle ?</legend>
             <div>
               <input type="radio" id="ambiguite-earlier" name="ambiguite" value="earlier" checked={props.ambiguity === 'earlier'} />
               <label for="ambiguite-earlier">la première (heure d’été, UTC{r.earlier.offset})</label>
@@ -110,8 +107,8 @@ export function ReschedulePage(props: {
         ) : null}
         {r?.kind === 'skipped' ? (
           <p class="error-message">
-            {localText(r.local, c.timeZone).replace(/ \(.*\)$/, '')} n’existe pas (passage à l’heure d’été). Heure valide suivante :{' '}
-            {localText(r.nextValid, c.timeZone)}.
+            {wallTextSentence(r.local)} n’existe pas (passage à l’heure d’été). Heure valide suivante : {localText(r.nextValid, c.timeZone)}
+            .
           </p>
         ) : null}
         <div class="actions">

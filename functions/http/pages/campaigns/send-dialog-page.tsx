@@ -1,7 +1,7 @@
 import type { ListReach, SendChoice, SendDialogView } from '../../../app/send-dialog-view';
-import { formatFrenchInstant } from '../../../domain/french-dates';
+import { formatFrenchInstant, formatFrenchTime } from '../../../domain/french-dates';
 import { CsrfField, ErrorSummary, type FieldError, fieldId } from '../components/forms';
-import { instantText, localText, zoneName } from '../components/local-time-text';
+import { instantText, localText, wallTextSentence, zoneName } from '../components/local-time-text';
 
 const kindLabels: Record<string, string> = { press: 'presse', partners: 'partenaires', public: 'grand public' };
 
@@ -92,7 +92,7 @@ function TimeSummary(props: { view: SendDialogView }) {
     case 'repeated':
       return (
         <p>
-          {localText(t.local, props.view.timeZone)} existe deux fois (retour à l’heure d’hiver) : précisez laquelle ci-dessus, la première
+          {localText(t.local, props.view.timeZone)} existe deux fois (retour à l’heure d’hiver) : vous devrez préciser laquelle, la première
           (heure d’été) ou la seconde (heure d’hiver).
         </p>
       );
@@ -110,12 +110,10 @@ function TimeSummary(props: { view: SendDialogView }) {
 function DaylightSavingQuestion(props: { view: SendDialogView }) {
   const t = props.view.time;
   if (t?.kind === 'repeated') {
-    const [date, time] = [t.local.slice(0, 10), t.local.slice(11, 16)];
     return (
       <fieldset id={fieldId('ambiguity')}>
         <legend>
-          {localText(t.local, props.view.timeZone).replace(/ \(.*\)$/, '')} existe deux fois à Paris : les horloges reculent d’une heure
-          cette nuit-là. Laquelle voulez-vous ?
+          {wallTextSentence(t.local)} existe deux fois à Paris : les horloges reculent d’une heure cette nuit-là. Laquelle voulez-vous ?
         </legend>
         <div>
           <input type="radio" id="ambiguite-earlier" name="ambiguite" value="earlier" checked={props.view.choice.ambiguity === 'earlier'} />
@@ -125,9 +123,6 @@ function DaylightSavingQuestion(props: { view: SendDialogView }) {
           <input type="radio" id="ambiguite-later" name="ambiguite" value="later" checked={props.view.choice.ambiguity === 'later'} />
           <label for="ambiguite-later">la seconde (heure d’hiver, UTC{t.later.offset}), une heure plus tard</label>
         </div>
-        <p class="hint">
-          Le {date} à {time} : choisissez puis continuez.
-        </p>
       </fieldset>
     );
   }
@@ -135,12 +130,12 @@ function DaylightSavingQuestion(props: { view: SendDialogView }) {
     return (
       <div class="field field-error">
         <p class="error-message">
-          {localText(t.local, props.view.timeZone).replace(/ \(.*\)$/, '')} n’existe pas à Paris : les horloges passent directement de 2 h à
-          3 h (heure d’été). Choisissez une autre heure, par exemple {localText(t.nextValid, props.view.timeZone)}.
+          {wallTextSentence(t.local)} n’existe pas à Paris : cette nuit-là, les horloges avancent d’une heure (passage à l’heure d’été).
+          Choisissez une autre heure, par exemple {localText(t.nextValid, props.view.timeZone)}.
         </p>
         <p>
           <button type="submit" name="heure" value={t.nextValid.slice(11, 16)} formaction={`/communiques/${props.view.release.id}/envoi`}>
-            Prendre {t.nextValid.slice(11, 16).replace(':', ' h ')}
+            Prendre {formatFrenchTime(t.nextValid)}
           </button>
         </p>
       </div>

@@ -13,3 +13,8 @@ export function localText(local: string, timeZone: string = DEFAULT_TIME_ZONE, s
   const zone = season ? `${zoneName(timeZone)}, heure d’${season}` : zoneName(timeZone);
   return `le ${formatFrenchLongDate(local.slice(0, 10))} à ${formatFrenchTime(local.slice(11, 16))} (${zone})`;
 }
+
+/** "Le dimanche 25 octobre 2026 à 2 h 30": a wall time opening a sentence that names the zone itself. */
+export function wallTextSentence(local: string): string {
+  return `Le ${formatFrenchLongDate(local.slice(0, 10))} à ${formatFrenchTime(local.slice(11, 16))}`;
+}

@@ -215,6 +215,9 @@ export interface GovernanceStore {
   getPlan(id: string): Promise<AnnouncementPlan | undefined>;
   /** Announcement plans, newest first (by creation). */
   listPlans(options?: { limit?: number; cursor?: string }): Promise<Page<AnnouncementPlan>>;
+  /** A small setting an admin manages (a JSON value by name), e.g. the test-mail allow-list; undefined when never set. */
+  getSetting(name: string): Promise<unknown>;
+  putSetting(name: string, value: unknown, at: string): Promise<void>;
 }
 
 /**

@@ -1,6 +1,10 @@
 import { type Actor, can, ForbiddenError } from '../domain/actor';
+import { maskedEmail } from '../domain/audience';
+import type { Brand } from '../domain/brand';
 import { normaliseEmail } from '../domain/email-address';
 import { ConflictError, DomainError, ValidationError } from '../domain/errors';
+import { formatFrenchInstant } from '../domain/french-dates';
+import { isUnderEmbargo, type Release } from '../domain/release';
 import type { OutgoingMail } from '../ports';
 import { personalise } from '../render/compiled-mail';
 import { audit } from './audit-log';
@@ -8,6 +12,7 @@ import type { AppDeps } from './deps';
 import { loadRenderContext } from './preview-release';
 import { unsubscribeHeaders } from './recipient-links';
 import { compileCampaignMail } from './release-rendering';
+import { getTestRecipients } from './test-mail-recipients';
 
 export const testMailLimits = {
   /** Test mails per actor per window: enough to iterate on a draft, too few to mail a list by hand. */
@@ -16,6 +21,27 @@ export const testMailLimits = {
 } as const;
 
 export const testSubjectPrefix = '[TEST] ';
+
+/**
+ * `[TEST] `, or `[TEST – non approuvé – sous embargo jusqu’au …] `: whoever reads a test mail
+ * (forwarded, found in a shared box) sees at once that it may not go out as it is.
+ */
+export function testSubjectTag(release: Release, brand: Brand, now: Date): string {
+  const notes: string[] = [];
+  if (brand.review.required && release.status !== 'approved' && release.status !== 'sent') notes.push('non approuvé');
+  if (isUnderEmbargo(release.content, now))
+    notes.push(`sous embargo jusqu’au ${formatFrenchInstant(new Date(release.content.embargoUntil as string))}`);
+  return notes.length === 0 ? testSubjectPrefix : `[TEST – ${notes.join(' – ')}] `;
+}
+
+export class TestRecipientNotAllowedError extends DomainError {
+  constructor(to: string) {
+    super(
+      'forbidden',
+      `Envoi de test refusé : ${to} n’est ni votre adresse ni une adresse autorisée par un administrateur. Envoyez le test à votre propre adresse, ou demandez à un administrateur d’ajouter celle-ci aux destinataires de test.`,
+    );
+  }
+}
 
 export class TestMailRateLimitedError extends DomainError {
   constructor() {
@@ -37,8 +63,8 @@ export function testRecipientLinks(publicBaseUrl: string): { unsubscribeUrl: str
 
 /**
  * "Send a test to me": the release rendered as at launch (same compile, same headers, the
- * embargo banner and prefix if it would have them now), subject prefixed `[TEST] `, sent once to
- * one address through the mailer. No campaign, no ledger, no list is read or written; only the
+ * embargo banner and prefix if it would have them now), subject tagged by `testSubjectTag`, sent
+ * once through the mailer to one address: the sender's own, or one an admin allowed. No campaign, no ledger, no list is read or written; only the
  * suppression list is consulted (a bounced or complained address is refused) and the audit log
  * gets a line. Rate-limited per actor.
  */
@@ -49,9 +75,13 @@ export async function sendTestMail(
 ): Promise<{ messageId: string; to: string }> {
   // Everyone who works on releases: authors and publishers write them, reviewers read them in their own mail client.
   if (!can(actor, 'release:write') && !can(actor, 'release:review')) throw new ForbiddenError(actor, 'release:write');
-  if (input.to === undefined || input.to.trim() === '')
+  const given = input.to?.trim() ? input.to : actor.email;
+  if (given === undefined || given.trim() === '')
     throw new ValidationError('Adresse du destinataire du test manquante (champ « to »).', 'to');
-  const to = normaliseEmail(input.to, 'to');
+  const to = normaliseEmail(given, 'to');
+  // Only to the sender's own address, or to one an admin allowed: a test is not a way to mail anyone.
+  const own = actor.email !== undefined && normaliseEmail(actor.email) === to;
+  if (!own && !(await getTestRecipients(deps)).includes(to)) throw new TestRecipientNotAllowedError(to);
   const { release, brand, coBrands } = await loadRenderContext(deps, input.releaseId);
 
   const suppression = await deps.store.suppressionOf(to);
@@ -70,7 +100,7 @@ export async function sendTestMail(
     from: { name: brand.senderName, address: brand.senderEmail },
     replyTo: brand.replyTo ? [brand.replyTo] : undefined,
     to,
-    subject: `${testSubjectPrefix}${content.subject}`,
+    subject: `${testSubjectTag(release, brand, now)}${content.subject}`,
     html: content.html,
     text: content.text,
     headers: unsubscribeHeaders(links.unsubscribeUrl),
@@ -79,6 +109,6 @@ export async function sendTestMail(
     tags: { kind: 'test', release: release.id },
   };
   const { messageId } = await deps.mailer.send(mail);
-  await audit(deps, actor, 'release.test_sent', 'release', release.id, `envoi de test à ${to}`);
+  await audit(deps, actor, 'release.test_sent', 'release', release.id, `envoi de test à ${maskedEmail(to)}` /* never the address: the audit log outlives erasure */);
   return { messageId, to };
 }

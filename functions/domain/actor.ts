@@ -8,6 +8,8 @@ export interface Actor {
   readonly id: string;
   readonly name: string;
   readonly role: Role;
+  /** The person's own address, when known (workspace accounts): where their test mails may go. */
+  readonly email?: string;
 }
 
 /** What each role may do; admin may do everything. */
@@ -19,6 +21,8 @@ export const permissions = {
   /** Personal data: members, a subscriber, a campaign's failed recipients, the audit log (names, addresses). */
   'audience:read': ['publisher'],
   'tokens:manage': [],
+  /** Workspace settings such as the addresses test mails may go to: admin only. */
+  'settings:manage': [],
   'users:manage': [],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;

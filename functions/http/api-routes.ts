@@ -10,6 +10,7 @@ import { previewFormats, previewRelease } from '../app/preview-release';
 import { unpublishRelease } from '../app/publish-release';
 import { sendTestMail } from '../app/send-test-mail';
 import { eraseSubscriber, exportSubscriber } from '../app/subscriber-privacy';
+import { getTestRecipients, setTestRecipients } from '../app/test-mail-recipients';
 import { assertCan } from '../domain/actor';
 import { type Campaign, campaignProgress } from '../domain/campaign';
 import { NotFoundError } from '../domain/errors';
@@ -172,11 +173,11 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       tags: ['releases'],
       summary: 'Envoie le communiqué à une seule adresse, pour essai',
       description:
-        'Un seul mail, objet préfixé « [TEST] », mêmes en-têtes qu’un envoi réel (List-Unsubscribe, List-Unsubscribe-Post), liens de désinscription factices ; aucune campagne, aucune liste touchée. 20 essais par personne et par 10 minutes.',
+        'Un seul mail, à votre propre adresse ou à une adresse autorisée par un administrateur (/settings/test-recipients) ; objet préfixé « [TEST] », ou « [TEST – non approuvé] », « [TEST – sous embargo jusqu’au …] » ; mêmes en-têtes qu’un envoi réel (List-Unsubscribe, List-Unsubscribe-Post), liens de désinscription factices ; aucune campagne, aucune liste touchée. 20 essais par personne et par 10 minutes.',
       request: { params: IdParam, ...body(TestMailSchema) },
       responses: {
         202: json(TestMailSentSchema, 'Mail de test remis au service d’envoi'),
-        403: json(ErrorSchema, 'Rôle insuffisant'),
+        403: json(ErrorSchema, 'Rôle insuffisant, ou adresse qui n’est ni la vôtre ni une adresse autorisée'),
         409: json(ErrorSchema, 'Adresse bloquée (désinscription, rebond, plainte)'),
         422: json(ErrorSchema, 'Erreur de rendu'),
         429: json(ErrorSchema, 'Trop d’envois de test'),
@@ -184,6 +185,33 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       },
     }),
     async (c) => c.json(await sendTestMail(deps, { releaseId: c.req.valid('param').id, to: c.req.valid('json').to }, c.get('actor')), 202),
+  );
+  const TestRecipientsSchema = z.object({
+    addresses: z.array(z.string()).openapi({ description: 'Adresses normalisées', example: ['relecture@departement41.fr'] }),
+  });
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/settings/test-recipients',
+      tags: ['settings'],
+      summary: 'Adresses autorisées pour les envois de test (en plus de la vôtre)',
+      responses: { 200: json(TestRecipientsSchema, 'Liste d’adresses'), 403: json(ErrorSchema, 'Réservé aux administrateurs'), ...errors },
+    }),
+    async (c) => {
+      assertCan(c.get('actor'), 'settings:manage');
+      return c.json({ addresses: await getTestRecipients(deps) }, 200);
+    },
+  );
+  api.openapi(
+    createRoute({
+      method: 'put',
+      path: '/settings/test-recipients',
+      tags: ['settings'],
+      summary: 'Remplace les adresses autorisées pour les envois de test',
+      request: body(TestRecipientsSchema),
+      responses: { 200: json(TestRecipientsSchema, 'Liste enregistrée'), 403: json(ErrorSchema, 'Réservé aux administrateurs'), ...errors },
+    }),
+    async (c) => c.json({ addresses: await setTestRecipients(deps, c.get('actor'), c.req.valid('json')) }, 200),
   );
 
   // --- lists and subscribers ---------------------------------------------------------------

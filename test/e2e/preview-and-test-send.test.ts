@@ -121,6 +121,8 @@ describe('POST /api/releases/{id}/test', () => {
     // prepare
     const domain = uniqueDomain();
     const campaignsBefore = jsonOf<{ items: unknown[] }>((await call('GET', '/api/campaigns')).text).items.length;
+    // the admin token has no address of its own: the test address is on the admin's allow-list
+    expect((await call('PUT', '/api/settings/test-recipients', { addresses: [`attache.presse@${domain}`] })).status).toBe(200);
 
     // act
     const r = await call('POST', `/api/releases/${seeds.invitation}/test`, { to: `Attache.Presse@${domain}` });
@@ -151,6 +153,7 @@ describe('POST /api/releases/{id}/test', () => {
   it('refuses a missing address (400 naming `to`) and a suppressed one (409, French), sending nothing', async () => {
     const domain = uniqueDomain();
     await runtime.wiring.deps.store.suppress(`parti@${domain}`, 'complaint', new Date().toISOString());
+    await call('PUT', '/api/settings/test-recipients', { addresses: [`parti@${domain}`, `x@${domain}`] });
 
     const missing = await call('POST', `/api/releases/${seeds.pressRelease}/test`, {});
     const invalid = await call('POST', `/api/releases/${seeds.pressRelease}/test`, { to: 'pas-une-adresse' });

@@ -521,4 +521,11 @@ export class InMemoryStore implements Store {
       .map(([, v]) => clone(v))
       .sort((a, b) => a.version - b.version);
   }
+  readonly settings = new Map<string, unknown>();
+  async getSetting(name: string) {
+    return clone(this.settings.get(name));
+  }
+  async putSetting(name: string, value: unknown, _at: string) {
+    this.settings.set(name, clone(value));
+  }
 }

@@ -262,4 +262,10 @@ export class DynamoStore implements Store {
   listPlans(...a: Parameters<GovernanceStore['listPlans']>) {
     return this.governance.listPlans(...a);
   }
+  getSetting(...a: Parameters<GovernanceStore['getSetting']>) {
+    return this.governance.getSetting(...a);
+  }
+  putSetting(...a: Parameters<GovernanceStore['putSetting']>) {
+    return this.governance.putSetting(...a);
+  }
 }

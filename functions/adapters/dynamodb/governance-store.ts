@@ -63,7 +63,20 @@ export class DynamoGovernanceStore implements GovernanceStore {
     );
     return { items: page.items.map((i) => strip<AnnouncementPlan>(i)), cursor: page.cursor };
   }
+
+  async getSetting(name: string): Promise<unknown> {
+    return (await this.table.get<{ value?: unknown }>(settingKey(name)))?.value;
+  }
+
+  async putSetting(name: string, value: unknown, at: string): Promise<void> {
+    await this.table.doc.send(
+      new PutCommand({ TableName: this.table.tableName, Item: { ...settingKey(name), type: 'setting', name, value, updatedAt: at } }),
+    );
+  }
 }
+
+/** One item per setting (a handful in all). */
+const settingKey = (name: string) => ({ pk: `SETTING#${name}`, sk: '#SETTING' });
 
 /** Plans listed newest first: one index partition (a press office plans a few events a year). */
 const planIndex = (plan: AnnouncementPlan) => ({ gsi1pk: gsi.plans, gsi1sk: `${plan.createdAt}#${plan.id}` });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addSubscriberToList, createList } from '../../../functions/app/manage-audience';
 import { createRelease } from '../../../functions/app/manage-releases';
 import { sendTestMail, testMailLimits } from '../../../functions/app/send-test-mail';
+import { testRecipientsSetting } from '../../../functions/app/test-mail-recipients';
 import type { Actor } from '../../../functions/domain/actor';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../../functions/domain/errors';
 import { fakeDeps, testBrand } from '../../support/fakes';
@@ -11,6 +12,9 @@ const editor: Actor = { id: 'tok-claire', name: 'Claire', role: 'editor' };
 async function world() {
   const ctx = fakeDeps();
   await ctx.store.putBrand({ ...testBrand, replyTo: 'presse@example.org' });
+  // Test mails go only to the sender's own address or to these, allowed by an admin.
+  const allowed = ['claire.martin@example.org', 'anne@example.org', 'parti@example.org', 'a@example.org', 'claire@example.org'];
+  await ctx.store.putSetting(testRecipientsSetting, { addresses: allowed }, '2026-01-01T00:00:00Z');
   const release = await createRelease(ctx.deps, { brandId: 'cd41', title: 'Festival du travail social', body: 'Texte.' });
   return { ...ctx, release };
 }
@@ -121,7 +125,7 @@ describe('sendTestMail', () => {
     expect(mailer.sent).toHaveLength(testMailLimits.perActor + 2);
   });
 
-  it('adds the embargo prefix after [TEST] while the release is under embargo', async () => {
+  it('says in the [TEST] tag until when the release is under embargo, before the embargo prefix', async () => {
     const { deps, mailer } = await world();
     const embargoed = await createRelease(deps, {
       brandId: 'cd41',
@@ -132,6 +136,8 @@ describe('sendTestMail', () => {
 
     await sendTestMail(deps, { releaseId: embargoed.id, to: 'claire@example.org' }, editor);
 
-    expect(mailer.sent[0]?.subject).toBe('[TEST] SOUS EMBARGO – Annonce');
+    expect(mailer.sent[0]?.subject.replace(/[\u00a0\u202f]/g, ' ')).toBe(
+      '[TEST – sous embargo jusqu’au mercredi 1er avril 2026 à 8 h 00] SOUS EMBARGO – Annonce',
+    );
   });
 });

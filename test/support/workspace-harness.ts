@@ -47,7 +47,7 @@ export async function workspaceHarness(overrides: Partial<AppDeps> = {}) {
     const id = who.id ?? `u-${role}`;
     const existing = users.users.get(id);
     const account: UserAccount = existing
-      ? { ...existing, ...who, status: 'active' }
+      ? { ...existing, role, ...who, status: 'active' }
       : {
           id,
           name: `Personne ${role}`,

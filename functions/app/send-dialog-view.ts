@@ -51,7 +51,13 @@ export interface SendDialogView {
  * out (not confirmed, suppressed, embargo), the subject, sender and time. It decides nothing:
  * the launch and schedule use-cases check again when the person confirms.
  */
-export async function sendDialogView(deps: AppDeps, actor: Actor, releaseId: string, choice: SendChoice): Promise<SendDialogView> {
+export async function sendDialogView(
+  deps: AppDeps,
+  actor: Actor,
+  releaseId: string,
+  choice: SendChoice,
+  options: { perList?: boolean } = {},
+): Promise<SendDialogView> {
   assertCan(actor, 'campaign:send');
   const release = await getRelease(deps, releaseId);
   const { brand } = await brandsOf(deps, release.content);
@@ -75,7 +81,8 @@ export async function sendDialogView(deps: AppDeps, actor: Actor, releaseId: str
       list,
       checked: chosen.has(list.id),
       embargoed: embargoed && list.kind !== 'press',
-      ...(await estimateAudience(deps, [list.id])),
+      // The live summary shows the total only: it skips reading every list again on each change.
+      ...(options.perList === false ? { recipients: 0, suppressed: 0, notConfirmed: 0 } : await estimateAudience(deps, [list.id])),
     })),
   );
   lists.sort((a, b) => Number(b.list.kind === 'press') - Number(a.list.kind === 'press') || a.list.name.localeCompare(b.list.name, 'fr'));

@@ -74,7 +74,7 @@ export function sendDialogPages(deps: AppDeps): Hono<WorkspaceEnv> {
   });
 
   app.get('/communiques/:id/envoi/resume', requireUser(), async (c) => {
-    const view = await sendDialogView(deps, c.get('actor'), c.req.param('id'), choiceOf(queryFields(c)));
+    const view = await sendDialogView(deps, c.get('actor'), c.req.param('id'), choiceOf(queryFields(c)), { perList: false });
     return renderFragment(c, <SendSummary view={view} />);
   });
 

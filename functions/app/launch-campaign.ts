@@ -34,8 +34,8 @@ export interface LaunchResult {
   readonly lateFailures?: readonly string[];
 }
 
-/** Deterministic id from the idempotency key, shaped like a UUID. */
-const idFromKey = (key: string) => {
+/** Deterministic id from the idempotency key, shaped like a UUID: the campaign a key names. */
+export const campaignIdForKey = (key: string) => {
   const h = createHash('sha256').update(`campaign:${key}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 };
@@ -48,7 +48,7 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
   assertCan(actor, 'campaign:send');
   const { releaseId, idempotencyKey, sendAt: localSendAt, timeZone, ambiguity } = launchCampaignInputSchema.parse(input);
   const listIds = [...new Set(input.listIds)];
-  const id = idempotencyKey ? idFromKey(idempotencyKey) : deps.newId();
+  const id = idempotencyKey ? campaignIdForKey(idempotencyKey) : deps.newId();
   const request = { releaseId, listIds, localSendAt, timeZone };
   const existing = idempotencyKey ? await deps.store.getCampaign(id) : undefined;
   if (existing) return { campaign: await sameRequestOrRefuse(deps, existing, request), created: false };

@@ -26,12 +26,21 @@ async function parseContent(deps: Pick<AppDeps, 'store'>, input: ReleaseContentI
   return content;
 }
 
-export async function createRelease(deps: AppDeps, input: ReleaseContentInput, actor: Actor = bootstrapAdmin): Promise<Release> {
+/**
+ * `options.id`: the id to create it with (a plan derives its steps' ids from its key, so that a
+ * retry finds them); a release already stored under it is refused by the store.
+ */
+export async function createRelease(
+  deps: AppDeps,
+  input: ReleaseContentInput,
+  actor: Actor = bootstrapAdmin,
+  options: { id?: string } = {},
+): Promise<Release> {
   assertCan(actor, 'release:write');
   const content = await parseContent(deps, input);
   const now = deps.clock.now().toISOString();
   const release: Release = {
-    id: deps.newId(),
+    id: options.id ?? deps.newId(),
     status: 'draft',
     version: 1,
     createdBy: actor.id,

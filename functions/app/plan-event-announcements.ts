@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { type Actor, assertCan, bootstrapAdmin } from '../domain/actor';
 import {
@@ -8,13 +9,13 @@ import {
   shiftLocal,
   stepLocalTime,
 } from '../domain/announcement-plan';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors';
 import { resolveLocalTime } from '../domain/local-time';
 import { announcementTypes, type ReleaseContent } from '../domain/release';
 import { audit } from './audit-log';
 import { cancelCampaign } from './control-campaign';
 import type { AppDeps } from './deps';
-import { launchCampaign } from './launch-campaign';
+import { campaignIdForKey, launchCampaign } from './launch-campaign';
 import { createRelease, getRelease, updateRelease } from './manage-releases';
 
 const stepTitles: Record<(typeof announcementTypes)[number], string> = {
@@ -38,6 +39,8 @@ export const planInputSchema = z.object({
     )
     .min(1)
     .optional(),
+  /** Same key, same plan: a retried request never schedules a step twice. */
+  idempotencyKey: z.string().min(8).max(200).optional(),
 });
 
 /** The local send times of a plan for an event, without creating anything (what the organiser previews). */
@@ -53,19 +56,51 @@ const withEventStart = (content: ReleaseContent, start: string, end: string | un
   event: content.event ? { ...content.event, start, end } : undefined,
 });
 
+/** Ids derived from a plan's key, shaped like UUIDs: a retry with the same key finds what the first attempt made. */
+const derivedId = (what: string, key: string) => {
+  const h = createHash('sha256').update(`${what}:${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
+
+/** Same key, other request (source, lists or steps): refused with 422, never answered with the other plan. */
+export class PlanKeyReusedError extends DomainError {
+  constructor(planId: string) {
+    super(
+      'idempotency_key_reused',
+      `Cette clé d’idempotence a déjà servi pour un autre plan (${planId} : autre communiqué, autres listes ou autres étapes) : utilisez une nouvelle clé.`,
+    );
+  }
+}
+
 /**
  * Plans a festival's announcements from its event: one release (event announcement of the
  * step's type) and one scheduled campaign per step. A step whose time has passed is refused,
  * so nothing is silently dropped or sent late.
+ *
+ * All or nothing: if a step fails, the campaigns this call scheduled are cancelled and the error
+ * is thrown; nothing stays scheduled (the steps' releases stay as drafts, reused by a retry).
+ * `idempotencyKey` (else a fresh one): the plan and its steps' ids derive from it, so a retry
+ * after a failure or a lost answer neither duplicates a step nor answers another plan.
  */
 export async function planEventAnnouncements(deps: AppDeps, raw: unknown, actor: Actor = bootstrapAdmin): Promise<AnnouncementPlan> {
   assertCan(actor, 'campaign:send');
   const input = planInputSchema.parse(raw);
+  const key = input.idempotencyKey ?? deps.newId();
+  const planId = derivedId('plan', key);
+  const steps = input.steps ?? defaultPlanSteps;
+  const existing = input.idempotencyKey ? await deps.store.getPlan(planId) : undefined;
+  if (existing) {
+    const sameLists = [...existing.listIds].sort().join('\n') === [...new Set(input.listIds)].sort().join('\n');
+    const sameSteps =
+      existing.steps.map((s) => `${s.type}${s.offsetDays}${s.time}`).join() ===
+      steps.map((s) => `${s.type}${s.offsetDays}${s.time}`).join();
+    if (existing.sourceReleaseId !== input.sourceReleaseId || !sameLists || !sameSteps) throw new PlanKeyReusedError(planId);
+    return existing;
+  }
   const source = await getRelease(deps, input.sourceReleaseId);
   const event = source.content.event;
   if (!event)
     throw new ValidationError('Ce communiqué ne décrit pas d’événement : impossible d’en planifier les annonces.', 'sourceReleaseId');
-  const steps = input.steps ?? defaultPlanSteps;
   const now = deps.clock.now();
   const past = steps.filter((s) => resolveLocalTime(stepLocalTime(event.start, s), event.timeZone, 'earlier').getTime() <= now.getTime());
   if (past.length > 0) {
@@ -75,34 +110,62 @@ export async function planEventAnnouncements(deps: AppDeps, raw: unknown, actor:
     );
   }
   const planned: PlanStep[] = [];
-  for (const step of steps) {
-    const localSendAt = stepLocalTime(event.start, step);
-    const release = await createRelease(
-      deps,
-      { ...source.content, kind: 'event-announcement', announcementType: step.type, title: `${stepTitles[step.type]} : ${event.name}` },
-      actor,
-    );
-    const { campaign } = await launchCampaign(
-      deps,
-      { releaseId: release.id, listIds: [...input.listIds], sendAt: localSendAt, timeZone: event.timeZone, ambiguity: 'earlier' },
-      actor,
-    );
-    planned.push({ ...step, localSendAt, releaseId: release.id, campaignId: campaign.id });
+  const scheduled: string[] = [];
+  try {
+    for (const [index, step] of steps.entries()) {
+      const localSendAt = stepLocalTime(event.start, step);
+      const stepKey = `plan:${key}:${index}:${step.type}`;
+      const releaseId = derivedId('plan-step-release', stepKey);
+      const release =
+        (await deps.store.getRelease(releaseId)) ??
+        (await createRelease(
+          deps,
+          { ...source.content, kind: 'event-announcement', announcementType: step.type, title: `${stepTitles[step.type]} : ${event.name}` },
+          actor,
+          { id: releaseId },
+        ));
+      // An attempt rolled back left this step's campaign cancelled: the next attempt takes the next key.
+      let attempt = 1;
+      for (;;) {
+        const found = await deps.store.getCampaign(campaignIdForKey(`${stepKey}#${attempt}`));
+        if (!found || found.status === 'scheduled') break;
+        attempt++;
+      }
+      const { campaign } = await launchCampaign(
+        deps,
+        {
+          releaseId: release.id,
+          listIds: [...input.listIds],
+          sendAt: localSendAt,
+          timeZone: event.timeZone,
+          ambiguity: 'earlier',
+          idempotencyKey: `${stepKey}#${attempt}`,
+        },
+        actor,
+      );
+      scheduled.push(campaign.id);
+      planned.push({ ...step, localSendAt, releaseId: release.id, campaignId: campaign.id });
+    }
+    const at = now.toISOString();
+    const plan: AnnouncementPlan = {
+      id: planId,
+      sourceReleaseId: source.id,
+      eventStart: event.start,
+      timeZone: event.timeZone,
+      listIds: input.listIds,
+      steps: planned,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await deps.store.putPlan(plan);
+    await audit(deps, actor, 'plan.created', 'plan', plan.id, `${planned.length} étapes pour ${event.name}`).catch(() => undefined);
+    return plan;
+  } catch (e: unknown) {
+    // Roll back: a plan that failed leaves nothing scheduled. A cancel that fails too leaves its
+    // campaign scheduled under the step's key, where the retry finds and reuses it.
+    for (const id of scheduled) await cancelScheduled(deps, id).catch(() => undefined);
+    throw e;
   }
-  const at = now.toISOString();
-  const plan: AnnouncementPlan = {
-    id: deps.newId(),
-    sourceReleaseId: source.id,
-    eventStart: event.start,
-    timeZone: event.timeZone,
-    listIds: input.listIds,
-    steps: planned,
-    createdAt: at,
-    updatedAt: at,
-  };
-  await deps.store.putPlan(plan);
-  await audit(deps, actor, 'plan.created', 'plan', plan.id, `${planned.length} étapes pour ${event.name}`);
-  return plan;
 }
 
 export interface MoveReport {

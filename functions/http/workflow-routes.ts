@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../app/deps';
 import { createApiToken } from '../app/manage-tokens';
-import { moveEvent, planEventAnnouncements } from '../app/plan-event-announcements';
+import { moveEvent, PlanKeyReusedError, planEventAnnouncements } from '../app/plan-event-announcements';
 import { approveRelease, rejectRelease, submitForReview } from '../app/review-release';
 import { rescheduleCampaign } from '../app/schedule-campaign';
 import { assertCan, roles } from '../domain/actor';
@@ -98,16 +98,36 @@ export function workflowRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       method: 'post',
       path: '/plans',
       tags: ['plans'],
-      request: body(
-        z.object({
-          sourceReleaseId: z.string(),
-          listIds: z.array(z.string()).min(1),
-          steps: z.array(z.object({ type: z.string(), offsetDays: z.number().int(), time: z.string() })).optional(),
-        }),
-      ),
-      responses: { 201: json(PlanSchema, 'Plan créé : une campagne programmée par étape'), ...forbidden, ...errors },
+      description:
+        'Tout ou rien : si une étape échoue, rien ne reste programmé. Avec `Idempotency-Key`, une nouvelle tentative ne duplique aucune étape et rend le même plan ; la même clé pour une autre demande : 422.',
+      request: {
+        ...body(
+          z.object({
+            sourceReleaseId: z.string(),
+            listIds: z.array(z.string()).min(1),
+            steps: z.array(z.object({ type: z.string(), offsetDays: z.number().int(), time: z.string() })).optional(),
+            idempotencyKey: z.string().min(8).max(200).optional(),
+          }),
+        ),
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }),
+      },
+      responses: {
+        201: json(PlanSchema, 'Plan créé : une campagne programmée par étape (ou le même plan, si la clé est connue)'),
+        422: json(ErrorSchema, 'Clé d’idempotence déjà utilisée pour un autre plan'),
+        ...forbidden,
+        ...errors,
+      },
     }),
-    async (c) => c.json(await planEventAnnouncements(deps, c.req.valid('json'), c.get('actor')), 201),
+    async (c) => {
+      const input = c.req.valid('json');
+      const idempotencyKey = c.req.valid('header')['idempotency-key'] ?? input.idempotencyKey;
+      try {
+        return c.json(await planEventAnnouncements(deps, { ...input, idempotencyKey }, c.get('actor')), 201);
+      } catch (e: unknown) {
+        if (e instanceof PlanKeyReusedError) return c.json({ error: e.code, message: e.message, field: 'idempotency-key' }, 422);
+        throw e;
+      }
+    },
   );
   api.openapi(
     createRoute({

@@ -154,6 +154,43 @@ describe('/communiques/nouveau', () => {
     expect((await h.store.listReleases()).items).toHaveLength(0);
   });
 
+  it('removes and moves rows without JS, focusing the moved row, or the add button once the block is empty', async () => {
+    const h = await workspaceHarness();
+    const ed = h.as('editor');
+    const form = {
+      ...formOf({ brandId: 'cd41', title: 'T' }),
+      'quotes.0.text': 'Un',
+      'quotes.0.author': 'A',
+      'quotes.1.text': 'Deux',
+      'quotes.1.author': 'B',
+    };
+
+    const moved = await (await ed.post('/communiques/nouveau', { ...form, _action: 'up:quotes:1' })).text();
+    const emptied = await (
+      await ed.post(
+        '/communiques/nouveau',
+        { ...formOf({ brandId: 'cd41', title: 'T' }), 'quotes.0.text': 'Seule', 'quotes.0.author': 'A', _action: 'remove:quotes:0' },
+        { headers: { 'hx-request': 'true', 'hx-target': 'bloc-quotes' } },
+      )
+    ).text();
+
+    expect(moved.indexOf('Deux')).toBeLessThan(moved.indexOf('>Un<'));
+    expect(moved).toMatch(/name="quotes\.0\.text"[^>]*data-autofocus/);
+    expect(emptied).not.toContain('Seule');
+    expect(emptied).toMatch(/value="add:quotes"[^>]*data-autofocus/);
+  });
+
+  it('serves the editor’s script and styles (toolbar buttons exist only with JS)', async () => {
+    const h = await workspaceHarness();
+
+    const js = await h.app.request('/communiques/editeur.js');
+    const css = await h.app.request('/communiques/editeur.css');
+
+    expect(js.headers.get('content-type')).toContain('javascript');
+    expect(await js.text()).toContain('data-md-toolbar');
+    expect(css.headers.get('content-type')).toContain('text/css');
+  });
+
   it('refuses a reviewer (403), and a request without the CSRF token', async () => {
     const h = await workspaceHarness();
 

@@ -48,11 +48,18 @@ export const editorJs = `
       bar.hidden = false;
     });
   }
-  document.addEventListener('DOMContentLoaded', function () { setup(document); });
-  document.addEventListener('htmx:afterSettle', function () {
-    setup(document);
+  function focusMovedRow() {
     var target = document.querySelector('.repeated-block [data-autofocus]');
     if (target) { target.removeAttribute('data-autofocus'); target.focus(); }
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    setup(document);
+    // After an add/remove/move posted without htmx: the row concerned, unless errors are shown.
+    if (!document.querySelector('.error-summary')) focusMovedRow();
+  });
+  document.addEventListener('htmx:afterSettle', function () {
+    setup(document);
+    focusMovedRow();
   });
 })();
 `;

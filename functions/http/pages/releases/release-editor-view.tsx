@@ -39,6 +39,7 @@ export interface EditorModel {
   readonly history?: readonly ReleaseVersionInfo[];
   /** null: nothing to preview yet (a blank new release). */
   readonly preview?: UnsavedPreview | null;
+  /** The row to focus after an add/remove/move (-1: the block's add button, its last row gone). */
   readonly focus?: { readonly block: BlockName; readonly index: number };
   readonly canWrite: boolean;
   /** Reviewers get a way to the review page of a release in review. */
@@ -184,6 +185,7 @@ export function BlockFieldset(props: {
   rows: readonly BlockRow[];
   errors?: readonly FieldError[];
   action: string;
+  /** The row whose first input takes focus; -1: the add button. */
   focus?: number;
   enabled: boolean;
 }) {
@@ -251,7 +253,15 @@ export function BlockFieldset(props: {
         })}
       </ol>
       {props.enabled ? (
-        <button type="submit" class="secondary" name="_action" value={`add:${props.block}`} formnovalidate {...hx}>
+        <button
+          type="submit"
+          class="secondary"
+          name="_action"
+          value={`add:${props.block}`}
+          formnovalidate
+          {...hx}
+          data-autofocus={props.focus === -1 ? true : undefined}
+        >
           {spec.add}
         </button>
       ) : null}
@@ -617,6 +627,7 @@ export function ReleaseEditor(m: EditorModel) {
       </div>
       {m.releaseId && !m.gone ? <ReleaseActions {...m} releaseId={m.releaseId} /> : null}
       {m.history && m.history.length > 0 ? <VersionHistory history={m.history} /> : null}
+      <link rel="stylesheet" href="/communiques/editeur.css" />
       <script src="/communiques/editeur.js" nonce={m.nonce} defer></script>
     </>
   );

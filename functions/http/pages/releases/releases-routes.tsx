@@ -17,6 +17,7 @@ import { renderFragment, renderPage } from '../render-page';
 import type { WorkspaceEnv } from '../workspace-env';
 import { requireUser, setNotice } from '../workspace-security';
 import { editorJs } from './editor-script';
+import { editorCss } from './editor-style';
 import { BlockFieldset, blockElementId, type EditorModel, editorFieldPaths, frenchWhen, ReleaseEditor } from './release-editor-view';
 import {
   applyBlockAction,
@@ -118,18 +119,19 @@ export function releasePages(deps: AppDeps): Hono<WorkspaceEnv> {
     if (action && c.req.header('hx-request') && c.req.header('hx-target') === blockElementId(action.block)) {
       return renderFragment(
         c,
-        <BlockFieldset block={action.block} rows={state.blocks[action.block]} action={frame.action} focus={focus} enabled />,
+        <BlockFieldset block={action.block} rows={state.blocks[action.block]} action={frame.action} focus={focus ?? -1} enabled />,
       );
     }
     return editorPage(c, {
       ...frame,
       form: state,
       unsaved: true,
-      focus: action && focus !== undefined ? { block: action.block, index: focus } : undefined,
+      focus: action ? { block: action.block, index: focus ?? -1 } : undefined,
     });
   }
 
   app.get('/communiques/editeur.js', (c) => c.body(editorJs, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/communiques/editeur.css', (c) => c.body(editorCss, 200, { 'content-type': 'text/css; charset=utf-8' }));
 
   app.get('/communiques', auth, async (c) => {
     const query = c.req.query();

@@ -59,6 +59,7 @@ export function ReviewPage(m: ReviewPageModel) {
   const author = history.find((v) => v.version === release.version)?.by?.name;
   return (
     <>
+      <link rel="stylesheet" href="/communiques/editeur.css" />
       <h1>Relecture : {release.content.title}</h1>
       <p class="release-meta">
         Statut : <strong>{releaseStatusLabels[release.status]}</strong> — version {release.version}

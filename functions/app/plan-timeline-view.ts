@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Actor, can } from '../domain/actor';
 import {
   type AnnouncementPlan,
@@ -109,13 +110,15 @@ export interface NewPlanView {
   /** The steps as entered (defaults: J-60, J-30, J-7, the day, J+1), with their local send time. */
   readonly steps: readonly (PlanStepDefinition & { readonly included: boolean; readonly localSendAt?: string })[];
   readonly chosenLists: readonly string[];
+  /** Generated when the form opens: a double click or a reload of the POST never makes two plans. */
+  readonly key: string;
 }
 
 /** The plan form of an event announcement: lists, and the steps with their offsets and times. */
 export async function newPlanView(
   deps: AppDeps,
   sourceReleaseId: string,
-  entered?: { steps: readonly (PlanStepDefinition & { included: boolean })[]; listIds: readonly string[] },
+  entered?: { steps: readonly (PlanStepDefinition & { included: boolean })[]; listIds: readonly string[]; key?: string },
 ): Promise<NewPlanView> {
   const source = await getRelease(deps, sourceReleaseId);
   const start = source.content.event?.start;
@@ -128,5 +131,6 @@ export async function newPlanView(
     }
     return { ...s, localSendAt };
   });
-  return { source, lists: await deps.store.listLists(), steps, chosenLists: entered?.listIds ?? [] };
+  const key = entered?.key && /^[A-Za-z0-9-]{8,200}$/.test(entered.key) ? entered.key : randomUUID();
+  return { source, lists: await deps.store.listLists(), steps, chosenLists: entered?.listIds ?? [], key };
 }

@@ -100,6 +100,22 @@ describe('plans', () => {
     expect(await (await f.pub.get('/plans')).text()).toContain(`<a href="${f.url}">Festival du travail social</a>`);
   });
 
+  it('a double POST of the plan form (same key) makes one plan', async () => {
+    const f = await festival();
+    const form = await (await f.pub.get(`/plans/nouveau?source=${f.source.id}`)).text();
+    const key = /name="cle" value="([0-9a-f-]{36})"/.exec(form)?.[1] as string;
+    const fields = { source: f.source.id, listes: f.partners.id, cle: key, ...defaultSteps() };
+
+    const first = await f.pub.post('/plans', fields);
+    const second = await f.pub.post('/plans', fields);
+
+    expect(key).toBeDefined();
+    expect([first.status, second.status]).toEqual([303, 303]);
+    expect(second.headers.get('location')).toBe(first.headers.get('location'));
+    expect((await f.store.listPlans()).items).toHaveLength(1);
+    expect((await f.store.listCampaigns()).items).toHaveLength(5);
+  });
+
   it('creates only the steps kept, at the offsets entered', async () => {
     const f = await festival();
 

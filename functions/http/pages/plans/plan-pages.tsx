@@ -74,6 +74,7 @@ export function NewPlanPage(props: { view: NewPlanView; csrfToken: string; error
       <form method="post" action="/plans">
         <CsrfField token={props.csrfToken} />
         <input type="hidden" name="source" value={v.source.id} />
+        <input type="hidden" name="cle" value={v.key} />
         <fieldset id={fieldId('listIds')}>
           <legend>Listes destinataires</legend>
           {v.lists.map((l) => (

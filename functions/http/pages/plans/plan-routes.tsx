@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { ZodError } from 'zod';
 import type { AppDeps } from '../../../app/deps';
-import { moveEvent, planEventAnnouncements } from '../../../app/plan-event-announcements';
+import { moveEvent, PlanKeyReusedError, planEventAnnouncements } from '../../../app/plan-event-announcements';
 import { newPlanView, planListView, planTimelineView, stepLabels } from '../../../app/plan-timeline-view';
 import { previewPlanMove } from '../../../app/preview-plan-move';
 import { assertCan, ForbiddenError } from '../../../domain/actor';
@@ -61,14 +61,14 @@ export function planPages(deps: AppDeps): Hono<WorkspaceEnv> {
   app.post('/plans/nouveau', requireUser(), async (c) => {
     assertCan(c.get('actor'), 'campaign:send');
     const form = (await c.req.parseBody({ all: true })) as Form;
-    const view = await newPlanView(deps, text(form.source), { steps: stepsOf(form), listIds: texts(form.listes) });
+    const view = await newPlanView(deps, text(form.source), { steps: stepsOf(form), listIds: texts(form.listes), key: text(form.cle) });
     return renderPage(c, { title: 'Planifier les annonces', area: 'plans' }, <NewPlanPage view={view} csrfToken={c.get('csrfToken')} />);
   });
 
   app.post('/plans', requireUser(), async (c) => {
     const form = (await c.req.parseBody({ all: true })) as Form;
     const source = text(form.source);
-    const entered = { steps: stepsOf(form), listIds: texts(form.listes) };
+    const entered = { steps: stepsOf(form), listIds: texts(form.listes), key: text(form.cle) };
     try {
       const plan = await planEventAnnouncements(
         deps,
@@ -76,6 +76,7 @@ export function planPages(deps: AppDeps): Hono<WorkspaceEnv> {
           sourceReleaseId: source,
           listIds: entered.listIds,
           steps: entered.steps.filter((s) => s.included).map(({ type, offsetDays, time }) => ({ type, offsetDays, time })),
+          ...(entered.key ? { idempotencyKey: entered.key } : {}),
         },
         c.get('actor'),
       );
@@ -83,10 +84,16 @@ export function planPages(deps: AppDeps): Hono<WorkspaceEnv> {
       return c.redirect(`/plans/${plan.id}`, 303);
     } catch (e) {
       if (e instanceof ForbiddenError || !(e instanceof DomainError || e instanceof ZodError)) throw e;
-      const view = await newPlanView(deps, source, entered);
+      // A key that already made another plan: the form starts over with a fresh one.
+      const reused = e instanceof PlanKeyReusedError;
+      const view = await newPlanView(deps, source, reused ? { ...entered, key: undefined } : entered);
       return renderPage(
         c,
-        { title: 'Planifier les annonces', area: 'plans', status: e instanceof DomainError && e.code === 'conflict' ? 409 : 400 },
+        {
+          title: 'Planifier les annonces',
+          area: 'plans',
+          status: reused || (e instanceof DomainError && e.code === 'conflict') ? 409 : 400,
+        },
         <NewPlanPage view={view} csrfToken={c.get('csrfToken')} errors={fieldErrorsOf(e)} />,
       );
     }

@@ -270,7 +270,11 @@ describe('/communiques/:id: the editor', () => {
       name: 'Bruno Petit',
       role: 'editor',
     });
-    const mine = { ...formOf({ brandId: 'cd41', title: 'Mon titre à moi' }, 1), body: 'Mon long texte que je ne veux pas perdre' };
+    const mine = {
+      ...formOf({ brandId: 'cd41', title: 'x' }, 1),
+      title: 'Mon titre à moi ',
+      body: 'Mon long texte que je ne veux pas perdre',
+    };
 
     const r = await h.as('editor').post(`/communiques/${release.id}`, mine);
     const page = await r.text();
@@ -282,7 +286,8 @@ describe('/communiques/:id: the editor', () => {
     expect(page).toContain('<th scope="row">Titre</th>');
     expect(page).toContain('Titre de Bruno');
     expect(page).toContain('<th scope="row">Chapô</th>');
-    expect(page).toContain('value="Mon titre à moi"');
+    expect(page).toContain('value="Mon titre à moi "');
+    expect(page).toContain('<td><span class="diff-text">Mon titre à moi</span></td>');
     expect(page).toContain('Mon long texte que je ne veux pas perdre');
     expect(page).toContain('value="overwrite:2"');
     expect(stored?.content.title).toBe('Titre de Bruno');
@@ -356,6 +361,22 @@ describe('/communiques/:id/apercu: the live preview', () => {
     expect(html).toContain('Version texte');
     expect(html).toContain('BEGIN:VCALENDAR');
     expect((await h.store.getRelease(release.id))?.content.title).not.toBe('Titre tapé mais pas enregistré');
+  });
+
+  it('shows markup typed in a field as text in the rendered mail too', async () => {
+    const { h, release } = await withRelease({ ...mjmlRenderer });
+    const form = {
+      ...formOf({ brandId: 'cd41', title: 'x' }, 1),
+      title: '<script>alert(1)</script>',
+      lead: '<img src=x onerror=alert(2)>',
+    };
+
+    const html = await (await h.as('editor').post(`/communiques/${release.id}/apercu`, form)).text();
+    const srcdoc = /srcdoc="([^"]*)"/.exec(html)?.[1] ?? '';
+
+    expect(srcdoc).toContain('&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;');
+    expect(srcdoc).not.toContain('&lt;script&gt;alert');
+    expect(srcdoc).not.toContain('&lt;img src=x');
   });
 
   it('puts an error beside the field it names, and clears the one shown before', async () => {

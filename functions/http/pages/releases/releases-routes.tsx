@@ -10,7 +10,7 @@ import { can, ForbiddenError } from '../../../domain/actor';
 import { ConflictError, DomainError, NotFoundError } from '../../../domain/errors';
 import { formatFrenchTime } from '../../../domain/french-dates';
 import { toLocalTime } from '../../../domain/local-time';
-import type { Release } from '../../../domain/release';
+import { type Release, releaseContentSchema } from '../../../domain/release';
 import { diffReleaseContent } from '../../../domain/release-diff';
 import { type FieldError, fieldErrorsOf } from '../components/forms';
 import { renderFragment, renderPage } from '../render-page';
@@ -239,11 +239,13 @@ export function releasePages(deps: AppDeps): Hono<WorkspaceEnv> {
         if (!current) return editorPage(c, { ...frame, form, gone: true }, 404);
         if (current.version !== expected) {
           // Someone saved meanwhile: who, when, and the difference (theirs → yours), instead of overwriting.
+          const mine = releaseContentSchema.safeParse(input);
           const conflict = {
             by: current.updatedBy?.name,
             at: current.updatedAt,
             version: current.version,
-            changes: diffReleaseContent(current.content, input),
+            // Theirs as stored, yours as it would be stored (trimmed, defaults) when it is valid, else as typed.
+            changes: diffReleaseContent(current.content, mine.success ? mine.data : input),
           };
           return editorPage(c, { ...frame, version: expected, form, conflict }, 409);
         }

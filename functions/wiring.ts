@@ -55,7 +55,8 @@ export interface LocalWiring {
 
 export function buildLocalWiring(
   config: AppConfig,
-  secrets: { adminToken: string; tokenKeys: TokenKeyRing },
+  /** `addressPepper`: see DynamoStore (absent in tests: a fixed, public one). */
+  secrets: { adminToken: string; tokenKeys: TokenKeyRing; addressPepper?: string },
   renderer: Renderer,
   options: {
     concurrency?: number;
@@ -68,7 +69,7 @@ export function buildLocalWiring(
     duplicateDeliveries?: number;
   } = {},
 ): LocalWiring {
-  const built = buildStoreAndMailer(config);
+  const built = buildStoreAndMailer(config, secrets.addressPepper);
   const { dynamo, ses, store } = built;
   const mailer = options.wrapMailer ? options.wrapMailer(built.mailer) : built.mailer;
   const pacer = new SendPacer(options.sendRate ?? config.sesMaxSendRate ?? 14);

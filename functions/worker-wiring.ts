@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -23,7 +24,7 @@ export const systemClock: Clock = { now: () => new Date() };
 
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export function buildStoreAndMailer(config: AppConfig) {
+export function buildStoreAndMailer(config: AppConfig, addressPepper?: string) {
   const local = config.dynamoEndpoint !== undefined;
   const dynamo = new DynamoDBClient({
     region: config.region,
@@ -36,7 +37,12 @@ export function buildStoreAndMailer(config: AppConfig) {
     endpoint: config.sesEndpoint,
     ...(config.sesEndpoint ? { credentials: localCredentials } : {}),
   });
-  return { dynamo, ses, store: new DynamoStore(dynamo, config.tableName), mailer: new SesMailer(ses, config.sesConfigurationSet) };
+  return {
+    dynamo,
+    ses,
+    store: new DynamoStore(dynamo, config.tableName, { addressPepper }),
+    mailer: new SesMailer(ses, config.sesConfigurationSet),
+  };
 }
 
 // --- AWS ---------------------------------------------------------------------------------------
@@ -53,14 +59,29 @@ const FALLBACK_SEND_RATE = 1;
 
 /** The key ring secret as the stack generates it: `{"currentKeyId":"k1","k1":"…","k2":"…"}`. */
 export function parseKeyRingSecret(secret: string): TokenKeyRing {
-  const { currentKeyId, ...keys } = JSON.parse(secret) as Record<string, string>;
+  const { currentKeyId, addressPepper: _pepper, ...keys } = JSON.parse(secret) as Record<string, string>;
   if (!currentKeyId || !keys[currentKeyId]) throw new ConfigError([`link-signing key ring has no key "${currentKeyId}"`]);
   return { currentKeyId, keys };
 }
 
+/**
+ * The pepper of the HMAC that suppressions, transient bounces and rate limits are kept under
+ * (see DynamoStore). In AWS it lives in the token-keys secret: its `addressPepper` field when an
+ * operator set one, else derived from key `k1`, which the stack generates with the secret and
+ * which must therefore never leave the ring (rotating links adds k2, k3… and keeps k1). Whatever
+ * its source, it must never change: a new pepper forgets every suppression.
+ */
+export function addressPepperFromSecret(secret: string): string {
+  const fields = JSON.parse(secret) as Record<string, string>;
+  if (typeof fields.addressPepper === 'string' && fields.addressPepper.length >= 16) return fields.addressPepper;
+  if (!fields.k1) throw new ConfigError(['link-signing key ring has neither "addressPepper" nor "k1": no pepper for suppressions']);
+  return createHmac('sha256', fields.k1).update('communique/address-pepper/v1').digest('base64url');
+}
+
 export async function awsBaseDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<SendDeps> {
-  const { store, mailer } = buildStoreAndMailer(config);
-  const tokenKeys = parseKeyRingSecret(await readSecret(secrets, config.tokenKeysSecretArn));
+  const keyRingSecret = await readSecret(secrets, config.tokenKeysSecretArn);
+  const { store, mailer } = buildStoreAndMailer(config, addressPepperFromSecret(keyRingSecret));
+  const tokenKeys = parseKeyRingSecret(keyRingSecret);
   const queue = new SqsSendQueue(new SQSClient({ region: config.region }), config.sendQueueUrl);
   const scheduler = config.scheduler
     ? new EventBridgeCampaignScheduler(new SchedulerClient({ region: config.region }), config.scheduler)
@@ -90,12 +111,14 @@ export async function buildAwsSendDeps(env: NodeJS.ProcessEnv = process.env): Pr
   return awsSendDeps(config, new SecretsManagerClient({ region: config.region }));
 }
 
-/** The feedback Lambda needs only the store: no secrets, no queue. */
-export function buildAwsFeedbackDeps(env: NodeJS.ProcessEnv = process.env): Pick<SendDeps, 'store' | 'clock'> {
+/** The feedback Lambda needs only the store, and the address pepper to suppress by: no queue. */
+export async function buildAwsFeedbackDeps(env: NodeJS.ProcessEnv = process.env): Promise<Pick<SendDeps, 'store' | 'clock'>> {
   const region = env.AWS_REGION;
   const tableName = env.TABLE_NAME;
-  const missing = [!region && 'AWS_REGION', !tableName && 'TABLE_NAME'].filter(Boolean);
-  if (missing.length > 0 || !region || !tableName) throw new ConfigError(missing.map((m) => `${m}: Required`));
+  const secretArn = env.TOKEN_KEYS_SECRET_ARN;
+  const missing = [!region && 'AWS_REGION', !tableName && 'TABLE_NAME', !secretArn && 'TOKEN_KEYS_SECRET_ARN'].filter(Boolean);
+  if (missing.length > 0 || !region || !tableName || !secretArn) throw new ConfigError(missing.map((m) => `${m}: Required`));
+  const addressPepper = addressPepperFromSecret(await readSecret(new SecretsManagerClient({ region }), secretArn));
   const dynamo = new DynamoDBClient({ region });
-  return { store: new DynamoStore(dynamo, tableName), clock: systemClock };
+  return { store: new DynamoStore(dynamo, tableName, { addressPepper }), clock: systemClock };
 }

@@ -60,6 +60,7 @@ export class PublisherStack extends Stack {
     this.feedback = new FeedbackConstruct(this, 'Feedback', {
       table: this.data.table,
       configurationSet: this.sending.configurationSet,
+      tokenKeysSecret: this.api.tokenKeysSecret,
       tracing: props.tracing,
     });
 

@@ -5,9 +5,13 @@ import type { TokenKeyRing } from '../functions/domain/tokens';
 
 /**
  * Local secrets are generated on first start into the data folder (never committed): the
- * admin token (unless COMMUNIQUE_ADMIN_TOKEN is set) and the link-signing key ring.
+ * admin token (unless COMMUNIQUE_ADMIN_TOKEN is set), the link-signing key ring, and the pepper of
+ * the HMAC that suppressions are kept under (never regenerated: a new one forgets every suppression).
  */
-export function loadOrCreateLocalSecrets(dataDir: string, adminTokenFromEnv?: string): { adminToken: string; tokenKeys: TokenKeyRing } {
+export function loadOrCreateLocalSecrets(
+  dataDir: string,
+  adminTokenFromEnv?: string,
+): { adminToken: string; tokenKeys: TokenKeyRing; addressPepper: string } {
   mkdirSync(dataDir, { recursive: true });
   const tokenFile = join(dataDir, 'admin-token');
   let adminToken = adminTokenFromEnv;
@@ -23,5 +27,8 @@ export function loadOrCreateLocalSecrets(dataDir: string, adminTokenFromEnv?: st
     writeFileSync(keysFile, JSON.stringify(ring, null, 2), { mode: 0o600 });
   }
   const tokenKeys = JSON.parse(readFileSync(keysFile, 'utf8')) as TokenKeyRing;
-  return { adminToken, tokenKeys };
+  const pepperFile = join(dataDir, 'address-pepper');
+  if (!existsSync(pepperFile)) writeFileSync(pepperFile, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  const addressPepper = readFileSync(pepperFile, 'utf8').trim();
+  return { adminToken, tokenKeys, addressPepper };
 }

@@ -109,6 +109,7 @@ export async function sendTestMail(
     tags: { kind: 'test', release: release.id },
   };
   const { messageId } = await deps.mailer.send(mail);
-  await audit(deps, actor, 'release.test_sent', 'release', release.id, `envoi de test à ${maskedEmail(to)}` /* never the address: the audit log outlives erasure */);
+  // Masked: the audit log outlives an erasure, and must not hold the address.
+  await audit(deps, actor, 'release.test_sent', 'release', release.id, `envoi de test à ${maskedEmail(to)}`);
   return { messageId, to };
 }

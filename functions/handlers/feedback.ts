@@ -2,7 +2,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { recordSesEvent } from '../app/record-ses-event';
 import { buildAwsFeedbackDeps, logger } from '../worker-wiring';
 
-const deps = buildAwsFeedbackDeps();
+const deps = await buildAwsFeedbackDeps();
 
 /**
  * SES configuration set → default EventBridge bus → rule (source `aws.ses`, this configuration

@@ -340,7 +340,7 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
     }),
     async (c) => {
       assertCan(c.get('actor'), 'audience:manage');
-      return c.json(await exportSubscriber(deps, c.req.valid('param').id), 200);
+      return c.json(await exportSubscriber(deps, c.req.valid('param').id, c.get('actor')), 200);
     },
   );
   api.openapi(
@@ -353,7 +353,7 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
     }),
     async (c) => {
       assertCan(c.get('actor'), 'audience:manage');
-      await eraseSubscriber(deps, c.req.valid('param').id);
+      await eraseSubscriber(deps, c.req.valid('param').id, c.get('actor'));
       return c.body(null, 204);
     },
   );

@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -12,6 +13,8 @@ export interface FeedbackConstructProps {
   readonly table: dynamodb.ITable;
   /** The configuration set every mail is sent with; its events are what this construct records. */
   readonly configurationSet: ses.IConfigurationSet;
+  /** Holds the pepper of the HMAC suppressions are kept under (functions/worker-wiring.ts, addressPepperFromSecret). */
+  readonly tokenKeysSecret: secretsmanager.ISecret;
   readonly tracing?: boolean;
 }
 
@@ -65,7 +68,7 @@ export class FeedbackConstruct extends Construct {
       memorySize: 256,
       timeout: Duration.seconds(30),
       tracing: props.tracing,
-      environment: { TABLE_NAME: props.table.tableName },
+      environment: { TABLE_NAME: props.table.tableName, TOKEN_KEYS_SECRET_ARN: props.tokenKeysSecret.secretArn },
     });
     // EventBridge invokes asynchronously: its own retries only cover failing to hand the event
     // to Lambda; a handler error is retried by Lambda, then parked here with the error.
@@ -97,5 +100,7 @@ export class FeedbackConstruct extends Construct {
     // Least privilege: recordSesEvent writes (markEventSeen, suppress: PutItem; counters and
     // settling a claim: UpdateItem, in a transaction for the latter) and never reads.
     props.table.grant(this.feedbackFunction, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    // Suppressions are keyed by an HMAC whose pepper lives in the token-keys secret.
+    props.tokenKeysSecret.grantRead(this.feedbackFunction);
   }
 }

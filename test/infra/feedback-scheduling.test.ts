@@ -174,15 +174,16 @@ describe('FeedbackConstruct', () => {
     expect(dlq.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
   });
 
-  it('runs Node.js 22 on ARM64 with only the table name in its environment', () => {
+  it('runs Node.js 22 on ARM64 with only the table name and the key ring’s ARN (the address pepper) in its environment', () => {
     const fn = functionResource(s.template, ids.feedback).Properties;
     expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'functions/handlers/index.handler' });
     expect(fn.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
-    expect(Object.keys(envOf(ids.feedback)).sort()).toEqual(['NODE_OPTIONS', 'TABLE_NAME']);
+    expect(Object.keys(envOf(ids.feedback)).sort()).toEqual(['NODE_OPTIONS', 'TABLE_NAME', 'TOKEN_KEYS_SECRET_ARN']);
     expect(envOf(ids.feedback).TABLE_NAME).toEqual({ Ref: ids.table });
+    expect(envOf(ids.feedback).TOKEN_KEYS_SECRET_ARN).toEqual({ Ref: s.logicalId(s.stack.api.tokenKeysSecret) });
   });
 
-  it('may only write to the table (no reads, no deletes) and send to its dead-letter queue', () => {
+  it('may only write to the table (no reads, no deletes), send to its dead-letter queue, and read the key ring (the address pepper)', () => {
     const statements = statementsOfRole(s.template, roleOf(ids.feedback));
     const dynamo = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
     expect(dynamo.flatMap(actionsOf).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
@@ -190,7 +191,9 @@ describe('FeedbackConstruct', () => {
     const sqsStatements = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('sqs:')));
     expect(sqsStatements.length).toBeGreaterThan(0);
     for (const st of sqsStatements) expect(resourcesOf(st)).toEqual([getAttArn(ids.feedbackDlq)]);
-    expect(statements.flatMap(actionsOf).filter((a) => !/^(dynamodb|sqs):/.test(a))).toEqual([]);
+    const secretStatements = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:')));
+    for (const st of secretStatements) expect(resourcesOf(st)).toEqual([{ Ref: s.logicalId(s.stack.api.tokenKeysSecret) }]);
+    expect(statements.flatMap(actionsOf).filter((a) => !/^(dynamodb|sqs|secretsmanager):/.test(a))).toEqual([]);
     expect(statements.flatMap(resourcesOf)).not.toContain('*');
   });
 

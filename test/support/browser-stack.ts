@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { type RunningRuntime, startRuntime } from '../../local/runtime';
 import { freshTable, localConfigFor, type StoredEmail } from './emulator-context';
@@ -92,6 +92,8 @@ export async function startBrowserStack(name: string): Promise<BrowserStack> {
           viewport: { width: 1280, height: 900 },
         });
         contexts.push(context);
+        // Generous for a loaded 2-core machine, short enough that a missing element fails soon.
+        context.setDefaultTimeout(20_000);
         const page = await context.newPage();
         watchForScriptErrors(page);
         return page;
@@ -145,12 +147,22 @@ export function expectNoScriptErrors(page: Page): void {
   expect(scriptErrors.get(page) ?? [], 'script errors or CSP refusals on the page').toEqual([]);
 }
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The field whose label is exactly `text`: required fields add a " *" (hidden from screen
+ * readers, but part of the label's text), which an exact match would miss.
+ */
+export function field(scope: Page | Locator, text: string): Locator {
+  return scope.getByLabel(new RegExp(`^\\s*${escapeRegExp(text)}(\\s*\\*)?\\s*$`));
+}
+
 /** Signs in through /connexion and waits for the page after it (the dashboard, or where it was going). */
 export async function signIn(page: Page, who: Credentials): Promise<void> {
   if (!new URL(page.url(), 'http://x').pathname.startsWith('/connexion')) await page.goto('/connexion');
-  await page.getByLabel(/adresse e-mail|e-mail|courriel/i).fill(who.email);
-  await page.getByLabel(/mot de passe/i).fill(who.password);
-  await page.getByRole('button', { name: /se connecter/i }).click();
+  await field(page, 'Adresse e-mail').fill(who.email);
+  await field(page, 'Mot de passe').fill(who.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/connexion'));
 }
 

@@ -37,7 +37,7 @@ export async function buildAwsHttpApp(renderer: Renderer, env: NodeJS.ProcessEnv
     adminToken: adminToken.trim(),
     health: async () => ({ database: await deps.store.ping().catch(() => false), mailer: await deps.mailer.ping() }),
     logError: (e) => logger.error('unhandled error', { error: e as Error }),
-    workspace: { auth: sessionAuth(deps), clientAddress: lambdaClientAddress },
+    workspace: { auth: sessionAuth(deps), clientAddress: lambdaClientAddress, bootstrapToken: adminToken.trim() },
   });
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InvalidCursorError } from '../../functions/adapters/dynamodb/keys';
 import type { Subscriber } from '../../functions/domain/audience';
@@ -394,6 +395,11 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         await store.addRecipients('c1', [{ ...recipient('c1', 's1'), email }], 'new');
         await store.claimRecipient('c1', 's1', at);
         await store.settleRecipient('c1', 's1', { status: 'sent', messageId: 'm1' }, at);
+        await store.addRecipients('c2', [{ ...recipient('c2', 's1'), email }], 'new');
+        await store.claimRecipient('c2', 's1', at);
+        const sesError =
+          'MessageRejected: Email address is not verified. The following identities failed the check: Lea.Martin@example.org';
+        await store.settleRecipient('c2', 's1', { status: 'failed', error: sesError }, at);
         const later = '2026-03-07T09:00:00.000Z';
 
         await store.eraseSubscriber('s1', later);
@@ -416,6 +422,11 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
           updatedAt: later,
         });
         expect(await store.getRecipient('c1', 's1')).toMatchObject({ email: 'erased:s1', status: 'sent', messageId: 'm1' });
+        expect(await store.getRecipient('c2', 's1')).toMatchObject({
+          email: 'erased:s1',
+          status: 'failed',
+          error: 'MessageRejected: Email address is not verified. The following identities failed the check: [adresse effacée]',
+        });
         expect(await store.listConsent('s1')).toEqual([
           { subscriberId: 's1', event: 'confirmed', at, source: 'form', lawfulBasis: 'consent' },
         ]);
@@ -427,6 +438,8 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         for (const variant of [email, email.toUpperCase(), 'Lea.Martin@Example.org', 'Léa Martin', '192.0.2.7']) {
           expect(all.toLowerCase()).not.toContain(variant.toLowerCase());
         }
+        // the suppression is a keyed HMAC: no plain SHA-256 that a candidate address would match
+        expect(all).not.toContain(createHash('sha256').update(email).digest('hex'));
         // the address may sign up again as a new person; it stays suppressed until they confirm
         expect((await store.createSubscriber(subscriber('s2', email))).created).toBe(true);
         expect(await store.isSuppressed(email)).toBe(true);

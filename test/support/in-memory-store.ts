@@ -17,6 +17,7 @@ import {
 } from '../../functions/domain/campaign';
 import type { ConsentRecord } from '../../functions/domain/consent';
 import { addressKey } from '../../functions/domain/email-hash';
+import { redactAddress } from '../../functions/domain/address-redaction';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Release, ReleaseContent } from '../../functions/domain/release';
 import type {
@@ -239,7 +240,9 @@ export class InMemoryStore implements Store {
     } as Subscriber);
     for (const [k, m] of this.memberships)
       if (m.subscriberId === subscriberId) this.memberships.set(k, { ...m, email: erased, status: 'unsubscribed', updatedAt: at });
-    for (const [k, r] of this.recipients) if (r.subscriberId === subscriberId) this.recipients.set(k, { ...r, email: erased });
+    for (const [k, r] of this.recipients)
+      if (r.subscriberId === subscriberId)
+        this.recipients.set(k, { ...r, email: erased, ...(r.error === undefined ? {} : { error: redactAddress(r.error, s.email) }) });
     this.consent.forEach((c, i) => {
       if (c.subscriberId === subscriberId) {
         const { ip: _ip, userAgent: _ua, ...rest } = c;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { redactAddress } from '../../domain/address-redaction';
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../domain/audience';
 import type { ConsentRecord } from '../../domain/consent';
 import { ConflictError } from '../../domain/errors';
@@ -55,7 +56,8 @@ export class DynamoAudienceStore implements AudienceStore {
     } catch (e: unknown) {
       if (!isConditionFailure(e)) throw e;
       const existing = await this.getSubscriberByEmail(subscriber.email);
-      if (!existing) throw new ConflictError(`Adresse en cours d’enregistrement : ${subscriber.email}`);
+      // No address in the message: errors end up in logs.
+      if (!existing) throw new ConflictError('Cette adresse est en cours d’enregistrement : réessayez dans un instant.');
       return { subscriber: existing, created: false };
     }
   }
@@ -218,12 +220,15 @@ export class DynamoAudienceStore implements AudienceStore {
       );
     }
     for (const r of sends) {
+      // A SES error kept with the outcome may quote the address: it goes too.
+      const error = typeof r.error === 'string' ? redactAddress(r.error, subscriber.email) : undefined;
       await doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.recipient(String(r.campaignId), subscriberId),
-          UpdateExpression: 'SET email = :e',
-          ExpressionAttributeValues: { ':e': erasedEmail },
+          UpdateExpression: error === undefined ? 'SET email = :e' : 'SET email = :e, #err = :err',
+          ExpressionAttributeNames: error === undefined ? undefined : { '#err': 'error' },
+          ExpressionAttributeValues: { ':e': erasedEmail, ...(error === undefined ? {} : { ':err': error }) },
         }),
       );
     }

@@ -27,6 +27,8 @@ export interface WorkspaceOptions {
   readonly logError?: (error: unknown) => void;
   /** The client's address for the sign-in limits (from the connection, never X-Forwarded-For); the socket's when absent. */
   readonly clientAddress?: ClientAddress;
+  /** The admin bearer token: it lets whoever holds it create the first account where `npm start` does not (AWS). */
+  readonly bootstrapToken?: string;
 }
 
 const statusOf = { not_found: 404, forbidden: 403, conflict: 409, invalid: 400, invalid_token: 403, rate_limited: 429 } as const;

@@ -1,11 +1,13 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { acceptInvitation, invitationAccount } from '../../../app/accept-invitation';
 import type { AppDeps } from '../../../app/deps';
+import { createFirstAdminAccount, FirstAccountExistsError } from '../../../app/first-admin';
 import { SignInRateLimitedError, signIn } from '../../../app/sign-in';
 import { signOut } from '../../../app/sign-out';
 import type { OpenedSession } from '../../../app/workspace-sessions';
-import { DomainError } from '../../../domain/errors';
+import { DomainError, NotFoundError } from '../../../domain/errors';
 import { passwordMinLength, sessionLifetime, type UserAccount } from '../../../domain/user-account';
 import { CsrfField, ErrorSummary, errorFor, type FieldError, fieldErrorsOf, TextField } from '../components/forms';
 import { roleLabels } from '../components/layout';
@@ -16,7 +18,15 @@ import { type ClientAddress, socketClientAddress } from './client-address';
 
 export interface AuthPagesOptions {
   readonly clientAddress?: ClientAddress;
+  /** The admin bearer token; when given, /connexion/premier-compte creates the first account with it. */
+  readonly bootstrapToken?: string;
 }
+
+/** Attempts at the first-account page, per client, in 15 minutes: the admin token is long, but guessing is still bounded. */
+export const firstAccountLimits = { windowSeconds: 15 * 60, perClient: 10 } as const;
+
+const sameSecret = (given: string, expected: string) =>
+  timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 
 /** Where to go after signing in: only a path of this site (never `//elsewhere` or a full URL). */
 export function safeReturnPath(raw: string | undefined): string {
@@ -46,7 +56,7 @@ function setSessionCookie(c: Context, opened: OpenedSession): void {
 
 const field = (form: Record<string, unknown>, name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
 
-function SignInForm(props: { csrfToken: string; email?: string; retour: string; errors?: readonly FieldError[] }) {
+function SignInForm(props: { csrfToken: string; email?: string; retour: string; errors?: readonly FieldError[]; firstAccount?: boolean }) {
   return (
     <>
       <h1>Connexion à l’espace de travail</h1>
@@ -67,6 +77,12 @@ function SignInForm(props: { csrfToken: string; email?: string; retour: string; 
         <button type="submit">Se connecter</button>
       </form>
       <p class="hint">Pas encore de compte ? Un administrateur de l’espace vous envoie une invitation par e-mail.</p>
+      {props.firstAccount ? (
+        <p>
+          Aucun compte n’existe encore. <a href="/connexion/premier-compte">Créer le premier compte administrateur</a> (avec le jeton
+          d’administration).
+        </p>
+      ) : null}
     </>
   );
 }
@@ -106,6 +122,65 @@ function InvitationForm(props: { csrfToken: string; token: string; user: UserAcc
   );
 }
 
+function FirstAccountForm(props: { csrfToken: string; draft?: Record<string, string>; errors?: readonly FieldError[] }) {
+  return (
+    <>
+      <h1>Créer le premier compte administrateur</h1>
+      <p>
+        L’espace de travail n’a encore aucun compte. Le jeton d’administration (celui de l’API, gardé dans le gestionnaire de secrets)
+        permet de créer le premier ; cette page se ferme ensuite.
+      </p>
+      <ErrorSummary errors={props.errors} />
+      <form method="post" action="/connexion/premier-compte" novalidate>
+        <CsrfField token={props.csrfToken} />
+        <TextField
+          name="token"
+          label="Jeton d’administration"
+          type="password"
+          autocomplete="off"
+          error={errorFor(props.errors, 'token')}
+          required
+        />
+        <TextField
+          name="name"
+          label="Votre nom"
+          value={props.draft?.name}
+          maxlength={120}
+          error={errorFor(props.errors, 'name')}
+          required
+        />
+        <TextField
+          name="email"
+          label="Votre adresse e-mail"
+          type="email"
+          autocomplete="username"
+          value={props.draft?.email}
+          error={errorFor(props.errors, 'email')}
+          required
+        />
+        <TextField
+          name="password"
+          label="Mot de passe"
+          type="password"
+          autocomplete="new-password"
+          hint={`Au moins ${passwordMinLength} caractères.`}
+          error={errorFor(props.errors, 'password')}
+          required
+        />
+        <TextField
+          name="confirmation"
+          label="Mot de passe, une seconde fois"
+          type="password"
+          autocomplete="new-password"
+          error={errorFor(props.errors, 'confirmation')}
+          required
+        />
+        <button type="submit">Créer le compte et me connecter</button>
+      </form>
+    </>
+  );
+}
+
 function invalidInvitation(c: Context<WorkspaceEnv>, error: DomainError) {
   return renderPage(
     c,
@@ -126,10 +201,69 @@ export function authPages(deps: AppDeps, options: AuthPagesOptions = {}): Hono<W
   const app = new Hono<WorkspaceEnv>();
   const clientAddress = options.clientAddress ?? socketClientAddress;
 
-  app.get('/connexion', (c) => {
+  const noAccountYet = async () => options.bootstrapToken !== undefined && (await deps.users.listUsers()).length === 0;
+
+  app.get('/connexion', async (c) => {
     const retour = safeReturnPath(c.req.query('retour'));
     if (c.get('session')) return c.redirect(retour, 303);
-    return renderPage(c, { title: 'Connexion', area: 'none' }, <SignInForm csrfToken={c.get('csrfToken')} retour={retour} />);
+    return renderPage(
+      c,
+      { title: 'Connexion', area: 'none' },
+      <SignInForm csrfToken={c.get('csrfToken')} retour={retour} firstAccount={await noAccountYet()} />,
+    );
+  });
+
+  // Where `npm start` does not create the first admin (AWS): the admin token's holder does, once.
+  app.get('/connexion/premier-compte', async (c) => {
+    if (!options.bootstrapToken) throw new NotFoundError('Page', c.req.path);
+    if (!(await noAccountYet())) throw new FirstAccountExistsError();
+    return renderPage(c, { title: 'Premier compte', area: 'none' }, <FirstAccountForm csrfToken={c.get('csrfToken')} />);
+  });
+
+  app.post('/connexion/premier-compte', async (c) => {
+    const bootstrapToken = options.bootstrapToken;
+    if (!bootstrapToken) throw new NotFoundError('Page', c.req.path);
+    const form = await c.req.parseBody();
+    const draft = { name: field(form, 'name'), email: field(form, 'email') };
+    const again = (errors: FieldError[], status: 400 | 403 | 429) =>
+      renderPage(
+        c,
+        { title: 'Premier compte', area: 'none', status },
+        <FirstAccountForm csrfToken={c.get('csrfToken')} draft={draft} errors={errors} />,
+      );
+    const now = deps.clock.now();
+    if (
+      (await deps.store.hit(`first-account-client#${clientAddress(c)}`, firstAccountLimits.windowSeconds, now)) >
+      firstAccountLimits.perClient
+    )
+      return again(
+        [
+          {
+            field: 'token',
+            message: new SignInRateLimitedError(
+              firstAccountLimits.windowSeconds - (Math.floor(now.getTime() / 1000) % firstAccountLimits.windowSeconds),
+            ).message,
+          },
+        ],
+        429,
+      );
+    if (!sameSecret(field(form, 'token'), bootstrapToken))
+      return again([{ field: 'token', message: 'Jeton d’administration incorrect.' }], 403);
+    try {
+      const opened = await createFirstAdminAccount(deps, {
+        ...draft,
+        password: field(form, 'password'),
+        confirmation: field(form, 'confirmation'),
+      });
+      setSessionCookie(c, opened);
+      setNotice(c, `Premier compte créé. Bienvenue, ${opened.user.name} : invitez maintenant les autres depuis Réglages.`);
+      return c.redirect('/', 303);
+    } catch (e: unknown) {
+      if (e instanceof FirstAccountExistsError) throw e;
+      const errors = fieldErrorsOf(e);
+      if (!errors) throw e;
+      return again(errors, 400);
+    }
   });
 
   app.post('/connexion', async (c) => {

@@ -1,5 +1,6 @@
 import { type Campaign, type LedgerTally, ledgerComplete, mayBeComplete } from '../domain/campaign';
 import type { SendDeps } from './deps';
+import { publishRelease } from './publish-release';
 
 type FinishDeps = Pick<SendDeps, 'store' | 'clock'>;
 
@@ -25,5 +26,8 @@ export async function finishFromLedger(
   tally: Pick<LedgerTally, 'recipients' | 'counts'>,
 ): Promise<boolean> {
   if (campaign.status !== 'running' || !ledgerComplete(campaign.total, tally)) return false;
+  // Before the campaign shows finished: mails recorded by reconciliation or SES events never
+  // passed a batch's publication check, and a finished campaign that sent has its release public.
+  if (tally.counts.sent > 0) await publishRelease(deps, campaign);
   return deps.store.finishCampaign(campaign.id, tally, deps.clock.now().toISOString());
 }

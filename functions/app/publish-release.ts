@@ -1,4 +1,5 @@
 import { type Actor, assertCan } from '../domain/actor';
+import type { Campaign } from '../domain/campaign';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Release } from '../domain/release';
 import { audit } from './audit-log';
@@ -28,9 +29,17 @@ export async function publishOnFirstSend(deps: Pick<SendDeps, 'store' | 'clock'>
   if (published.has(campaignId)) return false;
   const campaign = await deps.store.getCampaign(campaignId);
   if (!campaign || campaign.counts.sent === 0) return false;
+  return publishRelease(deps, campaign);
+}
+
+/** Publishes the release of a campaign known to have sent a mail, unless it is published or was taken back. */
+export async function publishRelease(
+  deps: Pick<SendDeps, 'store' | 'clock'>,
+  campaign: Pick<Campaign, 'id' | 'releaseId'>,
+): Promise<boolean> {
   const release = await deps.store.getRelease(campaign.releaseId);
   if (!release || release.publishedAt !== undefined || release.unpublishedAt !== undefined) {
-    published.add(campaignId);
+    published.add(campaign.id);
     return false;
   }
   const { awaitingFirstMail: _awaiting, ...rest } = release;
@@ -41,7 +50,7 @@ export async function publishOnFirstSend(deps: Pick<SendDeps, 'store' | 'clock'>
     if (e instanceof ConflictError) return false;
     throw e;
   }
-  published.add(campaignId);
+  published.add(campaign.id);
   return true;
 }
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { reconcileClaims } from '../../functions/app/reconcile-claims';
 import type { Mailer } from '../../functions/ports';
 import { buildLocalWiring, type LocalWiring } from '../../functions/wiring';
 import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/emulator-context';
@@ -101,5 +102,35 @@ describe('the newsroom shows a release once its first mail left, until a publish
     const month = new Date().toISOString().slice(0, 7);
     const audit = await call<{ items: { action: string; entityId: string; actorName: string }[] }>('GET', `/audit?month=${month}`);
     expect(audit.body.items).toContainEqual(expect.objectContaining({ action: 'release.unpublished', entityId: id, actorName: 'Léa' }));
+  });
+
+  it('is published when the ledger learns of its first mail after a worker died before recording it', async () => {
+    const domain = uniqueDomain();
+    const list = await call<{ id: string }>('POST', '/lists', { name: 'Presse (reprise)', kind: 'press', optIn: 'single' });
+    await call('POST', `/lists/${list.body.id}/subscribers`, { email: `seul@${domain}` });
+    const release = await call<{ id: string }>('POST', '/releases', { brandId: 'cd41', title: 'Parti pendant la panne' });
+    const store = wiring.deps.store;
+    const settle = store.settleRecipients.bind(store);
+    // the worker "dies" after SES accepted the mail, before writing its outcome, every time
+    store.settleRecipients = async () => {
+      throw new Error('worker killed after SES accepted the mail');
+    };
+    let campaignId = '';
+    try {
+      campaignId = (await call<{ id: string }>('POST', '/campaigns', { releaseId: release.body.id, listIds: [list.body.id] })).body.id;
+      await until('the mail in the outbox', async () => (await outboxFor(domain)).length === 1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await page(`/releases/${release.body.id}`)).status).toBe(404);
+    } finally {
+      store.settleRecipients = settle;
+    }
+
+    // reconciliation finds the mail at SES by its reference and records it: the campaign finishes, the release is public
+    await until('the claim settled', async () => {
+      await reconcileClaims(wiring.deps, campaignId, 0);
+      return (await call<{ status: string }>('GET', `/campaigns/${campaignId}`)).body.status === 'finished';
+    });
+    expect((await page(`/releases/${release.body.id}`)).status).toBe(200);
+    expect(await outboxFor(domain)).toHaveLength(1);
   });
 });

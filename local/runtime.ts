@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { ensureTable } from '../functions/adapters/dynamodb/table-definition';
+import { crashSwitchFromEnv } from '../functions/adapters/local/fault-injecting-mailer';
 import { reconcileClaims } from '../functions/app/reconcile-claims';
 import { sweepCampaigns } from '../functions/app/schedule-campaign';
 import type { LocalConfig } from '../functions/config';
@@ -46,7 +47,8 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
       services.push(await startSesEmulator({ port: config.sesPort, maxSendRate: rate }));
     }
     const secrets = loadOrCreateLocalSecrets(config.dataDir, config.adminToken);
-    const wiring = buildLocalWiring(config, secrets, mjmlRenderer);
+    // A test switch (test/e2e/kill-restart.test.ts): die right after SES accepts a given mail.
+    const wiring = buildLocalWiring(config, secrets, mjmlRenderer, { wrapMailer: crashSwitchFromEnv(process.env) });
     services.push({ endpoint: '', stop: async () => wiring.close() });
     if ((await ensureTable(wiring.dynamo, config.tableName)) === 'created') log(`table ${config.tableName} créée`);
     const demoLoaded = await loadDemoData(wiring.deps);

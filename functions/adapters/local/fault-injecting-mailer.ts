@@ -56,3 +56,43 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The hard case of a crash, on demand: kills this process with SIGKILL (what `kill -9` does)
+ * right after SES accepted the `n`-th mail, before the worker can record it in the ledger. That
+ * recipient is left `sending` with its mail in the outbox, every time, not by luck of timing.
+ */
+export class KillAfterAcceptedMailer implements Mailer {
+  private accepted = 0;
+
+  constructor(
+    private readonly inner: Mailer,
+    private readonly n: number,
+    private readonly kill: () => void = () => process.kill(process.pid, 'SIGKILL'),
+  ) {}
+
+  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    const result = await this.inner.send(mail);
+    if (++this.accepted === this.n) this.kill();
+    return result;
+  }
+
+  maxSendRate(): Promise<number | undefined> {
+    return this.inner.maxSendRate?.() ?? Promise.resolve(undefined);
+  }
+
+  ping(): Promise<boolean> {
+    return this.inner.ping();
+  }
+}
+
+/** Test switch read by the local runtime only: `COMMUNIQUE_KILL_AFTER_ACCEPTED=30` makes `npm start` die as above after the 30th mail. */
+export const KILL_AFTER_ACCEPTED_ENV = 'COMMUNIQUE_KILL_AFTER_ACCEPTED';
+
+export function crashSwitchFromEnv(env: NodeJS.ProcessEnv): ((m: Mailer) => Mailer) | undefined {
+  const raw = env[KILL_AFTER_ACCEPTED_ENV];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${KILL_AFTER_ACCEPTED_ENV} must be a positive integer, got "${raw}"`);
+  return (m) => new KillAfterAcceptedMailer(m, n);
+}

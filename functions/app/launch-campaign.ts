@@ -154,7 +154,8 @@ async function sameRequestOrRefuse(
 /** A crash between recording the campaign and queueing its snapshot leaves it running without a total: queue it again. */
 async function requeueIfStalled(deps: AppDeps, campaign: Campaign): Promise<Campaign> {
   if (campaign.status === 'running' && campaign.total === undefined) {
-    await deps.queue.enqueue([{ type: 'launch', campaignId: campaign.id }]);
+    // Recorded already: if the queue fails now, the sweep takes the snapshot; no error to retry on.
+    await deps.queue.enqueue([{ type: 'launch', campaignId: campaign.id }]).catch(() => undefined);
   }
   return campaign;
 }

@@ -1,5 +1,6 @@
 import type { Actor } from './domain/actor';
 import type { AnnouncementPlan } from './domain/announcement-plan';
+import type { ApiTokenRecord } from './domain/api-token';
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from './domain/audience';
 import type { AuditEntry } from './domain/audit';
 import type { Brand } from './domain/brand';
@@ -218,6 +219,16 @@ export interface GovernanceStore {
   /** A small setting an admin manages (a JSON value by name), e.g. the test-mail allow-list; undefined when never set. */
   getSetting(name: string): Promise<unknown>;
   putSetting(name: string, value: unknown, at: string): Promise<void>;
+  /** Stores a token by hash with its details (expiry, who made it), listed by `listApiTokens`. */
+  putApiTokenRecord(tokenHash: string, record: ApiTokenRecord): Promise<void>;
+  /** The token behind a hash, with its expiry, revocation and last use; undefined when unknown. */
+  apiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;
+  /** Tokens made with `putApiTokenRecord`, newest first. */
+  listApiTokens(): Promise<ApiTokenRecord[]>;
+  /** Marks a token revoked (it stays listed); undefined when no token has this id. Revoking twice keeps the first date. */
+  revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined>;
+  /** Records a use, unless one was recorded after `unlessUsedSince` (so a busy client writes about once a minute). */
+  touchApiToken(tokenHash: string, at: string, unlessUsedSince: string): Promise<void>;
 }
 
 /**

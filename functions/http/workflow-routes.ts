@@ -1,8 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../app/deps';
+import { listApiTokens } from '../app/list-api-tokens';
 import { createApiToken } from '../app/manage-tokens';
 import { moveEvent, PlanKeyReusedError, planEventAnnouncements } from '../app/plan-event-announcements';
 import { approveRelease, rejectRelease, submitForReview } from '../app/review-release';
+import { revokeApiToken } from '../app/revoke-api-token';
 import { rescheduleCampaign } from '../app/schedule-campaign';
 import { assertCan, roles } from '../domain/actor';
 import { NotFoundError, ValidationError } from '../domain/errors';
@@ -18,6 +20,20 @@ const PlanSchema = z.any().openapi({
   description:
     'AnnouncementPlan : id, sourceReleaseId, eventStart, timeZone, listIds, steps[{type, offsetDays, time, localSendAt, releaseId, campaignId}]',
 });
+
+const ApiTokenSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(roles),
+    createdAt: z.string(),
+    expiresAt: z.string().optional(),
+    revokedAt: z.string().optional(),
+    lastUsedAt: z.string().optional(),
+    createdBy: z.string().optional(),
+    state: z.enum(['active', 'expired', 'revoked']),
+  })
+  .openapi('ApiToken');
 
 const ApproveBodySchema = z.object({
   version: z.number().int().min(1).optional().openapi({ description: 'La version que le relecteur a lue' }),
@@ -187,14 +203,55 @@ export function workflowRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       method: 'post',
       path: '/tokens',
       tags: ['governance'],
-      request: body(z.object({ name: z.string(), role: z.enum(roles) })),
+      request: body(
+        z.object({
+          name: z.string(),
+          role: z.enum(roles),
+          expiresInDays: z
+            .number()
+            .int()
+            .min(1)
+            .max(730)
+            .optional()
+            .openapi({ description: 'Durée de validité ; absent : sans expiration' }),
+        }),
+      ),
       responses: {
-        201: json(z.object({ token: z.string(), actor: z.any() }), 'Jeton créé (affiché une seule fois)'),
+        201: json(z.object({ token: z.string(), actor: z.any(), record: z.any() }), 'Jeton créé (affiché une seule fois)'),
         ...forbidden,
         ...errors,
       },
     }),
     async (c) => c.json(await createApiToken(deps, c.get('actor'), c.req.valid('json')), 201),
+  );
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/tokens',
+      tags: ['governance'],
+      responses: {
+        200: json(
+          z.object({ items: z.array(ApiTokenSchema) }),
+          'Jetons, les plus récents d’abord : nom, rôle, création, expiration, dernier usage (jamais le secret)',
+        ),
+        ...forbidden,
+        ...errors,
+      },
+    }),
+    async (c) => c.json({ items: await listApiTokens(deps, c.get('actor')) }, 200),
+  );
+  api.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/tokens/{id}',
+      tags: ['governance'],
+      request: { params: IdParam },
+      responses: { 204: { description: 'Jeton révoqué : il reçoit 401 dès la requête suivante' }, ...forbidden, ...errors },
+    }),
+    async (c) => {
+      await revokeApiToken(deps, c.get('actor'), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
   );
   return api;
 }

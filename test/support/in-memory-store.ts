@@ -2,6 +2,7 @@ import { developmentAddressPepper } from '../../functions/adapters/dynamodb/dyna
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../../functions/adapters/dynamodb/keys';
 import type { Actor } from '../../functions/domain/actor';
 import type { AnnouncementPlan } from '../../functions/domain/announcement-plan';
+import type { ApiTokenRecord } from '../../functions/domain/api-token';
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../functions/domain/audience';
 import type { AuditEntry } from '../../functions/domain/audit';
 import type { Brand } from '../../functions/domain/brand';
@@ -530,5 +531,37 @@ export class InMemoryStore implements Store {
   }
   async putSetting(name: string, value: unknown, _at: string) {
     this.settings.set(name, clone(value));
+  }
+  /** API tokens with details, by hash (as in the table). */
+  readonly tokenRecords = new Map<string, ApiTokenRecord>();
+  async putApiTokenRecord(hash: string, record: ApiTokenRecord) {
+    if (this.tokenRecords.has(hash) || this.tokens.has(hash)) throw condition('token exists');
+    this.tokenRecords.set(hash, clone(record));
+    this.tokens.set(hash, { id: record.id, name: record.name, role: record.role });
+  }
+  async apiTokenByHash(hash: string) {
+    const record = this.tokenRecords.get(hash);
+    if (record) return clone(record);
+    const actor = this.tokens.get(hash);
+    return actor ? { ...clone(actor), createdAt: '' } : undefined;
+  }
+  async listApiTokens() {
+    return [...this.tokenRecords.values()]
+      .sort(byKey((t) => `${t.createdAt}#${t.id}`))
+      .reverse()
+      .map(clone);
+  }
+  async revokeApiToken(id: string, at: string) {
+    for (const [hash, t] of this.tokenRecords) {
+      if (t.id !== id) continue;
+      const revoked = { ...t, revokedAt: t.revokedAt ?? at };
+      this.tokenRecords.set(hash, revoked);
+      return clone(revoked);
+    }
+    return undefined;
+  }
+  async touchApiToken(hash: string, at: string, unlessUsedSince: string) {
+    const t = this.tokenRecords.get(hash);
+    if (t && (t.lastUsedAt === undefined || t.lastUsedAt < unlessUsedSince)) this.tokenRecords.set(hash, { ...t, lastUsedAt: at });
   }
 }

@@ -268,4 +268,19 @@ export class DynamoStore implements Store {
   putSetting(...a: Parameters<GovernanceStore['putSetting']>) {
     return this.governance.putSetting(...a);
   }
+  putApiTokenRecord(...a: Parameters<GovernanceStore['putApiTokenRecord']>) {
+    return this.governance.putApiTokenRecord(...a);
+  }
+  apiTokenByHash(...a: Parameters<GovernanceStore['apiTokenByHash']>) {
+    return this.governance.apiTokenByHash(...a);
+  }
+  listApiTokens(...a: Parameters<GovernanceStore['listApiTokens']>) {
+    return this.governance.listApiTokens(...a);
+  }
+  revokeApiToken(...a: Parameters<GovernanceStore['revokeApiToken']>) {
+    return this.governance.revokeApiToken(...a);
+  }
+  touchApiToken(...a: Parameters<GovernanceStore['touchApiToken']>) {
+    return this.governance.touchApiToken(...a);
+  }
 }

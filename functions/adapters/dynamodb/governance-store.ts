@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../../domain/actor';
 import type { AnnouncementPlan } from '../../domain/announcement-plan';
+import type { ApiTokenRecord } from '../../domain/api-token';
 import type { AuditEntry } from '../../domain/audit';
 import type { GovernanceStore, Page } from '../../ports';
 import { gsi, keys } from './keys';
-import { strip, type TableAccess } from './table-access';
+import { isConditionFailure, strip, type TableAccess } from './table-access';
 
 /** The audit log (one partition per month), API tokens by hash, announcement plans. */
 export class DynamoGovernanceStore implements GovernanceStore {
@@ -73,6 +74,76 @@ export class DynamoGovernanceStore implements GovernanceStore {
       new PutCommand({ TableName: this.table.tableName, Item: { ...settingKey(name), type: 'setting', name, value, updatedAt: at } }),
     );
   }
+
+  async putApiTokenRecord(tokenHash: string, record: ApiTokenRecord): Promise<void> {
+    await this.table.doc.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: {
+          ...keys.apiToken(tokenHash),
+          gsi1pk: apiTokensIndex,
+          gsi1sk: `${record.createdAt}#${record.id}`,
+          type: 'api-token',
+          ...record,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async apiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined> {
+    const item = await this.table.get<Record<string, unknown>>(keys.apiToken(tokenHash));
+    return item ? apiTokenRecordOf(item) : undefined;
+  }
+
+  async listApiTokens(): Promise<ApiTokenRecord[]> {
+    const items = await this.table.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': apiTokensIndex },
+      ScanIndexForward: false,
+    });
+    return items.map(apiTokenRecordOf);
+  }
+
+  async revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined> {
+    // A handful of tokens: the index partition is read whole to find the item (its key is the hash).
+    const items = await this.table.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      FilterExpression: 'id = :id',
+      ExpressionAttributeValues: { ':p': apiTokensIndex, ':id': id },
+    });
+    const item = items[0];
+    if (!item) return undefined;
+    const r = await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return r.Attributes ? apiTokenRecordOf(r.Attributes) : undefined;
+  }
+
+  async touchApiToken(tokenHash: string, at: string, unlessUsedSince: string): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.apiToken(tokenHash),
+          UpdateExpression: 'SET lastUsedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :since)',
+          ExpressionAttributeValues: { ':at': at, ':since': unlessUsedSince },
+        }),
+      );
+    } catch (e: unknown) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
 }
 
 /** One item per setting (a handful in all). */
@@ -80,3 +151,22 @@ const settingKey = (name: string) => ({ pk: `SETTING#${name}`, sk: '#SETTING' })
 
 /** Plans listed newest first: one index partition (a press office plans a few events a year). */
 const planIndex = (plan: AnnouncementPlan) => ({ gsi1pk: gsi.plans, gsi1sk: `${plan.createdAt}#${plan.id}` });
+
+/** API tokens listed newest first: one index partition (an office has a handful of tokens). */
+const apiTokensIndex = 'APITOKENS';
+
+/** The listed fields only: never the key, which holds the token's hash. */
+const apiTokenRecordOf = (item: Record<string, unknown>): ApiTokenRecord => {
+  const s = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
+  return {
+    id: String(item.id),
+    name: String(item.name),
+    role: item.role as ApiTokenRecord['role'],
+    // Tokens stored before details were kept have no creation date.
+    createdAt: s('createdAt') ?? '',
+    ...(s('expiresAt') ? { expiresAt: s('expiresAt') } : {}),
+    ...(s('revokedAt') ? { revokedAt: s('revokedAt') } : {}),
+    ...(s('lastUsedAt') ? { lastUsedAt: s('lastUsedAt') } : {}),
+    ...(s('createdBy') ? { createdBy: s('createdBy') } : {}),
+  };
+};

@@ -14,7 +14,9 @@ import { planPages } from './plans/plan-routes';
 import { releasePages } from './releases/releases-routes';
 import { renderPage } from './render-page';
 import { reviewPages } from './review/review-routes';
+import { auditPages } from './settings/audit-routes';
 import { settingsPages } from './settings/settings-routes';
+import { tokenPages } from './settings/tokens-routes';
 import type { FrameBrand, WorkspaceAuth, WorkspaceEnv } from './workspace-env';
 import { CsrfError, loadSession, requireCsrf, securityHeaders } from './workspace-security';
 
@@ -140,6 +142,8 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
   app.route('/', reviewPages(deps));
   app.route('/', authPages(deps, options));
   app.route('/', settingsPages(deps));
+  app.route('/', tokenPages(deps));
+  app.route('/', auditPages(deps));
   app.route('/', campaignPages(deps));
   app.route('/', planPages(deps));
   return app;

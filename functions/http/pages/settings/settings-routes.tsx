@@ -22,7 +22,7 @@ const userPath = (id: string) => `${usersPath}/${encodeURIComponent(id)}`;
 const field = (form: Record<string, unknown>, name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
 
 /** The settings sections; the next issue adds audience, media and brand settings here. */
-function SettingsIndex(props: { isAdmin: boolean }) {
+function SettingsIndex(props: { isAdmin: boolean; canReadAudit: boolean }) {
   return (
     <>
       <h1>Réglages</h1>
@@ -34,10 +34,21 @@ function SettingsIndex(props: { isAdmin: boolean }) {
             </h2>
             <p>Inviter une personne, changer son rôle, désactiver un compte.</p>
           </li>
+          <li class="card">
+            <h2>
+              <a href="/reglages/jetons">Jetons d’API</a>
+            </h2>
+            <p>Créer un jeton avec un rôle et une durée, voir ses usages, le révoquer.</p>
+          </li>
         </ul>
       ) : (
         <p>Les réglages de l’espace de travail sont réservés aux administrateurs.</p>
       )}
+      {props.canReadAudit ? (
+        <p>
+          <a href="/reglages/journal">Journal d’audit</a> : qui a fait quoi, par personne, action et mois ; exportable.
+        </p>
+      ) : null}
     </>
   );
 }
@@ -232,7 +243,11 @@ export function settingsPages(deps: AppDeps): Hono<WorkspaceEnv> {
   app.use('/reglages/*', requireUser());
 
   app.get('/reglages', (c) =>
-    renderPage(c, { title: 'Réglages', area: 'settings' }, <SettingsIndex isAdmin={can(c.get('actor'), 'users:manage')} />),
+    renderPage(
+      c,
+      { title: 'Réglages', area: 'settings' },
+      <SettingsIndex isAdmin={can(c.get('actor'), 'users:manage')} canReadAudit={can(c.get('actor'), 'audience:read')} />,
+    ),
   );
 
   app.get(usersPath, (c) => usersPage(c, deps));

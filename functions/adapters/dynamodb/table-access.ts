@@ -71,6 +71,26 @@ export function transactionToken(call: string, ...attempt: readonly (string | nu
 /** A fresh call id for `transactionToken`. */
 export const newCallId = (): string => randomUUID();
 
+/** Further sends of a transaction whose answer was lost, after the SDK's own retries. */
+const LOST_ANSWER_RETRIES = 3;
+
+/**
+ * An error after which the transaction may or may not have committed: the answer timed out or
+ * the connection dropped, DynamoDB answered 5xx, or the same token's first request is still in
+ * progress. (A cancellation or a validation error is an answer, and final.)
+ */
+function isLostAnswer(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const { code, $metadata } = e as { code?: string; $metadata?: { httpStatusCode?: number } };
+  return (
+    ['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'TransactionInProgressException', 'InternalServerError'].includes(
+      e.name,
+    ) ||
+    ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED'].includes(code ?? '') ||
+    ($metadata?.httpStatusCode ?? 0) >= 500
+  );
+}
+
 /** The table and the helpers every per-port module of the DynamoDB adapter shares. */
 export class TableAccess {
   readonly doc: DynamoDBDocumentClient;
@@ -139,10 +159,22 @@ export class TableAccess {
 
   /**
    * TransactWriteItems, always with a `ClientRequestToken` (see `transactionToken`): `token`
-   * names the logical attempt; the SDK's own retries of this call reuse it.
+   * names the logical attempt. The SDK's own retries of the call reuse it; when the answer is
+   * still lost after those (a network that drops answers, a 5xx), the store sends the same
+   * request with the same token again, a few times: within DynamoDB's 10 minutes, a transaction
+   * that did commit is then answered as the success it was, instead of this call failing and
+   * leaving its claims to reconciliation.
    */
   async transact(items: NonNullable<TransactWriteCommandInput['TransactItems']>, token: string): Promise<void> {
-    await this.doc.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
+        return;
+      } catch (e: unknown) {
+        if (!isLostAnswer(e) || attempt >= LOST_ANSWER_RETRIES) throw e;
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt * (0.5 + Math.random())));
+      }
+    }
   }
 
   /**

@@ -400,6 +400,8 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         const sesError =
           'MessageRejected: Email address is not verified. The following identities failed the check: Lea.Martin@example.org';
         await store.settleRecipient('c2', 's1', { status: 'failed', error: sesError }, at);
+        await store.createCampaign(campaign('c2'), mail);
+        await store.setCampaignStatus('c2', 'paused', ['running'], at, `SES refuse les envois. Détail : ${sesError}`);
         const later = '2026-03-07T09:00:00.000Z';
 
         await store.eraseSubscriber('s1', later);
@@ -427,6 +429,9 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
           status: 'failed',
           error: 'MessageRejected: Email address is not verified. The following identities failed the check: [adresse effacée]',
         });
+        expect((await store.getCampaign('c2'))?.statusReason).toBe(
+          'SES refuse les envois. Détail : MessageRejected: Email address is not verified. The following identities failed the check: [adresse effacée]',
+        );
         expect(await store.listConsent('s1')).toEqual([
           { subscriberId: 's1', event: 'confirmed', at, source: 'form', lawfulBasis: 'consent' },
         ]);

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
 import { type Campaign, emptyCounts } from '../../functions/domain/campaign';
@@ -487,6 +489,43 @@ describe('DynamoStore against DynamoDB Local', () => {
     expect(await store.setCampaignStatus('c1', 'finished', ['paused'], at)).toBe(false);
     expect(await store.setCampaignStatus('c1', 'paused', ['running'], at)).toBe(true);
     expect((await store.getCampaign('c1'))?.status).toBe('paused');
+  });
+
+  it('honours a suppression kept under the old plain SHA-256 key, moves it to the HMAC key on sight, and erasure removes it', async () => {
+    const { client, tableName } = await freshTable('legacy');
+    const peppered = new DynamoStore(client, tableName, { addressPepper: 'legacy-test-pepper-0123456789' });
+    const doc = DynamoDBDocumentClient.from(client);
+    const legacyKey = (email: string) => ({ pk: `SUPPRESSED#${createHash('sha256').update(email).digest('hex')}`, sk: '#SUPPRESSED' });
+    const legacyItem = async (email: string) => (await doc.send(new GetCommand({ TableName: tableName, Key: legacyKey(email) }))).Item;
+    for (const email of ['old@example.org', 'old-too@example.org']) {
+      await doc.send(
+        new PutCommand({ TableName: tableName, Item: { ...legacyKey(email), type: 'suppression', reason: 'hard-bounce', at } }),
+      );
+    }
+    const r = {
+      campaignId: 'c',
+      subscriberId: 's-old',
+      email: 'old-too@example.org',
+      listIds: ['l'],
+      status: 'pending' as const,
+      updatedAt: at,
+    };
+
+    // read in batches (snapshot, send batch): honoured, nothing written
+    expect(await peppered.findSuppressed(['old@example.org', 'old-too@example.org', 'new@example.org'])).toEqual(
+      new Set(['old@example.org', 'old-too@example.org']),
+    );
+    expect((await peppered.loadSendContext([r])).suppressed).toEqual(new Set(['old-too@example.org']));
+    // read one by one: honoured and moved
+    expect(await peppered.suppressionOf('old@example.org')).toEqual({ reason: 'hard-bounce', at });
+    expect(await legacyItem('old@example.org')).toBeUndefined();
+    expect(await peppered.isSuppressed('old@example.org')).toBe(true);
+    // an erased address keeps no plain hash
+    await peppered.createSubscriber({ id: 's-old', email: 'old-too@example.org', tags: [], language: 'fr', createdAt: at, updatedAt: at });
+    await peppered.eraseSubscriber('s-old', at);
+    expect(await legacyItem('old-too@example.org')).toBeUndefined();
+    expect(await peppered.suppressionOf('old-too@example.org')).toEqual({ reason: 'erased', at });
+    client.destroy();
   });
 
   it('remembers suppressions by hash only', async () => {

@@ -244,6 +244,9 @@ export class InMemoryStore implements Store {
     for (const [k, r] of this.recipients)
       if (r.subscriberId === subscriberId)
         this.recipients.set(k, { ...r, email: erased, ...(r.error === undefined ? {} : { error: redactAddress(r.error, s.email) }) });
+    for (const c of this.campaigns.values())
+      if (c.statusReason !== undefined && this.recipients.has(`${c.id}#${subscriberId}`))
+        this.campaigns.set(c.id, { ...c, statusReason: redactAddress(c.statusReason, s.email) });
     this.consent.forEach((c, i) => {
       if (c.subscriberId === subscriberId) {
         const { ip: _ip, userAgent: _ua, ...rest } = c;

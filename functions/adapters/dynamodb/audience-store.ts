@@ -3,6 +3,7 @@ import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { redactAddress } from '../../domain/address-redaction';
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../domain/audience';
 import type { ConsentRecord } from '../../domain/consent';
+import { emailHash } from '../../domain/email-hash';
 import { ConflictError } from '../../domain/errors';
 import type { AudienceStore, Page } from '../../ports';
 import { gsi, keys } from './keys';
@@ -136,12 +137,18 @@ export class DynamoAudienceStore implements AudienceStore {
   }
 
   async isSuppressed(email: string): Promise<boolean> {
-    return (await this.table.get(keys.suppression(this.table.hmac(email)))) !== undefined;
+    return (await this.suppressionOf(email)) !== undefined;
   }
 
   async suppressionOf(email: string): Promise<{ reason: string; at: string } | undefined> {
     const item = await this.table.get<{ reason: string; at: string }>(keys.suppression(this.table.hmac(email)));
-    return item ? { reason: item.reason, at: item.at } : undefined;
+    if (item) return { reason: item.reason, at: item.at };
+    // Kept before suppressions were keyed by HMAC: still honoured, and moved to the HMAC key on sight.
+    const legacy = await this.table.get<{ reason: string; at: string }>(keys.suppression(emailHash(email)));
+    if (!legacy) return undefined;
+    await this.suppress(email, legacy.reason, legacy.at);
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: keys.suppression(emailHash(email)) }));
+    return { reason: legacy.reason, at: legacy.at };
   }
 
   async suppress(email: string, reason: string, at: string): Promise<void> {
@@ -155,6 +162,7 @@ export class DynamoAudienceStore implements AudienceStore {
 
   async unsuppress(email: string): Promise<void> {
     await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: keys.suppression(this.table.hmac(email)) }));
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: keys.suppression(emailHash(email)) }));
   }
 
   async hit(key: string, windowSeconds: number, now: Date): Promise<number> {
@@ -191,6 +199,8 @@ export class DynamoAudienceStore implements AudienceStore {
     const erasedEmail = `erased:${subscriberId}`;
     // Suppression first: if erasure stops half-way, the address is already never mailed again.
     await this.suppress(subscriber.email, 'erased', at);
+    // A suppression kept under the old plain SHA-256 key would let anyone match the address: gone.
+    await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.suppression(emailHash(subscriber.email)) }));
     await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.email(subscriber.email) }));
     await doc.send(
       new PutCommand({
@@ -234,6 +244,24 @@ export class DynamoAudienceStore implements AudienceStore {
     }
     for (const c of consent) {
       await doc.send(new UpdateCommand({ TableName: tableName, Key: { pk: c.pk, sk: c.sk }, UpdateExpression: 'REMOVE ip, userAgent' }));
+    }
+    // A campaign paused on a SES refusal shows SES's text, which may quote this address.
+    for (const campaignId of new Set(sends.map((r) => String(r.campaignId)))) {
+      const reason = (await this.table.get<{ statusReason?: unknown }>(keys.campaign(campaignId)))?.statusReason;
+      if (typeof reason !== 'string' || redactAddress(reason, subscriber.email) === reason) continue;
+      await doc
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.campaign(campaignId),
+            UpdateExpression: 'SET statusReason = :redacted',
+            ConditionExpression: 'statusReason = :reason', // unless it changed meanwhile (then it no longer quotes it)
+            ExpressionAttributeValues: { ':redacted': redactAddress(reason, subscriber.email), ':reason': reason },
+          }),
+        )
+        .catch((e: unknown) => {
+          if (!isConditionFailure(e)) throw e;
+        });
     }
   }
 

@@ -11,6 +11,7 @@ import {
   type Recipient,
   type RecipientStatus,
 } from '../../domain/campaign';
+import { emailHash } from '../../domain/email-hash';
 import type { CampaignStore, Page, RecipientOutcome, RecipientSettlement, SendContext } from '../../ports';
 import type { CompiledMail } from '../../render/compiled-mail';
 import { gsi, keys } from './keys';
@@ -280,12 +281,12 @@ export class DynamoCampaignStore implements CampaignStore {
     return added;
   }
 
+  /** Both keys of each address: the HMAC one, and the plain SHA-256 one suppressions were kept under before. */
   async findSuppressed(emails: readonly string[]): Promise<Set<string>> {
     const byPk = new Map(
-      emails.map((e) => {
-        const key = keys.suppression(this.table.hmac(e));
-        return [key.pk, { key, email: e }];
-      }),
+      emails.flatMap((e) =>
+        [keys.suppression(this.table.hmac(e)), keys.suppression(emailHash(e))].map((key) => [key.pk, { key, email: e }] as const),
+      ),
     );
     const items = await this.table.batchGet([...byPk.values()].map((v) => v.key));
     return new Set(items.map((it) => byPk.get(String(it.pk))?.email).filter((e): e is string => e !== undefined));
@@ -317,7 +318,8 @@ export class DynamoCampaignStore implements CampaignStore {
   async loadSendContext(recipients: readonly Recipient[]): Promise<SendContext> {
     const wanted: { pk: string; sk: string }[] = [];
     for (const r of recipients) {
-      wanted.push(keys.suppression(this.table.hmac(r.email)), keys.subscriber(r.subscriberId));
+      // the plain SHA-256 key too: suppressions kept before they were keyed by HMAC
+      wanted.push(keys.suppression(this.table.hmac(r.email)), keys.suppression(emailHash(r.email)), keys.subscriber(r.subscriberId));
       for (const l of r.listIds) wanted.push(keys.membership(l, r.subscriberId));
     }
     const unique = [...new Map(wanted.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
@@ -328,7 +330,8 @@ export class DynamoCampaignStore implements CampaignStore {
     const names = new Map<string, string>();
     for (const r of recipients) {
       const s = keys.suppression(this.table.hmac(r.email));
-      if (byKey.has(`${s.pk}|${s.sk}`)) suppressed.add(r.email);
+      const legacy = keys.suppression(emailHash(r.email));
+      if (byKey.has(`${s.pk}|${s.sk}`) || byKey.has(`${legacy.pk}|${legacy.sk}`)) suppressed.add(r.email);
       const sub = keys.subscriber(r.subscriberId);
       const name = byKey.get(`${sub.pk}|${sub.sk}`)?.name;
       if (typeof name === 'string') names.set(r.subscriberId, name);

@@ -7,6 +7,7 @@ import type { Brand } from './domain/brand';
 import type { Campaign, CampaignStatus, CountsDelta, DeliveryCounter, LedgerTally, Recipient, RecipientStatus } from './domain/campaign';
 import type { ConsentRecord } from './domain/consent';
 import type { Release, ReleaseContent } from './domain/release';
+import type { SuppressionEntry } from './domain/suppression';
 import type { SessionRecord, UserAccount } from './domain/user-account';
 import type { CompiledMail } from './render/compiled-mail';
 
@@ -72,6 +73,16 @@ export interface AudienceStore {
   hit(key: string, windowSeconds: number, now: Date): Promise<number>;
   /** GDPR erasure: personal data removed everywhere (profile, email guard, memberships, ledger, consent details). */
   eraseSubscriber(subscriberId: string, at: string): Promise<void>;
+  /**
+   * Suppressions, newest first (those recorded since the listing exists). `contains` keeps those
+   * whose kept address contains the text (erasures keep none, so never match).
+   */
+  listSuppressions(options?: { limit?: number; cursor?: string; contains?: string }): Promise<Page<SuppressionEntry>>;
+  /** The suppression of an address, with its key; undefined when the address is not suppressed. */
+  suppressionEntryOf(email: string): Promise<SuppressionEntry | undefined>;
+  suppressionByKey(key: string): Promise<SuppressionEntry | undefined>;
+  /** Deletes a suppression only if its reason is one of `liftable`; the deleted entry, or undefined (none, or another reason). */
+  liftSuppression(key: string, liftable: readonly string[]): Promise<SuppressionEntry | undefined>;
 }
 
 export interface CampaignStore {

@@ -21,6 +21,7 @@ import { addressKey } from '../../functions/domain/email-hash';
 import { redactAddress } from '../../functions/domain/address-redaction';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Release, ReleaseContent } from '../../functions/domain/release';
+import { type SuppressionEntry, suppressionKeepsAddress } from '../../functions/domain/suppression';
 import type {
   DeliveryCounter,
   Page,
@@ -86,7 +87,7 @@ export class InMemoryStore implements Store {
   readonly subscribers = new Map<string, Subscriber>();
   readonly memberships = new Map<string, Membership>();
   /** By `addressKey` of the address. */
-  readonly suppressed = new Map<string, { reason: string; at: string }>();
+  readonly suppressed = new Map<string, { reason: string; at: string; email?: string }>();
   readonly campaigns = new Map<
     string,
     Omit<Campaign, 'counts'> & { tally: Record<RecipientStatus, number>; snapshot: { attempts: number; owner?: string; until?: number } }
@@ -187,10 +188,15 @@ export class InMemoryStore implements Store {
     return this.suppressed.has(this.hmac(email));
   }
   async suppressionOf(email: string) {
-    return clone(this.suppressed.get(this.hmac(email)));
+    const s = this.suppressed.get(this.hmac(email));
+    return s ? { reason: s.reason, at: s.at } : undefined;
   }
   async suppress(email: string, reason: string, at: string) {
-    this.suppressed.set(this.hmac(email), { reason, at });
+    const key = this.hmac(email);
+    // As in the table: the person's own refusals are never replaced by a weaker reason; erasures keep no address.
+    const current = this.suppressed.get(key)?.reason;
+    if (reason !== 'erased' && (current === 'erased' || current === 'complaint' || current === 'unsubscribed-all')) return;
+    this.suppressed.set(key, { reason, at, ...(suppressionKeepsAddress(reason) ? { email } : {}) });
   }
   async unsuppress(email: string) {
     this.suppressed.delete(this.hmac(email));
@@ -566,5 +572,32 @@ export class InMemoryStore implements Store {
   async touchApiToken(hash: string, at: string, unlessUsedSince: string) {
     const t = this.tokenRecords.get(hash);
     if (t && (t.lastUsedAt === undefined || t.lastUsedAt < unlessUsedSince)) this.tokenRecords.set(hash, { ...t, lastUsedAt: at });
+  }
+  private suppressionEntry(key: string): SuppressionEntry | undefined {
+    const s = this.suppressed.get(key);
+    if (!s) return undefined;
+    return { key, reason: s.reason, at: s.at, ...(s.email && suppressionKeepsAddress(s.reason) ? { email: s.email } : {}) };
+  }
+  async listSuppressions(options: { limit?: number; cursor?: string; contains?: string } = {}) {
+    const contains = options.contains?.trim().toLowerCase();
+    const all = [...this.suppressed.keys()].map((k) => this.suppressionEntry(k) as SuppressionEntry);
+    return paginate(
+      all,
+      (e) => `${e.at}#${e.key}`,
+      { ...options, descending: true, keep: contains ? (e) => e.email?.includes(contains) === true : undefined },
+      50,
+    );
+  }
+  async suppressionEntryOf(email: string) {
+    return this.suppressionEntry(this.hmac(email));
+  }
+  async suppressionByKey(key: string) {
+    return this.suppressionEntry(key);
+  }
+  async liftSuppression(key: string, liftable: readonly string[]) {
+    const entry = this.suppressionEntry(key);
+    if (!entry || !liftable.includes(entry.reason)) return undefined;
+    this.suppressed.delete(key);
+    return entry;
   }
 }

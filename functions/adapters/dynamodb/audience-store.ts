@@ -5,6 +5,7 @@ import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '..
 import type { ConsentRecord } from '../../domain/consent';
 import { emailHash } from '../../domain/email-hash';
 import { ConflictError } from '../../domain/errors';
+import { type SuppressionEntry, suppressionKeepsAddress } from '../../domain/suppression';
 import type { AudienceStore, Page } from '../../ports';
 import { gsi, keys } from './keys';
 import { isConditionFailure, newCallId, strip, type TableAccess, transactionToken } from './table-access';
@@ -152,12 +153,27 @@ export class DynamoAudienceStore implements AudienceStore {
   }
 
   async suppress(email: string, reason: string, at: string): Promise<void> {
-    await this.table.doc.send(
-      new PutCommand({
-        TableName: this.table.tableName,
-        Item: { ...keys.suppression(this.table.hmac(email)), type: 'suppression', reason, at },
-      }),
-    );
+    const key = this.table.hmac(email);
+    // Listed newest first; the address is kept (to list and search) except for an erasure, which must forget it.
+    const listing = { gsi1pk: suppressionsIndex, gsi1sk: `${at}#${key}`, ...(suppressionKeepsAddress(reason) ? { email } : {}) };
+    try {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: { ...keys.suppression(key), type: 'suppression', reason, at, ...listing },
+          // The person's own refusals (erasure, complaint, unsubscribe from everything) are never replaced by a weaker,
+          // liftable reason: a late bounce must neither bring an erased address back nor let a lift undo a refusal.
+          ...(reason === 'erased'
+            ? {}
+            : {
+                ConditionExpression: 'attribute_not_exists(pk) OR NOT (reason IN (:erased, :complaint, :all))',
+                ExpressionAttributeValues: { ':erased': 'erased', ':complaint': 'complaint', ':all': 'unsubscribed-all' },
+              }),
+        }),
+      );
+    } catch (e: unknown) {
+      if (!isConditionFailure(e)) throw e;
+    }
   }
 
   async unsuppress(email: string): Promise<void> {
@@ -282,4 +298,59 @@ export class DynamoAudienceStore implements AudienceStore {
     });
     return items.map((i) => strip<ConsentRecord>(i));
   }
+
+  async listSuppressions(options: { limit?: number; cursor?: string; contains?: string } = {}): Promise<Page<SuppressionEntry>> {
+    const contains = options.contains?.trim().toLowerCase();
+    const page = await this.table.query(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ...(contains ? { FilterExpression: 'contains(email, :q)' } : {}),
+        ExpressionAttributeValues: { ':p': suppressionsIndex, ...(contains ? { ':q': contains } : {}) },
+        ScanIndexForward: false,
+        Limit: options.limit ?? 50,
+      },
+      options.cursor,
+    );
+    return { items: page.items.map(suppressionEntryOf), cursor: page.cursor };
+  }
+
+  suppressionEntryOf(email: string): Promise<SuppressionEntry | undefined> {
+    return this.suppressionByKey(this.table.hmac(email));
+  }
+
+  async suppressionByKey(key: string): Promise<SuppressionEntry | undefined> {
+    const item = await this.table.get<Record<string, unknown>>(keys.suppression(key));
+    return item ? suppressionEntryOf({ ...item, ...keys.suppression(key) }) : undefined;
+  }
+
+  async liftSuppression(key: string, liftable: readonly string[]): Promise<SuppressionEntry | undefined> {
+    if (liftable.length === 0) return undefined;
+    const names = Object.fromEntries(liftable.map((r, i) => [`:r${i}`, r]));
+    try {
+      const r = await this.table.doc.send(
+        new DeleteCommand({
+          TableName: this.table.tableName,
+          Key: keys.suppression(key),
+          ConditionExpression: `attribute_exists(pk) AND reason IN (${Object.keys(names).join(', ')})`,
+          ExpressionAttributeValues: names,
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return r.Attributes ? suppressionEntryOf(r.Attributes) : undefined;
+    } catch (e: unknown) {
+      if (!isConditionFailure(e)) throw e;
+      return undefined;
+    }
+  }
 }
+
+/** Suppressions listed newest first: one index partition (thousands of items at most for a press office). */
+const suppressionsIndex = 'SUPPRESSIONS';
+
+const suppressionEntryOf = (item: Record<string, unknown>): SuppressionEntry => ({
+  key: String(item.pk).slice('SUPPRESSED#'.length),
+  reason: String(item.reason),
+  at: String(item.at),
+  ...(typeof item.email === 'string' && suppressionKeepsAddress(String(item.reason)) ? { email: item.email } : {}),
+});

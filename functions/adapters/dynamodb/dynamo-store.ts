@@ -142,6 +142,18 @@ export class DynamoStore implements Store {
   eraseSubscriber(...a: Parameters<AudienceStore['eraseSubscriber']>) {
     return this.audience.eraseSubscriber(...a);
   }
+  listSuppressions(...a: Parameters<AudienceStore['listSuppressions']>) {
+    return this.audience.listSuppressions(...a);
+  }
+  suppressionEntryOf(...a: Parameters<AudienceStore['suppressionEntryOf']>) {
+    return this.audience.suppressionEntryOf(...a);
+  }
+  suppressionByKey(...a: Parameters<AudienceStore['suppressionByKey']>) {
+    return this.audience.suppressionByKey(...a);
+  }
+  liftSuppression(...a: Parameters<AudienceStore['liftSuppression']>) {
+    return this.audience.liftSuppression(...a);
+  }
 
   // --- campaigns and ledger (dynamodb/campaign-store.ts)
   createCampaign(...a: Parameters<CampaignStore['createCampaign']>) {

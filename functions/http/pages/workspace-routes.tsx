@@ -6,6 +6,7 @@ import { DomainError } from '../../domain/errors';
 import { htmxSource, htmxVersion } from '../assets/vendor/htmx';
 import { workspaceCss } from '../assets/workspace-css';
 import { workspaceJs } from '../assets/workspace-js';
+import { audiencePages } from './audience/audience-routes';
 import { authPages } from './auth/auth-routes';
 import type { ClientAddress } from './auth/client-address';
 import { campaignPages } from './campaigns/campaign-routes';
@@ -144,6 +145,7 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
   app.route('/', settingsPages(deps));
   app.route('/', tokenPages(deps));
   app.route('/', auditPages(deps));
+  app.route('/', audiencePages(deps));
   app.route('/', campaignPages(deps));
   app.route('/', planPages(deps));
   return app;

@@ -1,0 +1,14 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../../../app/deps';
+import type { WorkspaceEnv } from '../workspace-env';
+import { requireUser } from '../workspace-security';
+import { suppressionPages } from './suppression-routes';
+
+/** Audience: lists and their members, contacts (the press file), blocked addresses. Use-cases check the roles. */
+export function audiencePages(deps: AppDeps): Hono<WorkspaceEnv> {
+  const app = new Hono<WorkspaceEnv>();
+  app.use('/audience', requireUser());
+  app.use('/audience/*', requireUser());
+  app.route('/', suppressionPages(deps));
+  return app;
+}

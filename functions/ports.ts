@@ -6,6 +6,7 @@ import type { AuditEntry } from './domain/audit';
 import type { Brand } from './domain/brand';
 import type { Campaign, CampaignStatus, CountsDelta, DeliveryCounter, LedgerTally, Recipient, RecipientStatus } from './domain/campaign';
 import type { ConsentRecord } from './domain/consent';
+import type { ContactLookup, ContactWrite, ContactWriteResult } from './domain/contact-row-rules';
 import type { Release, ReleaseContent } from './domain/release';
 import type { SuppressionEntry } from './domain/suppression';
 import type { SessionRecord, UserAccount } from './domain/user-account';
@@ -83,6 +84,20 @@ export interface AudienceStore {
   suppressionByKey(key: string): Promise<SuppressionEntry | undefined>;
   /** Deletes a suppression only if its reason is one of `liftable`; the deleted entry, or undefined (none, or another reason). */
   liftSuppression(key: string, liftable: readonly string[]): Promise<SuppressionEntry | undefined>;
+  /**
+   * What the audience holds for many (normalised) addresses at once, read in batches (imports):
+   * each address's suppression, subscriber, and membership of `listId`. Addresses the store
+   * knows nothing of are absent from the map.
+   */
+  lookupContacts(listId: string, emails: readonly string[]): Promise<Map<string, ContactLookup>>;
+  /**
+   * Many contacts' writes in as few requests as possible (imports); one result per write, in
+   * order. A `create` whose address was claimed meanwhile writes nothing of its row
+   * (`address-taken`); a `replace` whose subscriber no longer holds the address (erased) writes
+   * nothing of its row (`subscriber-changed`). Memberships and consent records are written only
+   * for rows whose subscriber write succeeded (or that had none). Distinct addresses only.
+   */
+  writeContacts(writes: readonly ContactWrite[]): Promise<ContactWriteResult[]>;
 }
 
 export interface CampaignStore {

@@ -17,6 +17,7 @@ import {
   type RecipientStatus,
 } from '../../functions/domain/campaign';
 import type { ConsentRecord } from '../../functions/domain/consent';
+import type { ContactLookup, ContactWrite, ContactWriteResult } from '../../functions/domain/contact-row-rules';
 import { addressKey } from '../../functions/domain/email-hash';
 import { redactAddress } from '../../functions/domain/address-redaction';
 import { ConflictError } from '../../functions/domain/errors';
@@ -600,4 +601,40 @@ export class InMemoryStore implements Store {
     this.suppressed.delete(key);
     return entry;
   }
+  async lookupContacts(listId: string, emails: readonly string[]) {
+    const found = new Map<string, ContactLookup>();
+    for (const email of new Set(emails)) {
+      const suppression = await this.suppressionOf(email);
+      if (suppression) {
+        found.set(email, { suppression });
+        continue;
+      }
+      const subscriber = await this.getSubscriberByEmail(email);
+      if (!subscriber) continue;
+      const membership = await this.getMembership(listId, subscriber.id);
+      found.set(email, { subscriber, ...(membership ? { membership } : {}) });
+    }
+    return found;
+  }
+  async writeContacts(writes: readonly ContactWrite[]) {
+    // As DynamoStore: every conditional subscriber write first, then the memberships and consent records of the rows written.
+    const results: ContactWriteResult[] = [];
+    for (const w of writes) {
+      if (!w.subscriber) results.push('written');
+      else if (w.subscriber.mode === 'create')
+        results.push((await this.createSubscriber(w.subscriber.value)).created ? 'written' : 'address-taken');
+      else if (this.subscribers.get(w.subscriber.value.id)?.email !== w.subscriber.value.email) results.push('subscriber-changed');
+      else {
+        await this.updateSubscriber(w.subscriber.value);
+        results.push('written');
+      }
+    }
+    for (const [i, w] of writes.entries()) {
+      if (results[i] !== 'written') continue;
+      if (w.membership) await this.putMembership(w.membership);
+      if (w.consent) await this.appendConsent(w.consent);
+    }
+    return results;
+  }
+
 }

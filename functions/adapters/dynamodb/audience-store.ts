@@ -3,10 +3,12 @@ import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { redactAddress } from '../../domain/address-redaction';
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../domain/audience';
 import type { ConsentRecord } from '../../domain/consent';
+import type { ContactLookup, ContactWrite, ContactWriteResult } from '../../domain/contact-row-rules';
 import { emailHash } from '../../domain/email-hash';
 import { ConflictError } from '../../domain/errors';
 import { type SuppressionEntry, suppressionKeepsAddress } from '../../domain/suppression';
 import type { AudienceStore, Page } from '../../ports';
+import { lookupContacts as lookupContactsInBatches, writeContacts as writeContactsInBatches } from './contact-batches';
 import { gsi, keys } from './keys';
 import { isConditionFailure, newCallId, strip, type TableAccess, transactionToken } from './table-access';
 
@@ -342,6 +344,14 @@ export class DynamoAudienceStore implements AudienceStore {
       if (!isConditionFailure(e)) throw e;
       return undefined;
     }
+  }
+  /** Imports: see contact-batches.ts. */
+  lookupContacts(listId: string, emails: readonly string[]): Promise<Map<string, ContactLookup>> {
+    return lookupContactsInBatches(this.table, listId, emails);
+  }
+
+  writeContacts(writes: readonly ContactWrite[]): Promise<ContactWriteResult[]> {
+    return writeContactsInBatches(this.table, writes);
   }
 }
 

@@ -154,6 +154,13 @@ export class DynamoStore implements Store {
   liftSuppression(...a: Parameters<AudienceStore['liftSuppression']>) {
     return this.audience.liftSuppression(...a);
   }
+  lookupContacts(...a: Parameters<AudienceStore['lookupContacts']>) {
+    return this.audience.lookupContacts(...a);
+  }
+  writeContacts(...a: Parameters<AudienceStore['writeContacts']>) {
+    return this.audience.writeContacts(...a);
+  }
+
 
   // --- campaigns and ledger (dynamodb/campaign-store.ts)
   createCampaign(...a: Parameters<CampaignStore['createCampaign']>) {

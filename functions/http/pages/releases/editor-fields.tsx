@@ -44,7 +44,6 @@ function Frame(props: EditorFieldProps & { children: Child }) {
       <label for={id}>
         {props.label}
         {props.required ? <span aria-hidden="true"> *</span> : null}
-        {props.required ? <span class="visually-hidden"> (obligatoire)</span> : null}
       </label>
       {props.hint ? (
         <p class="hint" id={`${id}-aide`}>

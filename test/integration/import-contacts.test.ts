@@ -122,6 +122,52 @@ describe('CSV import against DynamoDB Local', () => {
     expect(again.rejected).toEqual(report.rejected);
   }, 120_000);
 
+  it('imports 1,000 rows in batches: at most 0.2 DynamoDB requests per row, counted on the client', async () => {
+    // prepare: a store on its own client, whose every command is counted by a middleware
+    const { client, tableName } = await freshTable('import-requests');
+    const counted = new DynamoStore(client, tableName);
+    const byCommand = new Map<string, number>();
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        byCommand.set(context.commandName ?? '?', (byCommand.get(context.commandName ?? '?') ?? 0) + 1);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    const countedDeps = fakeDeps({ store: counted, newId: () => randomUUID() }).deps;
+    const list = await createList(countedDeps, { name: 'Presse — requêtes', kind: 'press', optIn: 'single' });
+    const domain = `${randomUUID().slice(0, 8)}.example.org`;
+    const { bytes, expected } = generatedExport(1000, domain);
+    byCommand.clear();
+
+    // act
+    const report = await importContacts(countedDeps, list.id, pieces(bytes, 64 * 1024), { actor: 'admin : gros.csv' });
+
+    // assess
+    const requests = [...byCommand.values()].reduce((a, b) => a + b, 0);
+    expect(report).toMatchObject({ rows: 1000, created: expected.created });
+    expect(requests / report.rows, JSON.stringify(Object.fromEntries(byCommand))).toBeLessThanOrEqual(0.2);
+    expect([...byCommand.keys()].sort()).toEqual([
+      'BatchGetItemCommand',
+      'BatchWriteItemCommand',
+      'GetItemCommand',
+      'TransactWriteItemsCommand',
+    ]);
+    const sub = await counted.getSubscriberByEmail(`journaliste.999@${domain}`);
+    expect(sub).toMatchObject({ name: 'Hélène Lefèvre-999', mediumType: 'print' });
+    expect(await counted.listConsent(sub?.id ?? '')).toEqual([
+      expect.objectContaining({ event: 'imported', lawfulBasis: 'legitimate-interest', actor: 'admin : gros.csv' }),
+    ]);
+    let members = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await counted.listMembers(list.id, { cursor, limit: 500 });
+      members += page.items.length;
+      cursor = page.cursor;
+    } while (cursor);
+    expect(members).toBe(expected.created);
+  }, 120_000);
+
   it('skips an address on the suppression list', async () => {
     const list = await pressList('Presse — désinscrits');
     const domain = `${randomUUID().slice(0, 8)}.example.org`;

@@ -636,5 +636,4 @@ export class InMemoryStore implements Store {
     }
     return results;
   }
-
 }

@@ -161,7 +161,6 @@ export class DynamoStore implements Store {
     return this.audience.writeContacts(...a);
   }
 
-
   // --- campaigns and ledger (dynamodb/campaign-store.ts)
   createCampaign(...a: Parameters<CampaignStore['createCampaign']>) {
     return this.campaigns.createCampaign(...a);

@@ -275,23 +275,139 @@ describe('importContacts', () => {
     expect(report).toMatchObject({ rows: 0, created: 0, rejected: [] });
   });
 
-  it('keeps the number of rows in flight bounded', async () => {
+  it('works in chunks: a bounded number of rows looked up and written together, a bounded number of chunks at once', async () => {
+    // prepare
     const { deps, store, list } = await pressList();
-    const lookup = store.suppressionOf.bind(store);
+    const lookup = store.lookupContacts.bind(store);
+    const write = store.writeContacts.bind(store);
+    const sizes: number[] = [];
     let inFlight = 0;
     let peak = 0;
-    store.suppressionOf = async (email: string) => {
+    let writes = 0;
+    store.lookupContacts = async (listId, emails) => {
+      sizes.push(emails.length);
       peak = Math.max(peak, ++inFlight);
-      await new Promise((r) => setTimeout(r, 1));
-      inFlight--;
-      return lookup(email);
+      await new Promise((r) => setTimeout(r, 2));
+      try {
+        return await lookup(listId, emails);
+      } finally {
+        inFlight--;
+      }
     };
-    const csv = `email\n${Array.from({ length: 200 }, (_, i) => `c${i}@example.org`).join('\n')}\n`;
+    store.writeContacts = async (w) => {
+      writes++;
+      return write(w);
+    };
+    const csv = `email\n${Array.from({ length: 230 }, (_, i) => `c${i}@example.org`).join('\n')}\n`;
 
-    const report = await importContacts(deps, list.id, chunked(Buffer.from(csv)), { concurrency: 8 });
+    // act
+    const report = await importContacts(deps, list.id, chunked(Buffer.from(csv), 97), { chunkRows: 50, concurrency: 2 });
 
-    expect(report.created).toBe(200);
-    expect(peak).toBe(8);
+    // assess
+    expect(report).toMatchObject({ rows: 230, created: 230, rejected: [] });
+    expect(sizes).toEqual([50, 50, 50, 50, 30]);
+    expect(writes).toBe(5);
+    expect(peak).toBe(2);
+    expect((await store.listMembers(list.id, { limit: 1000 })).items).toHaveLength(230);
+  });
+
+  it('on a double opt-in list, imports members unconfirmed on the consent basis, and a second import leaves them so', async () => {
+    const { deps, store } = fakeDeps();
+    const list = await createList(deps, { name: 'Lettre des partenaires', kind: 'partners', optIn: 'double' });
+    const csv = 'email;nom\r\nanne@example.org;Anne\r\n';
+
+    const first = await importContacts(deps, list.id, chunked(Buffer.from(csv)), { actor: 'admin : partenaires.csv' });
+    const again = await importContacts(deps, list.id, chunked(Buffer.from(csv)));
+
+    expect(first).toMatchObject({ rows: 1, created: 1 });
+    expect(again).toMatchObject({ rows: 1, created: 0, updated: 0, unchanged: 1 });
+    const anne = await store.getSubscriberByEmail('anne@example.org');
+    expect((await store.getMembership(list.id, anne?.id ?? ''))?.status).toBe('unconfirmed');
+    expect(await store.listConsent(anne?.id ?? '')).toEqual([
+      expect.objectContaining({
+        event: 'imported',
+        source: 'import',
+        lawfulBasis: 'consent',
+        actor: 'admin : partenaires.csv',
+        listId: list.id,
+      }),
+    ]);
+  });
+
+  it('confirms on a single opt-in list a member left unconfirmed, with a new consent record', async () => {
+    const { deps, store, list } = await pressList();
+    await addSubscriberToList(deps, list.id, { email: 'anne@example.org', status: 'unconfirmed' });
+
+    const report = await importContacts(deps, list.id, chunked(Buffer.from('email\nanne@example.org\n')), { actor: 'a' });
+
+    expect(report).toMatchObject({ rows: 1, updated: 1 });
+    const anne = await store.getSubscriberByEmail('anne@example.org');
+    expect((await store.getMembership(list.id, anne?.id ?? ''))?.status).toBe('confirmed');
+    expect((await store.listConsent(anne?.id ?? '')).map((c) => c.event)).toEqual(['requested', 'imported']);
+  });
+
+  it('imports as an existing contact an address someone claimed between the lookup and the write', async () => {
+    // prepare: a sign-up of bruno@ lands just after the import looked the chunk up
+    const { deps, store, list } = await pressList();
+    const lookup = store.lookupContacts.bind(store);
+    let raced = false;
+    store.lookupContacts = async (listId, emails) => {
+      const found = await lookup(listId, emails);
+      if (!raced) {
+        raced = true;
+        await store.createSubscriber({
+          id: 'signed-up',
+          email: 'bruno@example.org',
+          tags: [],
+          language: 'fr',
+          createdAt: 'x',
+          updatedAt: 'x',
+        });
+      }
+      return found;
+    };
+
+    // act
+    const report = await importContacts(deps, list.id, chunked(Buffer.from('email;nom\nanne@example.org;Anne\nbruno@example.org;Bruno\n')));
+
+    // assess: one subscriber for bruno@ (the one who signed up), now on the list with the imported name
+    expect(report).toMatchObject({ rows: 2, created: 1, updated: 1, rejected: [] });
+    expect(await store.getSubscriberByEmail('bruno@example.org')).toMatchObject({ id: 'signed-up', name: 'Bruno' });
+    expect([...store.subscribers.values()].filter((s) => s.email === 'bruno@example.org')).toHaveLength(1);
+    expect((await store.getMembership(list.id, 'signed-up'))?.status).toBe('confirmed');
+    expect((await store.listConsent('signed-up')).map((c) => c.event)).toEqual(['imported']);
+  });
+
+  it('reports, with its line, a row whose contact was erased between the lookup and the write, and writes nothing of it', async () => {
+    const { deps, store, list } = await pressList();
+    await addSubscriberToList(deps, list.id, { email: 'anne@example.org' });
+    const anne = await store.getSubscriberByEmail('anne@example.org');
+    const lookup = store.lookupContacts.bind(store);
+    store.lookupContacts = async (listId, emails) => {
+      const found = await lookup(listId, emails);
+      await store.eraseSubscriber(anne?.id ?? '', '2026-01-01T00:00:00Z');
+      return found;
+    };
+
+    const report = await importContacts(
+      deps,
+      list.id,
+      chunked(Buffer.from('email;fonction\nbruno@example.org;Pigiste\nanne@example.org;Rédactrice\n')),
+    );
+
+    expect(report).toMatchObject({
+      rows: 2,
+      created: 1,
+      rejected: [
+        {
+          line: 3,
+          email: 'anne@example.org',
+          reason: 'ce contact a été modifié ou effacé pendant l’import : importez cette ligne à nouveau',
+        },
+      ],
+    });
+    expect(await store.getSubscriber(anne?.id ?? '')).toMatchObject({ email: `erased:${anne?.id}` });
+    expect((await store.getSubscriber(anne?.id ?? ''))?.role).toBeUndefined();
   });
 
   describe('bad input', () => {

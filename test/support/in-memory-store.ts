@@ -1,6 +1,7 @@
 import { developmentAddressPepper } from '../../functions/adapters/dynamodb/dynamo-store';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../../functions/adapters/dynamodb/keys';
 import type { Actor } from '../../functions/domain/actor';
+import { redactAddress } from '../../functions/domain/address-redaction';
 import type { AnnouncementPlan } from '../../functions/domain/announcement-plan';
 import type { ApiTokenRecord } from '../../functions/domain/api-token';
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../functions/domain/audience';
@@ -19,7 +20,6 @@ import {
 import type { ConsentRecord } from '../../functions/domain/consent';
 import type { ContactLookup, ContactWrite, ContactWriteResult } from '../../functions/domain/contact-row-rules';
 import { addressKey } from '../../functions/domain/email-hash';
-import { redactAddress } from '../../functions/domain/address-redaction';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Release, ReleaseContent } from '../../functions/domain/release';
 import { type SuppressionEntry, suppressionKeepsAddress } from '../../functions/domain/suppression';

@@ -36,7 +36,7 @@ describe('the editor with JavaScript: live preview, blocks by htmx, autosave', (
     await page.getByRole('button', { name: 'Ajouter une ligne au programme' }).click();
     const title = page.locator('[name="event.programme.0.title"]');
     await title.waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('event.programme.0.time');
+    await expect.poll(() => page.locator(':focus').getAttribute('name')).toBe('event.programme.0.time');
 
     await title.fill('Table ronde des aidants');
 

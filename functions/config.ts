@@ -23,6 +23,11 @@ const awsEnvSchema = z.object({
   SCHEDULER_GROUP_NAME: z.string().min(1).optional(),
   SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
   SEND_QUEUE_ARN: z.string().min(1).optional(),
+  /** The control queue (fire, sweep, launch), apart from the send backlog; absent = the send queue. */
+  CONTROL_QUEUE_URL: z.string().url().optional(),
+  CONTROL_QUEUE_ARN: z.string().min(1).optional(),
+  /** Seconds a running campaign's ledger may stay still before the sweep queues its pending recipients again (sendQueueSizing). */
+  UNCOVERED_AFTER_SECONDS: z.coerce.number().positive().optional(),
   SCHEDULE_LATE_CUTOFF_MINUTES: z.coerce.number().positive().default(15),
 });
 
@@ -40,6 +45,8 @@ export interface AppConfig {
 
 export interface AwsConfig extends AppConfig {
   readonly sendQueueUrl: string;
+  readonly controlQueueUrl?: string;
+  readonly uncoveredAfterMs?: number;
   /** Only the api function reads the admin token (see requireAdminTokenArn). */
   readonly adminTokenSecretArn?: string;
   readonly tokenKeysSecretArn: string;
@@ -60,13 +67,19 @@ export function loadAwsConfig(env: NodeJS.ProcessEnv): AwsConfig {
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
     sesConfigurationSet: e.SES_CONFIGURATION_SET,
     sendQueueUrl: e.SEND_QUEUE_URL,
+    controlQueueUrl: e.CONTROL_QUEUE_URL,
+    uncoveredAfterMs: e.UNCOVERED_AFTER_SECONDS === undefined ? undefined : e.UNCOVERED_AFTER_SECONDS * 1000,
     adminTokenSecretArn: e.ADMIN_TOKEN_SECRET_ARN,
     tokenKeysSecretArn: e.TOKEN_KEYS_SECRET_ARN,
     sendConcurrency: e.SEND_CONCURRENCY,
     sesMaxSendRate: e.SES_MAX_SEND_RATE,
     scheduler:
-      e.SCHEDULER_GROUP_NAME && e.SCHEDULER_ROLE_ARN && e.SEND_QUEUE_ARN
-        ? { groupName: e.SCHEDULER_GROUP_NAME, roleArn: e.SCHEDULER_ROLE_ARN, queueArn: e.SEND_QUEUE_ARN }
+      e.SCHEDULER_GROUP_NAME && e.SCHEDULER_ROLE_ARN && (e.CONTROL_QUEUE_ARN ?? e.SEND_QUEUE_ARN)
+        ? {
+            groupName: e.SCHEDULER_GROUP_NAME,
+            roleArn: e.SCHEDULER_ROLE_ARN,
+            queueArn: (e.CONTROL_QUEUE_ARN ?? e.SEND_QUEUE_ARN) as string,
+          }
         : undefined,
     lateCutoffMs: e.SCHEDULE_LATE_CUTOFF_MINUTES * 60_000,
   };

@@ -208,6 +208,19 @@ export interface SendContext {
   readonly names: ReadonlyMap<string, string>;
 }
 
+  /**
+   * The pending recipients of a campaign whose ledger has not changed since `quietSince` and
+   * holds no claim (no queue message covers them any more); undefined when the ledger shows a
+   * change since then or a claim.
+   */
+  uncoveredPending(campaignId: string, quietSince: string): Promise<string[] | undefined>;
+  /**
+   * Records that the sweep queued a running campaign's uncovered recipients again; false when it
+   * did so after `notSince` already, when the campaign changed status since then, or is not running.
+   */
+  markUncoveredRequeue(campaignId: string, at: string, notSince: string): Promise<boolean>;
+  /** `failed -> pending`, each only if still `failed`; returns the ids moved (resend to failed). */
+  reopenFailedRecipients(campaignId: string, subscriberIds: readonly string[], at: string): Promise<Set<string>>;
 export type { DeliveryCounter } from './domain/campaign';
 
 export interface FeedbackStore {

@@ -54,8 +54,6 @@ export async function readSecret(client: SecretsManagerClient, arn: string): Pro
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-/** SES sandbox rate: the safe guess when GetAccount cannot be read. */
-const FALLBACK_SEND_RATE = 1;
 
 /** The key ring secret as the stack generates it: `{"currentKeyId":"k1","k1":"…","k2":"…"}`. */
 export function parseKeyRingSecret(secret: string): TokenKeyRing {
@@ -82,7 +80,10 @@ export async function awsBaseDeps(config: AwsConfig, secrets: SecretsManagerClie
   const keyRingSecret = await readSecret(secrets, config.tokenKeysSecretArn);
   const { store, mailer } = buildStoreAndMailer(config, addressPepperFromSecret(keyRingSecret));
   const tokenKeys = parseKeyRingSecret(keyRingSecret);
-  const queue = new SqsSendQueue(new SQSClient({ region: config.region }), config.sendQueueUrl);
+  const sqs = new SQSClient({ region: config.region });
+  const queue = new SqsSendQueue(sqs, config.sendQueueUrl);
+  // Fire, sweep and launch messages skip the send backlog when the stack gives them their own queue.
+  const controlQueue = config.controlQueueUrl ? new SqsSendQueue(sqs, config.controlQueueUrl) : undefined;
   const scheduler = config.scheduler
     ? new EventBridgeCampaignScheduler(new SchedulerClient({ region: config.region }), config.scheduler)
     : undefined;
@@ -96,14 +97,26 @@ export async function awsBaseDeps(config: AwsConfig, secrets: SecretsManagerClie
     sleep,
     scheduler,
     lateCutoffMs: config.lateCutoffMs,
+    controlQueue,
+    uncoveredAfterMs: config.uncoveredAfterMs,
   };
 }
 
 async function awsSendDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<SendDeps> {
   const base = await awsBaseDeps(config, secrets);
-  const rate = config.sesMaxSendRate ?? (await base.mailer.maxSendRate?.().catch(() => undefined)) ?? FALLBACK_SEND_RATE;
+  // The rate is read before the first batch sends (sendBatch calls ensureSendRate), not guessed:
+  // when GetAccount fails the campaign pauses with the reason, and the next batch asks again.
   // Every concurrent instance takes its share, so the sum stays under the account's rate.
-  return { ...base, pacer: new SendPacer(rate / config.sendConcurrency) };
+  const pacer = new SendPacer(1);
+  let known = false;
+  const ensureSendRate = async () => {
+    if (known) return;
+    const rate = config.sesMaxSendRate ?? (await base.mailer.maxSendRate?.());
+    if (!(typeof rate === 'number' && rate > 0)) throw new Error(`SES GetAccount gave no MaxSendRate (${String(rate)})`);
+    pacer.setRate(rate / config.sendConcurrency);
+    known = true;
+  };
+  return { ...base, pacer, ensureSendRate };
 }
 
 export async function buildAwsSendDeps(env: NodeJS.ProcessEnv = process.env): Promise<SendDeps> {

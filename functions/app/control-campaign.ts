@@ -1,5 +1,6 @@
 import type { Campaign, CampaignStatus } from '../domain/campaign';
 import { ConflictError, NotFoundError } from '../domain/errors';
+import { controlQueueOf } from './control-queue';
 import type { AppDeps } from './deps';
 
 const labels: Record<CampaignStatus, string> = {
@@ -28,7 +29,7 @@ export const pauseCampaign = (deps: AppDeps, id: string) => transition(deps, id,
 /** Queues the campaign again: the snapshot is kept, only recipients still pending are sent. */
 export async function resumeCampaign(deps: AppDeps, id: string): Promise<Campaign> {
   const campaign = await transition(deps, id, 'running', ['paused'], 'reprendre');
-  await deps.queue.enqueue([{ type: 'launch', campaignId: id }]);
+  await controlQueueOf(deps).enqueue([{ type: 'launch', campaignId: id }]);
   return campaign;
 }
 

@@ -13,8 +13,28 @@ export interface SendDeps {
   readonly publicBaseUrl: string;
   /** Recipients per queue message. */
   readonly batchSize?: number;
-  /** Spaces sends to the SES rate; absent = unpaced (tests). */
-  readonly pacer?: { acquire(): Promise<void> };
+  /**
+   * Spaces sends to the SES rate; absent = unpaced (tests). `acquireWithin` (SendPacer has it)
+   * answers false at once when the caller's turn would come too late for its time budget.
+   */
+  readonly pacer?: { acquire(): Promise<void>; acquireWithin?(withinMs: number): Promise<boolean> };
+  /**
+   * Reads the account's sending rate into the pacer before a batch sends (AWS: SES GetAccount,
+   * once per worker instance). When it throws, the campaign pauses with the reason: no rate is
+   * guessed. Absent = the pacer's rate is already right (local runtime, tests).
+   */
+  readonly ensureSendRate?: () => Promise<void>;
+  /**
+   * Where control messages go (fire, sweep, launch), so that a send backlog never delays them
+   * past a schedule's cutoff. Absent = the send queue (local runtime, tests).
+   */
+  readonly controlQueue?: SendQueue;
+  /**
+   * How long a running campaign's ledger may stay unchanged, with recipients pending and none
+   * claimed, before the sweep decides no message covers them any more and queues them again
+   * (see sendQueueSizing's `uncoveredAfterSeconds`). Default DEFAULT_UNCOVERED_AFTER_MS.
+   */
+  readonly uncoveredAfterMs?: number;
   /**
    * Finds the mails SES accepted, by their reference header, when the ledger did not record them
    * (local: the emulator's store). One call for a whole reconciliation pass: returns the message

@@ -7,6 +7,7 @@ import { ConflictError, DomainError, NotFoundError, ValidationError } from '../d
 import { resolveLocalTime } from '../domain/local-time';
 import { embargoRefusal } from '../domain/release';
 import { audit } from './audit-log';
+import { controlQueueOf } from './control-queue';
 import type { AppDeps } from './deps';
 import { audienceReachable } from './estimate-audience';
 import { getRelease } from './manage-releases';
@@ -115,7 +116,7 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
     await tryTo('audit', () => audit(deps, actor, 'campaign.scheduled', 'campaign', id, `${localSendAt} (${timeZone})`));
     return { campaign: result.campaign, created: true, ...(lateFailures.length ? { lateFailures } : {}) };
   }
-  await tryTo('enqueue', () => deps.queue.enqueue([{ type: 'launch', campaignId: id }]));
+  await tryTo('enqueue', () => controlQueueOf(deps).enqueue([{ type: 'launch', campaignId: id }]));
   if (release.status !== 'sent') {
     // `sent` closes the release to edits; it enters the newsroom when its first mail leaves (publishOnFirstSend).
     await tryTo('release status', () => deps.store.updateRelease(markLaunched(release, now), release.version));
@@ -155,7 +156,9 @@ async function sameRequestOrRefuse(
 async function requeueIfStalled(deps: AppDeps, campaign: Campaign): Promise<Campaign> {
   if (campaign.status === 'running' && campaign.total === undefined) {
     // Recorded already: if the queue fails now, the sweep takes the snapshot; no error to retry on.
-    await deps.queue.enqueue([{ type: 'launch', campaignId: campaign.id }]).catch(() => undefined);
+    await controlQueueOf(deps)
+      .enqueue([{ type: 'launch', campaignId: campaign.id }])
+      .catch(() => undefined);
   }
   return campaign;
 }

@@ -6,6 +6,7 @@ import type { AppDeps, SendDeps } from './deps';
 import { markLaunched } from './publish-release';
 import { reconcileClaims } from './reconcile-claims';
 import { compileCampaignMail } from './release-rendering';
+import { requeueUncovered } from './requeue-uncovered';
 import { snapshotAudience } from './snapshot-audience';
 
 /** Default tolerance for a late schedule: beyond it the campaign is `missed`, nothing is sent. */
@@ -113,10 +114,17 @@ async function fireTimeRefusal(deps: SendDeps, campaign: Campaign, now: Date): P
   return embargo ? `${embargo} Rien n’a été envoyé.` : undefined;
 }
 
-/** The periodic sweep: due schedules nobody fired (local runtime, or a lost event) and stuck claims. */
-export async function sweepCampaigns(deps: SendDeps, options: { staleClaimMs: number }): Promise<{ fired: number; reconciled: number }> {
+/**
+ * The periodic sweep: due schedules nobody fired (local runtime, or a lost event), stuck claims,
+ * and pending recipients no queue message covers any more (see requeue-uncovered.ts).
+ */
+export async function sweepCampaigns(
+  deps: SendDeps,
+  options: { staleClaimMs: number; uncoveredAfterMs?: number },
+): Promise<{ fired: number; reconciled: number; requeued?: number }> {
   let fired = 0;
   let reconciled = 0;
+  let requeued = 0;
   const now = deps.clock.now().getTime();
   let cursor: string | undefined;
   do {
@@ -128,8 +136,9 @@ export async function sweepCampaigns(deps: SendDeps, options: { staleClaimMs: nu
       } else if (c.status === 'running' || (c.status === 'cancelled' && !c.countsFinalAt)) {
         const r = await reconcileClaims(deps, c.id, options.staleClaimMs);
         reconciled += r.recovered + r.requeued;
+        if (c.status === 'running') requeued += await requeueUncovered(deps, c, options.uncoveredAfterMs);
       }
     }
   } while (cursor);
-  return { fired, reconciled };
+  return { fired, reconciled, requeued };
 }

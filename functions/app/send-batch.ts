@@ -1,11 +1,28 @@
 import { type Campaign, type CountsDelta, type Recipient, recipientRef, recipientRefHeader } from '../domain/campaign';
+import type { SendTimeBudget } from '../domain/send-time-budget';
 import type { OutgoingMail, RecipientOutcome, RecipientSettlement, SendContext } from '../ports';
 import type { CompiledMail } from '../render/compiled-mail';
 import { personalise } from '../render/compiled-mail';
 import type { SendDeps } from './deps';
 import { finishIfComplete } from './finish-campaign';
 import { recipientLinks, unsubscribeHeaders } from './recipient-links';
-import { classifySendError, describeError } from './send-errors';
+import { accountLevelRefusal, classifySendError, describeError, passingFailure } from './send-errors';
+
+/** How one delivery of a send message is to be handled. */
+export interface SendBatchOptions {
+  /**
+   * The invocation's time (shared by every message it handles): no recipient is claimed that
+   * cannot be sent in time, no send starts that could end after it; the rest is handed back to
+   * the queue as a new message. Absent: no deadline (the local runtime).
+   */
+  readonly budget?: SendTimeBudget;
+  /**
+   * This is the message's last delivery before the dead-letter queue: a recipient whose error is
+   * passing (throttled, transient) is recorded `failed` with a passing reason instead of being
+   * left pending behind a dead letter ("resend to failed" covers it).
+   */
+  readonly lastReceive?: boolean;
+}
 
 /** Raised so the queue delivers the message again; recipients already sent are skipped then. */
 export class SendBatchError extends Error {
@@ -42,18 +59,25 @@ async function compiledMailOf(deps: SendDeps, campaignId: string): Promise<Compi
 
 type Attempt =
   | { ok: true; messageId: string }
-  | { ok: false; kind: 'paused' | 'permanent' | 'retry' | 'unknown'; error: string }
+  | { ok: false; kind: 'paused' | 'permanent' | 'retry' | 'unknown'; error: string; reason?: string }
   /** The batch stopped (pause, cancel, SES paused) while this recipient waited its turn: not sent. */
-  | { ok: false; kind: 'stopped'; error: string };
+  | { ok: false; kind: 'stopped'; error: string }
+  /** Its turn at the pacer would come too late for the invocation's time: not sent, handed back. */
+  | { ok: false; kind: 'late'; error: string };
 
 /**
  * One recipient's send: paced, throttles retried here with backoff before giving the message
  * back to the queue. `stopped` is checked once the pacer lets the call go, just before SES.
  */
-async function sendPaced(deps: SendDeps, mail: OutgoingMail, stopped: () => boolean): Promise<Attempt> {
+async function sendPaced(deps: SendDeps, mail: OutgoingMail, stopped: () => boolean, budget: SendTimeBudget | undefined): Promise<Attempt> {
   for (let attempt = 0; ; attempt++) {
-    await deps.pacer?.acquire();
+    if (!budget) await deps.pacer?.acquire();
+    else if (deps.pacer?.acquireWithin) {
+      if (!(await deps.pacer.acquireWithin(budget.lastSendStartMs - deps.clock.now().getTime())))
+        return { ok: false, kind: 'late', error: handedBack };
+    } else await deps.pacer?.acquire();
     if (stopped()) return { ok: false, kind: 'stopped', error: notSent };
+    if (budget && !budget.maySendAt(deps.clock.now().getTime())) return { ok: false, kind: 'late', error: handedBack };
     try {
       return { ok: true, messageId: (await deps.mailer.send(mail)).messageId };
     } catch (e: unknown) {
@@ -62,7 +86,12 @@ async function sendPaced(deps: SendDeps, mail: OutgoingMail, stopped: () => bool
         await deps.sleep?.(Math.min(5_000, 100 * 2 ** attempt) * (0.5 + Math.random()));
         continue;
       }
-      return { ok: false, kind: kind === 'paused' || kind === 'permanent' || kind === 'unknown' ? kind : 'retry', error: describeError(e) };
+      return {
+        ok: false,
+        kind: kind === 'paused' || kind === 'permanent' || kind === 'unknown' ? kind : 'retry',
+        error: describeError(e),
+        reason: accountLevelRefusal(e),
+      };
     }
   }
 }
@@ -113,6 +142,7 @@ function claimGroupFor(pacer: SendDeps['pacer']): number {
 }
 
 const notSent = 'envoi interrompu avant SES (pause, annulation ou refus de SES)';
+const handedBack = 'rendu à la file : plus assez de temps dans cette exécution';
 
 /**
  * Sends one batch of a campaign, several recipients at a time, every SES call gated by the
@@ -130,12 +160,33 @@ const notSent = 'envoi interrompu avant SES (pause, annulation ou refus de SES)'
  * or cancel stops the sending within a second; recipients claimed and not yet handed to SES
  * then go back to pending.
  */
-export async function sendBatch(deps: SendDeps, campaignId: string, subscriberIds: readonly string[]): Promise<void> {
+export async function sendBatch(
+  deps: SendDeps,
+  campaignId: string,
+  subscriberIds: readonly string[],
+  options: SendBatchOptions = {},
+): Promise<void> {
+  const { budget } = options;
   const pending = (await deps.store.getRecipients(campaignId, subscriberIds)).filter((r) => r.status === 'pending');
   // Nothing left here (a duplicate, or a redelivery after a worker died): the campaign may be done.
   if (pending.length === 0) {
     await finishIfComplete(deps, campaignId);
     return;
+  }
+  if (deps.ensureSendRate) {
+    try {
+      await deps.ensureSendRate();
+    } catch (e: unknown) {
+      // Sending at a guessed rate risks throttling or the account's reputation: pause, say why, and let resume try again.
+      await deps.store.setCampaignStatus(
+        campaignId,
+        'paused',
+        ['running'],
+        deps.clock.now().toISOString(),
+        `Débit d’envoi autorisé par SES illisible (GetAccount : ${describeError(e)}) : la campagne est en pause plutôt que d’envoyer à un débit deviné. Reprenez-la quand SES répond.`,
+      );
+      return;
+    }
   }
   // Paused, cancelled, finished: leave recipients pending; resume queues them again.
   const campaign = await deps.store.addToCounts(campaignId, { sending: pending.length }, 'running');
@@ -157,6 +208,8 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
 
   let stopped = false;
   let pausedBySes = false;
+  // Recipients this delivery gives back to the queue: out of time before their turn.
+  const handBack: string[] = [];
   let crash: { error: unknown } | undefined;
   // A ledger write failed: stop sending, let the mails in flight finish, report, then fail the message.
   const fail = (error: unknown) => {
@@ -200,8 +253,12 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
   const claimed: Recipient[] = [];
   let next = 0; // pending[next..] not claimed yet
   let claiming: Promise<void> | undefined;
-  const claimNextGroup = () => {
-    const group = pending.slice(next, next + groupSize);
+  const rate = rateOf(deps.pacer);
+  const claimNextGroup = (): boolean => {
+    // Only as many as can still be sent in time, counting what the invocation's other messages reserved.
+    const size = budget ? budget.reserve(deps.clock.now().getTime(), Math.min(groupSize, pending.length - next), rate) : groupSize;
+    if (size <= 0) return false;
+    const group = pending.slice(next, next + size);
     next += group.length;
     claiming = deps.store
       .claimRecipients(
@@ -212,10 +269,14 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
       .then((won) => {
         for (const r of group) {
           if (won.has(r.subscriberId)) claimed.push(r);
-          else unreported.sending--; // taken by another delivery of this batch, or no longer pending
+          else {
+            unreported.sending--; // taken by another delivery of this batch, or no longer pending
+            budget?.release();
+          }
         }
       }, fail)
       .finally(() => (claiming = undefined));
+    return true;
   };
   const take = async (): Promise<Recipient | undefined> => {
     for (;;) {
@@ -227,7 +288,7 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
       }
       if (!claiming) {
         if (next >= pending.length) return undefined;
-        claimNextGroup();
+        if (!claimNextGroup()) return undefined; // out of time: the rest is handed back
       }
       await claiming;
     }
@@ -235,22 +296,41 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
 
   const handle = async (recipient: Recipient, mail: CompiledMail, context: SendContext) => {
     const reason = exclusionReason(context, recipient);
-    if (reason) return settle(recipient, { status: 'skipped', error: reason });
+    if (reason) {
+      budget?.release();
+      return settle(recipient, { status: 'skipped', error: reason });
+    }
     const result = await sendPaced(
       deps,
       outgoingMail(deps, campaign, mail, recipient, context.names.get(recipient.subscriberId)),
       () => stopped,
-    );
+      budget,
+    ).finally(() => budget?.release());
     if (result.ok) return settle(recipient, { status: 'sent', messageId: result.messageId });
+    if (result.kind === 'late') {
+      handBack.push(recipient.subscriberId);
+      return settle(recipient, { status: 'pending', error: result.error });
+    }
+    if (result.kind === 'retry' && options.lastReceive) {
+      // The message's last delivery: recorded as a passing failure rather than left pending behind a dead letter.
+      return settle(recipient, { status: 'failed', error: passingFailure(result.error) });
+    }
     if (result.kind === 'permanent') return settle(recipient, { status: 'failed', error: result.error });
     // SES may have accepted it: left claimed (`sending`), not sent again; reconciliation or the
     // SES Send event settles it from what SES holds.
     if (result.kind === 'unknown') return;
     settle(recipient, { status: 'pending', error: result.error });
     if (result.kind === 'paused' && !pausedBySes) {
-      // SES stopped sending for the account (paused, daily quota): stop and say why, don't burn retries.
+      // Refused for the account, not the recipient (identity not verified, configuration set
+      // missing, sending paused, daily quota): stop and say why, don't fail everyone.
       pausedBySes = stopped = true;
-      await deps.store.setCampaignStatus(campaignId, 'paused', ['running'], at(), `SES refuse les envois : ${result.error}`);
+      await deps.store.setCampaignStatus(
+        campaignId,
+        'paused',
+        ['running'],
+        at(),
+        `SES refuse les envois : ${result.reason ?? result.error}`,
+      );
     } else if (result.kind === 'retry') {
       failures.push({ subscriberId: recipient.subscriberId, error: result.error });
     }
@@ -287,14 +367,26 @@ export async function sendBatch(deps: SendDeps, campaignId: string, subscriberId
   }
   // Claimed and never handed to SES (stopped early): back to pending, with the batch's last outcomes.
   while (claiming) await claiming;
-  for (const recipient of claimed.splice(0)) settle(recipient, { status: 'pending', error: notSent });
+  for (const recipient of claimed.splice(0)) {
+    budget?.release();
+    // Out of time rather than stopped: these go back to the queue with the unclaimed ones.
+    if (!stopped) handBack.push(recipient.subscriberId);
+    settle(recipient, { status: 'pending', error: stopped ? notSent : handedBack });
+  }
   flush();
   while (flushes.size > 0) await Promise.all(flushes);
-  // Announced but never claimed (stopped early): no longer counted as sending.
+  // Announced but never claimed (stopped early, or out of time): no longer counted as sending.
   unreported.sending -= pending.length - next;
   const after = await report();
   if (crash) throw crash.error;
   if (pausedBySes) return;
+  // Out of time (not paused or cancelled: resume queues those): the rest goes back as a new
+  // message, so this one succeeds and does not count towards the dead-letter queue. If that
+  // enqueue fails, this message fails and its redelivery still covers every recipient.
+  if (!stopped && after?.status === 'running') {
+    const rest = [...handBack, ...pending.slice(next).map((r) => r.subscriberId)];
+    if (rest.length > 0) await deps.queue.enqueue([{ type: 'send', campaignId, subscriberIds: rest }]);
+  }
   if (after) await finishIfComplete(deps, campaignId, after);
   if (failures.length > 0) throw new SendBatchError(campaignId, failures);
 }

@@ -19,7 +19,7 @@ export class SendPacer {
   private cap = 1;
   private scheduled = Number.NEGATIVE_INFINITY;
   private readonly recent: number[] = [];
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     ratePerSecond: number,
@@ -44,12 +44,24 @@ export class SendPacer {
 
   /** Resolves when the caller may send one mail. Callers are served in arrival order. */
   acquire(): Promise<void> {
-    const turn = this.chain.then(() => this.take());
+    const turn = this.chain.then(async () => void (await this.take(Number.POSITIVE_INFINITY)));
     this.chain = turn;
     return turn;
   }
 
-  private async take(): Promise<void> {
+  /**
+   * `acquire`, unless the caller's turn would come more than `withinMs` from now: then it
+   * resolves false at once, without waiting and without using a slot (a worker near the end of
+   * its time hands the recipient back instead of waiting past its deadline).
+   */
+  acquireWithin(withinMs: number): Promise<boolean> {
+    const latest = this.now() + withinMs;
+    const turn = this.chain.then(() => this.take(latest));
+    this.chain = turn;
+    return turn;
+  }
+
+  private async take(latest: number): Promise<boolean> {
     const start = this.now();
     // A slot missed by less than one interval is caught up (so late timers do not slow the
     // average); after a longer gap, such as an idle spell, the schedule starts afresh.
@@ -57,9 +69,11 @@ export class SendPacer {
     const ideal = next < start - this.intervalMs ? start : next;
     const oldest = this.recent.length >= this.cap ? (this.recent[this.recent.length - this.cap] as number) : Number.NEGATIVE_INFINITY;
     const at = Math.max(ideal, oldest + 1000 + this.guardMs);
+    if (at > latest) return false;
     for (let t = this.now(); t < at; t = this.now()) await this.sleep(at - t);
     this.scheduled = ideal;
     this.recent.push(this.now());
     if (this.recent.length > this.cap * 2) this.recent.splice(0, this.recent.length - this.cap);
+    return true;
   }
 }

@@ -1,17 +1,33 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { handleSendMessage } from '../app/handle-send-message';
+import { MAX_RECEIVES, SendTimeBudget } from '../domain/send-time-budget';
 import type { SendMessage } from '../ports';
 import { buildAwsSendDeps, logger } from '../worker-wiring';
 
 const deps = await buildAwsSendDeps();
 const processor = new BatchProcessor(EventType.SQS);
+/** The queue's redrive policy (infra/constructs/sending.ts): the last delivery records passing failures. */
+const maxReceives = Number(process.env.SEND_MAX_RECEIVES ?? MAX_RECEIVES);
 
 // A failed record goes back to the queue alone (partial batch response); the ledger makes the retry safe.
-const processRecord = async (record: SQSRecord) => {
+const recordHandler = (budget: SendTimeBudget) => async (record: SQSRecord) => {
   const message = JSON.parse(record.body) as SendMessage;
   if ('campaignId' in message) logger.appendKeys({ campaignId: message.campaignId });
-  await handleSendMessage(deps, message);
+  await handleSendMessage(deps, message, {
+    budget,
+    receiveCount: Number(record.attributes.ApproximateReceiveCount) || undefined,
+    maxReceives,
+  });
 };
 
-export const handler = (event: SQSEvent, context: Context) => processPartialResponse(event, processRecord, processor, { context });
+// One budget for the whole invocation: its records run at once and share the pacer.
+export const handler = (event: SQSEvent, context: Context) =>
+  processPartialResponse(
+    event,
+    recordHandler(new SendTimeBudget(deps.clock.now().getTime() + context.getRemainingTimeInMillis())),
+    processor,
+    {
+      context,
+    },
+  );

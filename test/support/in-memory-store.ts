@@ -637,3 +637,37 @@ export class InMemoryStore implements Store {
     return results;
   }
 }
+
+  // --- uncovered recipients and resend to failed (see DynamoCampaignStore)
+  private readonly uncoveredRequeues = new Map<string, string>();
+  async uncoveredPending(campaignId: string, quietSince: string) {
+    const pending: string[] = [];
+    for (const r of this.recipients.values()) {
+      if (r.campaignId !== campaignId) continue;
+      if (r.status === 'sending' || r.updatedAt >= quietSince) return undefined;
+      if (r.status === 'pending') pending.push(r.subscriberId);
+    }
+    return pending;
+  }
+  /** Unlike DynamoDB, does not look at when the campaign last changed status (this fake keeps no such time). */
+  async markUncoveredRequeue(campaignId: string, at: string, notSince: string) {
+    const last = this.uncoveredRequeues.get(campaignId);
+    if (this.campaigns.get(campaignId)?.status !== 'running' || (last !== undefined && last >= notSince)) return false;
+    this.uncoveredRequeues.set(campaignId, at);
+    return true;
+  }
+  async reopenFailedRecipients(campaignId: string, subscriberIds: readonly string[], at: string) {
+    const moved = new Set<string>();
+    for (const id of subscriberIds) {
+      const r = this.recipients.get(`${campaignId}#${id}`);
+      if (r?.status !== 'failed') continue;
+      this.recipients.set(`${campaignId}#${id}`, {
+        ...r,
+        status: 'pending',
+        updatedAt: at,
+        error: 'renvoi demandé après un échec passager',
+      });
+      moved.add(id);
+    }
+    return moved;
+  }

@@ -538,4 +538,74 @@ export class DynamoCampaignStore implements CampaignStore {
       },
     });
   }
+
+  /**
+   * The pending recipients of a campaign whose ledger has not changed since `quietSince` and
+   * holds no claim: what no queue message covers any more. Undefined as soon as the ledger shows
+   * life (a change since then, or a claim): the read stops there, so on a healthy campaign it
+   * costs about one page.
+   */
+  async uncoveredPending(campaignId: string, quietSince: string): Promise<string[] | undefined> {
+    const pending: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: 'pk = :p AND begins_with(sk, :r)',
+          ProjectionExpression: 'subscriberId, #s, updatedAt',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':p': keys.campaign(campaignId).pk, ':r': 'RCPT#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const it of r.Items ?? []) {
+        if (it.status === 'sending' || String(it.updatedAt) >= quietSince) return undefined;
+        if (it.status === 'pending') pending.push(String(it.subscriberId));
+      }
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return pending;
+  }
+
+  /**
+   * Notes that the sweep queued a running campaign's uncovered recipients again; false (nothing
+   * written) when it did so after `notSince` already, or when the campaign changed status after
+   * it (a resume queued them itself), or is not running: at most one requeue per period.
+   */
+  async markUncoveredRequeue(campaignId: string, at: string, notSince: string): Promise<boolean> {
+    return this.table.conditionally({
+      Key: keys.campaign(campaignId),
+      UpdateExpression: 'SET uncoveredRequeueAt = :at',
+      ConditionExpression:
+        '#s = :running AND (attribute_not_exists(uncoveredRequeueAt) OR uncoveredRequeueAt < :since) AND (attribute_not_exists(updatedAt) OR updatedAt < :since)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':running': 'running', ':at': at, ':since': notSince },
+    });
+  }
+
+  /**
+   * `failed -> pending` for these recipients, each only if it is still `failed` (a sent one is
+   * never touched); returns the ids moved. The caller takes them off the `failed` counter.
+   */
+  async reopenFailedRecipients(campaignId: string, subscriberIds: readonly string[], at: string): Promise<Set<string>> {
+    return this.updateEach(
+      subscriberIds.map((id) => ({
+        id,
+        update: {
+          Key: keys.recipient(campaignId, id),
+          UpdateExpression: 'SET #s = :pending, updatedAt = :at, #e = :why',
+          ConditionExpression: '#s = :failed',
+          ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':failed': 'failed',
+            ':at': at,
+            ':why': 'renvoi demandé après un échec passager',
+          },
+        },
+      })),
+    );
+  }
 }

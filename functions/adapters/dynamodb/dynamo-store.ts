@@ -302,3 +302,14 @@ export class DynamoStore implements Store {
     return this.governance.touchApiToken(...a);
   }
 }
+
+  // --- uncovered recipients and resend to failed (dynamodb/campaign-store.ts)
+  uncoveredPending(...a: Parameters<CampaignStore['uncoveredPending']>) {
+    return this.campaigns.uncoveredPending(...a);
+  }
+  markUncoveredRequeue(...a: Parameters<CampaignStore['markUncoveredRequeue']>) {
+    return this.campaigns.markUncoveredRequeue(...a);
+  }
+  reopenFailedRecipients(...a: Parameters<CampaignStore['reopenFailedRecipients']>) {
+    return this.campaigns.reopenFailedRecipients(...a);
+  }

@@ -70,4 +70,32 @@ describe('the editor with JavaScript: live preview, blocks by htmx, autosave', (
     expect(await page.locator('#version-enregistree').inputValue()).toBe('2');
     expectNoScriptErrors(page);
   });
+
+  it('two tabs on the same release: the later save shows who saved, the difference, keeps its text, and may replace theirs', async () => {
+    const other = await stack.newPage();
+    await signIn(other, stack.admin);
+    await other.goto(new URL(page.url()).pathname);
+    await field(other, 'Titre').fill('Journée des aidants : le programme');
+    await other.getByRole('button', { name: 'Enregistrer', exact: true }).first().click();
+    await other.waitForURL((u) => !u.pathname.endsWith('nouveau'));
+    await expect.poll(() => other.locator('#annonces').textContent()).toContain('version 3');
+
+    await field(page, 'Chapô').fill('Le Département invite les aidants à une journée d’échanges.');
+    await expect
+      .poll(() => page.locator('#etat-enregistrement').textContent(), { timeout: 20_000 })
+      .toContain('Non enregistré automatiquement');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).first().click();
+
+    const panel = page.getByRole('alert');
+    await panel.waitFor();
+    expect(await panel.textContent()).toContain('a enregistré la version 3');
+    expect(await panel.locator('table').textContent()).toContain('Journée des aidants : le programme');
+    expect(await field(page, 'Chapô').inputValue()).toBe('Le Département invite les aidants à une journée d’échanges.');
+
+    await page.getByRole('button', { name: 'Enregistrer ma version à la place de la sienne' }).click();
+    await expect.poll(() => page.locator('#annonces').textContent()).toContain('version 4');
+    expect(await field(page, 'Titre').inputValue()).toBe('Journée des aidants');
+    expectNoScriptErrors(page);
+    expectNoScriptErrors(other);
+  });
 });

@@ -13,12 +13,13 @@ import { toLocalTime } from '../../../domain/local-time';
 import { type Release, releaseContentSchema } from '../../../domain/release';
 import { diffReleaseContent } from '../../../domain/release-diff';
 import { type FieldError, fieldErrorsOf } from '../components/forms';
+import { frenchWhen } from '../components/version-history';
 import { renderFragment, renderPage } from '../render-page';
 import type { WorkspaceEnv } from '../workspace-env';
 import { requireUser, setNotice } from '../workspace-security';
 import { editorJs } from './editor-script';
 import { editorCss } from './editor-style';
-import { BlockFieldset, blockElementId, type EditorModel, editorFieldPaths, frenchWhen, ReleaseEditor } from './release-editor-view';
+import { type EditorModel, editorFieldPaths, ReleaseEditor } from './release-editor-view';
 import {
   applyBlockAction,
   type BlockAction,
@@ -33,6 +34,7 @@ import {
 } from './release-form';
 import { ReleaseList } from './release-list-view';
 import { PreviewFragment } from './release-preview-view';
+import { BlockFieldset, blockElementId } from './repeated-blocks-view';
 
 type Ctx = Context<WorkspaceEnv>;
 

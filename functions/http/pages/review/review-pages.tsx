@@ -4,7 +4,7 @@ import type { Release } from '../../../domain/release';
 import { FieldDiffTable } from '../components/field-diff';
 import { CsrfField, ErrorSummary, errorFor, type FieldError, fieldId } from '../components/forms';
 import { releaseKindLabels, releaseStatusLabels } from '../components/release-labels';
-import { frenchWhen, VersionHistory } from '../releases/release-editor-view';
+import { frenchWhen, VersionHistory } from '../components/version-history';
 import { PreviewPanel } from '../releases/release-preview-view';
 
 /** /relecture: what awaits the reviewers. */

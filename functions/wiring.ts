@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Hono } from 'hono';
 import { DynamoUserStore } from './adapters/dynamodb/user-store';
 import { InProcessQueue } from './adapters/local/in-process-queue';
 import { tableScheduler } from './adapters/scheduler/eventbridge-scheduler';
@@ -11,6 +12,7 @@ import { type AppConfig, loadAwsConfig, requireAdminTokenArn } from './config';
 import { SendPacer } from './domain/send-pacer';
 import type { TokenKeyRing } from './domain/tokens';
 import { buildHttpApp } from './http/app';
+import { edgeClientAddress, originGuard } from './http/origin-guard';
 import { lambdaClientAddress } from './http/pages/auth/client-address';
 import { sessionAuth } from './http/pages/auth/session-auth';
 import type { Clock, Mailer } from './ports';
@@ -24,7 +26,14 @@ import { awsBaseDeps, buildStoreAndMailer, logger, readSecret, sleep, systemCloc
 export async function buildAwsHttpApp(renderer: Renderer, env: NodeJS.ProcessEnv = process.env) {
   const config = loadAwsConfig(env);
   const secrets = new SecretsManagerClient({ region: config.region });
-  const [sendDeps, adminToken] = await Promise.all([awsBaseDeps(config, secrets), readSecret(secrets, requireAdminTokenArn(config))]);
+  // Set by the stack when CloudFront fronts the API (infra/constructs/edge.ts): only requests
+  // carrying its secret header get through, and the client address is the one the edge saw.
+  const originSecretArn = env.ORIGIN_VERIFY_SECRET_ARN;
+  const [sendDeps, adminToken, originSecret] = await Promise.all([
+    awsBaseDeps(config, secrets),
+    readSecret(secrets, requireAdminTokenArn(config)),
+    originSecretArn ? readSecret(secrets, originSecretArn) : undefined,
+  ]);
   const users = new DynamoUserStore(new DynamoDBClient({ region: config.region }), config.tableName);
   const deps: AppDeps = {
     ...sendDeps,
@@ -33,12 +42,18 @@ export async function buildAwsHttpApp(renderer: Renderer, env: NodeJS.ProcessEnv
     renderWebPage: renderer.renderWebPage,
     users,
   };
-  return buildHttpApp(deps, {
+  const http = buildHttpApp(deps, {
     adminToken: adminToken.trim(),
     health: async () => ({ database: await deps.store.ping().catch(() => false), mailer: await deps.mailer.ping() }),
     logError: (e) => logger.error('unhandled error', { error: e as Error }),
-    workspace: { auth: sessionAuth(deps), clientAddress: lambdaClientAddress, bootstrapToken: adminToken.trim() },
+    workspace: {
+      auth: sessionAuth(deps),
+      clientAddress: originSecret ? edgeClientAddress : lambdaClientAddress,
+      bootstrapToken: adminToken.trim(),
+    },
   });
+  if (!originSecret) return http;
+  return new Hono().use(originGuard([originSecret])).route('/', http);
 }
 
 // --- local -------------------------------------------------------------------------------------

@@ -1,18 +1,31 @@
-import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApiConstruct } from './constructs/api';
 import { DataConstruct } from './constructs/data';
+import { EdgeConstruct } from './constructs/edge';
 import { FeedbackConstruct } from './constructs/feedback';
+import { MonitoringConstruct } from './constructs/monitoring';
 import { SchedulingConstruct } from './constructs/scheduling';
+import type { SenderHostedZone } from './constructs/sender-identity';
 import { SendingConstruct } from './constructs/sending';
 
 export interface PublisherStackProps extends StackProps {
   /** Deployment stage (`dev`, `prod`...): tags and the stack name. */
   readonly stage: string;
-  /** Absolute https URL of the public pages; default the HTTP API endpoint. */
+  /** Absolute https URL of the public pages; default the CloudFront distribution's. */
   readonly publicBaseUrl?: string;
   /** Domain mail is sent from; creates the SES identity and scopes sending to it. */
   readonly senderDomain?: string;
+  /** Label of the custom MAIL FROM domain under `senderDomain` (default `bounce`). */
+  readonly mailFromSubdomain?: string;
+  /** The sender domain's Route 53 public hosted zone: its DKIM, MAIL FROM and DMARC records are then created. */
+  readonly hostedZone?: SenderHostedZone;
+  /** DMARC aggregate reports (`rua=mailto:`); required with `senderDomain`. */
+  readonly dmarcReportAddress?: string;
+  /** Alarms are mailed there (SNS e-mail subscription). */
+  readonly alarmEmail?: string;
+  /** ARN of the CLOUDFRONT-scoped WAF web ACL (infra/edge-security-stack.ts or an existing one). */
+  readonly webAclArn: string;
   /** X-Ray active tracing on every function. */
   readonly tracing?: boolean;
   /** Concurrent send workers (default 2); they share the account's SES MaxSendRate. */
@@ -30,6 +43,8 @@ export class PublisherStack extends Stack {
   public readonly api: ApiConstruct;
   public readonly scheduling: SchedulingConstruct;
   public readonly feedback: FeedbackConstruct;
+  public readonly edge: EdgeConstruct;
+  public readonly monitoring: MonitoringConstruct;
 
   constructor(scope: Construct, id: string, props: PublisherStackProps) {
     super(scope, id, props);
@@ -43,6 +58,9 @@ export class PublisherStack extends Stack {
     this.sending = new SendingConstruct(this, 'Sending', {
       table: this.data.table,
       senderDomain: props.senderDomain,
+      mailFromSubdomain: props.mailFromSubdomain,
+      hostedZone: props.hostedZone,
+      dmarcReportAddress: props.dmarcReportAddress,
       maxConcurrency: props.sendConcurrency,
       reservedConcurrency: props.sendReservedConcurrency,
       tracing: props.tracing,
@@ -51,9 +69,15 @@ export class PublisherStack extends Stack {
       table: this.data.table,
       sendQueue: this.sending.queue,
       configurationSet: this.sending.configurationSet,
-      publicBaseUrl: props.publicBaseUrl,
+      // Default: the distribution's address, known once the edge exists (it needs the API).
+      publicBaseUrl: props.publicBaseUrl ?? Lazy.string({ produce: () => this.edge.url }),
       tracing: props.tracing,
     });
+    this.edge = new EdgeConstruct(this, 'Edge', { httpApi: this.api.httpApi, webAclArn: props.webAclArn });
+    this.edge.guardOrigin(this.api.apiFunction);
+    // Double opt-in confirmations and test sends leave from the api function.
+    this.sending.grantSendMail(this.api.apiFunction);
+    this.sending.grantReadSendingQuota(this.api.apiFunction);
     this.sending.configureLinks({ tokenKeysSecret: this.api.tokenKeysSecret, publicBaseUrl: this.api.publicBaseUrl });
     this.scheduling = new SchedulingConstruct(this, 'Scheduling', { sendQueue: this.sending.queue });
     this.scheduling.grantScheduleCampaigns(this.api.apiFunction);
@@ -64,7 +88,23 @@ export class PublisherStack extends Stack {
       tracing: props.tracing,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiUrl, description: 'HTTP API endpoint' });
+    this.monitoring = new MonitoringConstruct(this, 'Monitoring', {
+      functions: { Api: this.api.apiFunction, Send: this.sending.sendFunction, Feedback: this.feedback.feedbackFunction },
+      deadLetterQueues: { Send: this.sending.deadLetterQueue, Feedback: this.feedback.deadLetterQueue },
+      sendQueue: this.sending.queue,
+      httpApi: this.api.httpApi,
+      alarmEmail: props.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.apiUrl,
+      description: 'HTTP API endpoint (refuses requests that did not come through CloudFront)',
+    });
+    new CfnOutput(this, 'DistributionUrl', {
+      value: this.edge.url,
+      description: 'CloudFront: the public address (point your domain here)',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm' });
     new CfnOutput(this, 'PublicBaseUrl', { value: this.api.publicBaseUrl, description: 'Base URL used in mail links' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'SendQueueUrl', { value: this.sending.queue.queueUrl });
@@ -84,12 +124,12 @@ export class PublisherStack extends Stack {
     });
     const identity = this.sending.senderIdentity;
     if (identity) {
-      new CfnOutput(this, 'SenderDkimRecords', {
-        description: 'CNAME records to publish for the sender domain (name=value)',
-        value: Fn.join(
-          ' ',
-          identity.dkimRecords.map((r) => Fn.join('=', [r.name, r.value])),
-        ),
+      // `communique dns` reads these (local/dns-records.ts): one output per record.
+      identity.dnsRecords.forEach((record, i) => {
+        new CfnOutput(this, `SenderDnsRecord${i + 1}`, {
+          description: `DNS record for ${identity.senderDomain}${identity.managesDns ? ' (created in the hosted zone)' : ' (to create)'}: name type value`,
+          value: `${record.name} ${record.type} ${record.value}`,
+        });
       });
     }
   }

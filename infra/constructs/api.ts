@@ -2,11 +2,15 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ses from 'aws-cdk-lib/aws-ses';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantStoreAccess } from './data';
 import { CommuniqueFunction } from './function-defaults';
+import { grantGetSecretValue } from './grants';
+import { acknowledgeRule } from './nag-acknowledgements';
 
 export interface ApiConstructProps {
   readonly table: dynamodb.ITable;
@@ -74,6 +78,16 @@ export class ApiConstruct extends Construct {
       // Losing the key ring would break every link in every mail already sent.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledgeRule(
+      this.adminTokenSecret,
+      'SMG4',
+      'Rotated by hand (docs/deploy.md#rotating-secrets): the CLI and scripts that hold the token must be updated at the same moment, which a Lambda rotation cannot do.',
+    );
+    acknowledgeRule(
+      this.tokenKeysSecret,
+      'SMG4',
+      'A key ring, rotated by adding a key and switching currentKeyId (docs/deploy.md#rotating-secrets): replacing the value, as automatic rotation does, would break every link in every mail already sent.',
+    );
 
     // No cycle: the function depends on the Api resource only, while the route, integration
     // and invoke permission depend on the function.
@@ -81,11 +95,16 @@ export class ApiConstruct extends Construct {
       description: 'Communiqué: admin API, admin pages and public pages',
       createDefaultStage: false,
     });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit, burstLimit },
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs) },
     });
     this.apiUrl = this.httpApi.apiEndpoint;
     this.publicBaseUrl = props.publicBaseUrl ?? this.apiUrl;
@@ -109,15 +128,22 @@ export class ApiConstruct extends Construct {
         SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
       },
     });
-    new apigwv2.HttpRoute(this, 'DefaultRoute', {
+    const route = new apigwv2.HttpRoute(this, 'DefaultRoute', {
       httpApi: this.httpApi,
       routeKey: apigwv2.HttpRouteKey.DEFAULT,
       integration: new HttpLambdaIntegration('ApiIntegration', this.apiFunction),
     });
+    acknowledgeRule(
+      route,
+      'APIG4',
+      'Public pages (newsroom, sign-up, unsubscribe) must be open; the app itself authorises the rest (bearer tokens for /api, sessions with CSRF for the workspace), and only CloudFront may call the API (origin-verify header).',
+    );
 
-    props.table.grantReadWriteData(this.apiFunction);
-    props.sendQueue.grantSendMessages(this.apiFunction);
-    this.adminTokenSecret.grantRead(this.apiFunction);
-    this.tokenKeysSecret.grantRead(this.apiFunction);
+    grantStoreAccess(props.table, this.apiFunction);
+    // SqsSendQueue sends SendMessageBatch, authorised as sqs:SendMessage; nothing reads the queue.
+    props.sendQueue.grant(this.apiFunction, 'sqs:SendMessage');
+    // readSecret (functions/worker-wiring.ts) only calls GetSecretValue.
+    grantGetSecretValue(this.adminTokenSecret, this.apiFunction);
+    grantGetSecretValue(this.tokenKeysSecret, this.apiFunction);
   }
 }

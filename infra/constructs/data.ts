@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
 export interface DataConstructProps {
@@ -29,12 +30,50 @@ export class DataConstruct extends Construct {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: 'ttl',
       removalPolicy,
+      // RETAIN keeps the table when the stack goes; this also refuses a DeleteTable from the
+      // console or the CLI. Turn it off by hand (UpdateTable) before a deliberate deletion.
+      deletionProtection: true,
     });
     this.table.addGlobalSecondaryIndex({
-      indexName: 'gsi1',
+      indexName: GSI1,
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
   }
+}
+
+/**
+ * What the DynamoDB store (functions/adapters/dynamodb/*) sends: GetCommand, QueryCommand (table
+ * and gsi1), BatchGetCommand, PutCommand, UpdateCommand, DeleteCommand, BatchWriteCommand, and
+ * TransactWriteCommand, which IAM authorises as the Put/Update/Delete of each item (no
+ * ConditionCheck item is used). No Scan, no DescribeTable (the table is created by the stack, not by the code, in AWS).
+ */
+export const STORE_TABLE_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+] as const;
+
+/** The single index (gsi1); named so that grants list it instead of `index/*`. */
+export const GSI1 = 'gsi1';
+
+/** The store's actions on the table and gsi1, nothing else. */
+export function grantStoreAccess(table: dynamodb.ITable, grantee: iam.IGrantable): iam.Grant {
+  return grantTable(table, grantee, STORE_TABLE_ACTIONS, { index: true });
+}
+
+/** `actions` on the table (and gsi1 when `index`), by exact ARN: no `index/*` wildcard. */
+export function grantTable(
+  table: dynamodb.ITable,
+  grantee: iam.IGrantable,
+  actions: readonly string[],
+  options: { index?: boolean } = {},
+): iam.Grant {
+  const resourceArns = options.index ? [table.tableArn, `${table.tableArn}/index/${GSI1}`] : [table.tableArn];
+  return iam.Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns });
 }

@@ -7,7 +7,10 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantTable } from './data';
 import { CommuniqueFunction } from './function-defaults';
+import { grantGetSecretValue } from './grants';
+import { acknowledgeRule } from './nag-acknowledgements';
 
 export interface FeedbackConstructProps {
   readonly table: dynamodb.ITable;
@@ -60,6 +63,11 @@ export class FeedbackConstruct extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+    acknowledgeRule(
+      this.deadLetterQueue,
+      'SQS3',
+      'It is the dead-letter queue itself: of the EventBridge target and of the function’s asynchronous invocations (on-failure destination), so SQS redrive does not list it as one.',
+    );
 
     this.feedbackFunction = new CommuniqueFunction(this, 'FeedbackFunction', {
       entry: 'functions/handlers/feedback.ts',
@@ -99,8 +107,8 @@ export class FeedbackConstruct extends Construct {
 
     // Least privilege: recordSesEvent writes (markEventSeen, suppress: PutItem; counters and
     // settling a claim: UpdateItem, in a transaction for the latter) and never reads.
-    props.table.grant(this.feedbackFunction, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    grantTable(props.table, this.feedbackFunction, ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
     // Suppressions are keyed by an HMAC whose pepper lives in the token-keys secret.
-    props.tokenKeysSecret.grantRead(this.feedbackFunction);
+    grantGetSecretValue(props.tokenKeysSecret, this.feedbackFunction);
   }
 }

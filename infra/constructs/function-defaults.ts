@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -38,7 +39,7 @@ export interface CommuniqueFunctionProps {
 }
 
 /**
- * A Lambda function with the project's shared defaults: Node.js 22 on ARM64, bundled locally by
+ * A Lambda function with the project's shared defaults: Node.js 24 (the newest LTS Lambda offers) on ARM64, bundled locally by
  * esbuild (never Docker) as minified ESM with source maps, AWS SDK v3 left to the runtime, the
  * repository layout mirrored in the bundle, and its own log group with a bounded retention.
  */
@@ -69,14 +70,29 @@ export class CommuniqueFunction extends NodejsFunction {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // Its own role without AWSLambdaBasicExecutionRole (logs:* on every log group of the account):
+    // the function may only write to its own log group.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Communiqué ${id}: execution role`,
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+
     super(scope, id, {
       entry,
+      role,
       // The bundle sits where its entry sits in the repository (functions/handlers/index.mjs),
       // so paths the code builds from import.meta.url (`../../templates/`) resolve in Lambda as
       // they do locally.
       handler: `${entryDir}/index.handler`,
       description: props.description,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout ?? Duration.seconds(30),
       memorySize,
@@ -89,14 +105,14 @@ export class CommuniqueFunction extends NodejsFunction {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: 'node24',
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
         sourceMap: true,
         // Keeps the source map small: stack traces need the mappings, not the original text.
         sourcesContent: false,
-        // Provided by the nodejs22.x runtime.
+        // Provided by the nodejs24.x runtime.
         externalModules: ['@aws-sdk/*'],
         commandHooks: {
           beforeBundling: () => [],

@@ -5,6 +5,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from './nag-acknowledgements';
 
 export interface SchedulingConstructProps {
   /** The send queue: due schedules drop `{"type":"fire","campaignId":…}` and `{"type":"sweep"}` there. */
@@ -24,13 +25,8 @@ export interface SchedulingConstructProps {
 export const CAMPAIGN_SCHEDULE_PREFIX = 'campaign-';
 /** The recurring schedule's name in the group. */
 export const SWEEP_SCHEDULE_NAME = 'sweep';
-/** What the api function may do with campaign schedules (GetSchedule: diagnosis). */
-export const CAMPAIGN_SCHEDULE_ACTIONS = [
-  'scheduler:CreateSchedule',
-  'scheduler:UpdateSchedule',
-  'scheduler:DeleteSchedule',
-  'scheduler:GetSchedule',
-] as const;
+/** What the api function may do with campaign schedules: the three calls EventBridgeCampaignScheduler makes. */
+export const CAMPAIGN_SCHEDULE_ACTIONS = ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'] as const;
 
 const SCHEDULER_SERVICE = 'scheduler.amazonaws.com';
 const LATE_CUTOFF_MINUTES = 15;
@@ -110,19 +106,21 @@ export class SchedulingConstruct extends Construct {
     fn.addEnvironment('SCHEDULER_GROUP_NAME', this.scheduleGroup.scheduleGroupName);
     fn.addEnvironment('SCHEDULER_ROLE_ARN', this.schedulerRole.roleArn);
     fn.addEnvironment('SEND_QUEUE_ARN', this.sendQueue.queueArn);
+    const campaignSchedules = Stack.of(this).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${this.scheduleGroup.scheduleGroupName}/${CAMPAIGN_SCHEDULE_PREFIX}*`,
+    });
     fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ManageCampaignSchedules',
-        actions: [...CAMPAIGN_SCHEDULE_ACTIONS],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'scheduler',
-            resource: 'schedule',
-            resourceName: `${this.scheduleGroup.scheduleGroupName}/${CAMPAIGN_SCHEDULE_PREFIX}*`,
-          }),
-        ],
-      }),
+      new iam.PolicyStatement({ sid: 'ManageCampaignSchedules', actions: [...CAMPAIGN_SCHEDULE_ACTIONS], resources: [campaignSchedules] }),
     );
+    if (fn.role) {
+      acknowledgeWildcardResource(
+        fn.role,
+        campaignSchedules,
+        'One schedule per campaign, named campaign-<id> at run time: the prefix in this group is the narrowest ARN that covers them, and excludes the sweep.',
+      );
+    }
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'PassSchedulerRole',

@@ -1,21 +1,33 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantStoreAccess } from './data';
 import { CommuniqueFunction } from './function-defaults';
+import { grantGetSecretValue } from './grants';
+import { acknowledgeWildcardResource } from './nag-acknowledgements';
+import { type SenderHostedZone, SenderIdentityConstruct } from './sender-identity';
 
 export interface SendingConstructProps {
   readonly table: dynamodb.ITable;
   /**
-   * Domain the mail is sent from. When given, an SES domain identity is created (its DKIM
-   * records must be published in DNS) and sending is allowed from that domain only; when
-   * absent, sending is allowed from any identity of the account and region.
+   * Domain the mail is sent from. When given, an SES domain identity is created (Easy DKIM
+   * 2048-bit, custom MAIL FROM, DMARC) and sending is allowed from that domain only; when
+   * absent (a first `cdk synth`, a sandbox), sending is allowed from any identity of the
+   * account and region.
    */
   readonly senderDomain?: string;
+  /** Label of the custom MAIL FROM domain under `senderDomain`. Default `bounce`. */
+  readonly mailFromSubdomain?: string;
+  /** The sender domain's public hosted zone: when given, its DKIM, MAIL FROM and DMARC records are created. */
+  readonly hostedZone?: SenderHostedZone;
+  /** DMARC aggregate reports (`rua`); required with `senderDomain`. */
+  readonly dmarcReportAddress?: string;
   /**
    * Concurrent send workers, between 2 and 1000. Applied as the SQS event source's maximum
    * concurrency (the only invoker) and passed as `SEND_CONCURRENCY`: each worker paces itself at
@@ -52,7 +64,7 @@ export class SendingConstruct extends Construct {
   public readonly sendFunction: CommuniqueFunction;
   public readonly configurationSet: ses.ConfigurationSet;
   /** Present when `senderDomain` was given. */
-  public readonly senderIdentity?: ses.EmailIdentity;
+  public readonly senderIdentity?: SenderIdentityConstruct;
   /** Concurrent send workers (event source maximum concurrency). */
   public readonly maxConcurrency: number;
   private linked = false;
@@ -88,13 +100,20 @@ export class SendingConstruct extends Construct {
 
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
       sendingEnabled: true,
+      // Reputation.BounceRate and Reputation.ComplaintRate: what the monitoring alarms watch.
       reputationMetrics: true,
+      // Press releases under embargo must not cross the Internet in clear text: a receiving
+      // server without STARTTLS gets no mail (SES retries, then reports a bounce).
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
     if (props.senderDomain !== undefined) {
-      this.senderIdentity = new ses.EmailIdentity(this, 'SenderIdentity', {
-        identity: ses.Identity.domain(props.senderDomain),
+      this.senderIdentity = new SenderIdentityConstruct(this, 'SenderIdentity', {
+        senderDomain: props.senderDomain,
         configurationSet: this.configurationSet,
+        mailFromSubdomain: props.mailFromSubdomain,
+        hostedZone: props.hostedZone,
+        dmarcReportAddress: props.dmarcReportAddress,
       });
     }
 
@@ -119,35 +138,13 @@ export class SendingConstruct extends Construct {
       }),
     );
 
-    props.table.grantReadWriteData(this.sendFunction);
-    // A "launch" message fans out into "send" messages on the same queue.
-    this.queue.grantSendMessages(this.sendFunction);
-
-    const stack = Stack.of(this);
-    const identityArns =
-      props.senderDomain === undefined
-        ? [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })]
-        : [
-            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.senderDomain }),
-            // An address of the domain verified on its own is checked instead of the domain.
-            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: `*@${props.senderDomain}` }),
-          ];
-    const configurationSetArn = stack.formatArn({
-      service: 'ses',
-      resource: 'configuration-set',
-      resourceName: this.configurationSet.configurationSetName,
-    });
-    this.sendFunction.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'SendThroughSes',
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [...identityArns, configurationSetArn],
-      }),
-    );
-    this.sendFunction.addToRolePolicy(
-      // GetAccount (the account's MaxSendRate paces the workers) has no resource-level permissions.
-      new iam.PolicyStatement({ sid: 'ReadSesSendingQuota', actions: ['ses:GetAccount'], resources: ['*'] }),
-    );
+    grantStoreAccess(props.table, this.sendFunction);
+    // A "launch" message fans out into "send" messages on the same queue (SendMessageBatch is
+    // authorised as sqs:SendMessage); the event source's polling grants are CDK's own.
+    this.queue.grant(this.sendFunction, 'sqs:SendMessage');
+    this.grantSendMail(this.sendFunction);
+    // The account's MaxSendRate paces the workers.
+    this.grantReadSendingQuota(this.sendFunction);
 
     this.node.addValidation({
       validate: () => (this.linked ? [] : ['SendingConstruct: call configureLinks() with the token key ring and public base URL']),
@@ -163,6 +160,49 @@ export class SendingConstruct extends Construct {
     this.linked = true;
     this.sendFunction.addEnvironment('PUBLIC_BASE_URL', links.publicBaseUrl);
     this.sendFunction.addEnvironment('TOKEN_KEYS_SECRET_ARN', links.tokenKeysSecret.secretArn);
-    links.tokenKeysSecret.grantRead(this.sendFunction);
+    grantGetSecretValue(links.tokenKeysSecret, this.sendFunction);
+  }
+
+  /** `ses:GetAccount`: the sending quota (pacing) and the health check. It has no resource-level permissions. */
+  public grantReadSendingQuota(fn: lambda.IFunction): void {
+    fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadSesAccount', actions: ['ses:GetAccount'], resources: ['*'] }));
+    if (fn.role)
+      acknowledgeWildcardResource(
+        fn.role,
+        '*',
+        'ses:GetAccount has no resource-level permissions: "*" is the only resource IAM accepts for it.',
+      );
+  }
+
+  /**
+   * `ses:SendEmail` (the only SES v2 call functions/adapters/ses/ses-mailer.ts sends mail with)
+   * through this configuration set and from the sender identity only: with `senderDomain`, the
+   * domain's identity and a From address of that domain (`ses:FromAddress`); without it, any
+   * identity of the account and region.
+   */
+  public grantSendMail(fn: lambda.IFunction): void {
+    const stack = Stack.of(this);
+    const configurationSetArn = stack.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+    });
+    const identity = this.senderIdentity;
+    const anyIdentity = stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });
+    if (!identity && fn.role) {
+      acknowledgeWildcardResource(
+        fn.role,
+        anyIdentity,
+        'No senderDomain in context (first synth, sandbox): any identity verified in the account may send; set senderDomain to scope sending to one domain.',
+      );
+    }
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SendMailFromSenderIdentity',
+        actions: ['ses:SendEmail'],
+        resources: [identity ? identity.identityArn : anyIdentity, configurationSetArn],
+        conditions: identity ? { StringLike: { 'ses:FromAddress': `*@${identity.senderDomain}` } } : undefined,
+      }),
+    );
   }
 }

@@ -14,6 +14,7 @@ describe('PublisherStack with publicBaseUrl, senderDomain and sendConcurrency', 
       props: {
         publicBaseUrl: 'https://presse.example.fr',
         senderDomain: 'presse.example.fr',
+        dmarcReportAddress: 'dmarc@example.fr',
         sendConcurrency: 4,
         sendReservedConcurrency: 6,
       },
@@ -29,23 +30,43 @@ describe('PublisherStack with publicBaseUrl, senderDomain and sendConcurrency', 
     }
   });
 
-  it('creates the SES domain identity with the configuration set as default', () => {
+  it('creates the SES domain identity: configuration set by default, Easy DKIM 2048-bit, MAIL FROM bounce.<domain>', () => {
     s.template.hasResourceProperties('AWS::SES::EmailIdentity', {
       EmailIdentity: 'presse.example.fr',
       ConfigurationSetAttributes: { ConfigurationSetName: { Ref: s.logicalId(s.stack.sending.configurationSet) } },
+      DkimAttributes: { SigningEnabled: true },
+      DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+      MailFromAttributes: { MailFromDomain: 'bounce.presse.example.fr', BehaviorOnMxFailure: 'REJECT_MESSAGE' },
     });
-    s.template.hasOutput('SenderDkimRecords', {});
   });
 
-  it('lets the send function send from that domain only', () => {
-    const send = functionResource(s.template, s.logicalId(s.stack.sending.sendFunction));
-    const statements = statementsOfRole(s.template, send.Properties.Role['Fn::GetAtt'][0]);
-    const sendStatement = statements.find((st) => actionsOf(st).includes('ses:SendEmail'));
-    const resources = JSON.stringify(resourcesOf(sendStatement!));
-    expect(resources).toContain(':identity/presse.example.fr"');
-    expect(resources).toContain(':identity/*@presse.example.fr"');
-    expect(resources).toContain(':configuration-set/');
-    expect(resources).not.toContain(':identity/*"');
+  it('without a hosted zone, creates no DNS record and lists the six to create as outputs (3 DKIM, MAIL FROM MX and SPF, DMARC)', () => {
+    s.template.resourceCountIs('AWS::Route53::RecordSet', 0);
+    const outputs = Object.entries(s.template.findOutputs('*')).filter(([id]) => id.startsWith('SenderDnsRecord'));
+    expect(outputs).toHaveLength(6);
+    const values = outputs.map(([, o]) => JSON.stringify((o as { Value: unknown }).Value));
+    expect(values.filter((v) => v.includes(' CNAME '))).toHaveLength(3);
+    expect(values).toContainEqual(expect.stringContaining('bounce.presse.example.fr MX 10 feedback-smtp.'));
+    expect(values).toContainEqual(expect.stringContaining('bounce.presse.example.fr TXT \\"v=spf1 include:amazonses.com ~all\\"'));
+    expect(values).toContainEqual(
+      expect.stringContaining('_dmarc.presse.example.fr TXT \\"v=DMARC1; p=none; rua=mailto:dmarc@example.fr\\"'),
+    );
+  });
+
+  it('lets the send and api functions send from that domain only, through the configuration set', () => {
+    for (const fn of [s.stack.sending.sendFunction, s.stack.api.apiFunction]) {
+      const role = functionResource(s.template, s.logicalId(fn)).Properties.Role['Fn::GetAtt'][0];
+      const statements = statementsOfRole(s.template, role) as (ReturnType<typeof statementsOfRole>[number] & { Condition?: unknown })[];
+      const sendStatements = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('ses:Send')));
+      expect(sendStatements).toHaveLength(1);
+      const st = sendStatements[0]!;
+      expect(actionsOf(st)).toEqual(['ses:SendEmail']);
+      const resources = JSON.stringify(resourcesOf(st));
+      expect(resources).toContain(':identity/presse.example.fr"');
+      expect(resources).toContain(':configuration-set/"');
+      expect(resourcesOf(st)).toHaveLength(2);
+      expect(st.Condition).toEqual({ StringLike: { 'ses:FromAddress': '*@presse.example.fr' } });
+    }
   });
 
   it('caps the send workers at the event source and tells them their number', () => {

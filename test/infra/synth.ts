@@ -16,6 +16,9 @@ export interface SynthOptions {
   readonly props?: Partial<PublisherStackProps>;
 }
 
+/** A CLOUDFRONT web ACL ARN as `-c webAclArn=` would give it (the edge stack is tested on its own). */
+export const TEST_WEB_ACL_ARN = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/communique-test/00000000-0000-0000-0000-000000000000';
+
 export interface Synthesised {
   readonly stack: PublisherStack;
   readonly template: Template;
@@ -38,6 +41,7 @@ export function synthPublisher(options: SynthOptions): Synthesised {
   const stack = new PublisherStack(app, 'Communique-test', {
     env: { region: 'eu-west-3' },
     stage: 'test',
+    webAclArn: TEST_WEB_ACL_ARN,
     ...options.props,
   });
   const template = Template.fromStack(stack);

@@ -76,13 +76,17 @@ export class SesMailer implements Mailer {
     return account.SendQuota?.MaxSendRate;
   }
 
-  /** True when SES answers at all: an API error still proves the service is reachable. */
+  /**
+   * True when this function may talk to SES: GetAccount answers, or is only throttled. A refusal
+   * (AccessDenied: the role lacks permissions, so sends would fail too), a server error or no
+   * answer at all is unhealthy.
+   */
   async ping(): Promise<boolean> {
     try {
       await this.client.send(new GetAccountCommand({}));
       return true;
     } catch (e: unknown) {
-      return e instanceof SESv2ServiceException && e.$metadata.httpStatusCode !== undefined;
+      return e instanceof SESv2ServiceException && e.name === 'TooManyRequestsException';
     }
   }
 }

@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionsOf, functionResource, resourcesOf, type Synthesised, statementsOfRole, synthPublisher } from './synth';
+
+/**
+ * Each function's role against the AWS calls its wiring makes, read from the code:
+ *   api      functions/wiring.ts buildAwsHttpApp: awsBaseDeps (DynamoStore, SesMailer, SqsSendQueue,
+ *            EventBridgeCampaignScheduler, readSecret) + DynamoUserStore + the origin secret;
+ *            SesMailer.send (double opt-in confirmations, test sends), SesMailer.ping (/healthz).
+ *   send     functions/worker-wiring.ts buildAwsSendDeps: DynamoStore, SesMailer (send,
+ *            maxSendRate), SqsSendQueue (a launch fans out), readSecret (key ring); no scheduler
+ *            (no SCHEDULER_* in its environment).
+ *   feedback functions/worker-wiring.ts buildAwsFeedbackDeps: recordSesEvent writes only
+ *            (PutItem, UpdateItem), readSecret (the address pepper in the key ring).
+ * `by: 'lambda'` rows are calls the Lambda service makes with the function's role: logs, the SQS
+ * event source, the on-failure destination. Every other row must match a command the function's
+ * bundle imports (second test), so no permission outlives the code that needed it.
+ */
+type Fn = 'api' | 'send' | 'feedback';
+interface Row {
+  readonly action: string;
+  readonly resources: readonly string[];
+  readonly by: 'code' | 'lambda';
+}
+
+const STORE_ACTIONS = [
+  'dynamodb:BatchGetItem', // BatchGetCommand
+  'dynamodb:BatchWriteItem', // BatchWriteCommand
+  'dynamodb:DeleteItem', // DeleteCommand, TransactWriteCommand deletes
+  'dynamodb:GetItem', // GetCommand (ping included)
+  'dynamodb:PutItem', // PutCommand, TransactWriteCommand puts
+  'dynamodb:Query', // QueryCommand, on the table and gsi1
+  'dynamodb:UpdateItem', // UpdateCommand, TransactWriteCommand updates
+];
+const store: Row[] = STORE_ACTIONS.map((action) => ({ action, resources: ['table', 'table/index/gsi1'], by: 'code' }));
+const logs: Row[] = ['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => ({ action, resources: ['own log group'], by: 'lambda' }));
+const row = (action: string, resources: string[], by: Row['by'] = 'code'): Row => ({ action, resources, by });
+
+const EXPECTED: Record<Fn, Row[]> = {
+  api: [
+    ...store,
+    row('sqs:SendMessage', ['send queue']), // SendMessageBatchCommand
+    row('ses:SendEmail', ['ses configuration set', 'ses identity *']), // SendEmailCommand
+    row('ses:GetAccount', ['*']), // GetAccountCommand (ping)
+    row('secretsmanager:GetSecretValue', ['admin token', 'key ring', 'origin secret']),
+    row('scheduler:CreateSchedule', ['campaign-* schedules']),
+    row('scheduler:UpdateSchedule', ['campaign-* schedules']),
+    row('scheduler:DeleteSchedule', ['campaign-* schedules']),
+    row('iam:PassRole', ['scheduler role']), // RoleArn of Create/UpdateSchedule
+    ...logs,
+  ],
+  send: [
+    ...store,
+    row('sqs:SendMessage', ['send queue']),
+    ...['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].map((a) =>
+      row(a, ['send queue'], 'lambda'),
+    ),
+    row('ses:SendEmail', ['ses configuration set', 'ses identity *']),
+    row('ses:GetAccount', ['*']), // maxSendRate
+    row('secretsmanager:GetSecretValue', ['key ring']),
+    ...logs,
+  ],
+  feedback: [
+    row('dynamodb:PutItem', ['table']),
+    row('dynamodb:UpdateItem', ['table']),
+    row('secretsmanager:GetSecretValue', ['key ring']),
+    ...['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].map((a) => row(a, ['feedback dead-letter queue'], 'lambda')),
+    ...logs,
+  ],
+};
+
+/** IAM actions each SDK command needs (TransactWriteItems is authorised item by item). */
+const ACTIONS_OF_COMMAND: Record<string, readonly string[]> = {
+  GetCommand: ['dynamodb:GetItem'],
+  QueryCommand: ['dynamodb:Query'],
+  BatchGetCommand: ['dynamodb:BatchGetItem'],
+  PutCommand: ['dynamodb:PutItem'],
+  UpdateCommand: ['dynamodb:UpdateItem'],
+  DeleteCommand: ['dynamodb:DeleteItem'],
+  BatchWriteCommand: ['dynamodb:BatchWriteItem'],
+  TransactWriteCommand: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+  SendEmailCommand: ['ses:SendEmail'],
+  GetAccountCommand: ['ses:GetAccount'],
+  SendMessageBatchCommand: ['sqs:SendMessage'],
+  SendMessageCommand: ['sqs:SendMessage'],
+  GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
+  CreateScheduleCommand: ['scheduler:CreateSchedule', 'iam:PassRole'],
+  UpdateScheduleCommand: ['scheduler:UpdateSchedule', 'iam:PassRole'],
+  DeleteScheduleCommand: ['scheduler:DeleteSchedule'],
+};
+
+let s: Synthesised;
+let ids: Record<string, string>;
+let fnIds: Record<Fn, string>;
+
+beforeAll(() => {
+  s = synthPublisher({ bundle: true });
+  const { data, sending, api, feedback, scheduling, edge } = s.stack;
+  fnIds = { api: s.logicalId(api.apiFunction), send: s.logicalId(sending.sendFunction), feedback: s.logicalId(feedback.feedbackFunction) };
+  ids = {
+    table: s.logicalId(data.table),
+    queue: s.logicalId(sending.queue),
+    feedbackDlq: s.logicalId(feedback.deadLetterQueue),
+    configurationSet: s.logicalId(sending.configurationSet),
+    adminToken: s.logicalId(api.adminTokenSecret),
+    tokenKeys: s.logicalId(api.tokenKeysSecret),
+    originSecret: s.logicalId(edge.originVerifySecret),
+    schedulerRole: s.logicalId(scheduling.schedulerRole),
+  };
+}, 180_000);
+afterAll(() => s?.cleanup());
+
+const roleOf = (fn: Fn) => functionResource(s.template, fnIds[fn]).Properties.Role['Fn::GetAtt'][0];
+
+/** A readable name for a policy resource, or its JSON when it is none of the known ones. */
+function label(fn: Fn, resource: unknown): string {
+  const j = JSON.stringify(resource);
+  const getAtt = (id: string) => JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] });
+  const ref = (id: string) => JSON.stringify({ Ref: id });
+  if (resource === '*') return '*';
+  if (j === getAtt(ids.table!)) return 'table';
+  if (j === JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.table, 'Arn'] }, '/index/gsi1']] })) return 'table/index/gsi1';
+  if (j === getAtt(ids.queue!)) return 'send queue';
+  if (j === getAtt(ids.feedbackDlq!)) return 'feedback dead-letter queue';
+  if (j === ref(ids.adminToken!)) return 'admin token';
+  if (j === ref(ids.tokenKeys!)) return 'key ring';
+  if (j === ref(ids.originSecret!)) return 'origin secret';
+  if (j === getAtt(ids.schedulerRole!)) return 'scheduler role';
+  if (j.includes(':configuration-set/') && j.includes(ref(ids.configurationSet!))) return 'ses configuration set';
+  if (j.endsWith(':identity/*"]]}')) return 'ses identity *';
+  if (j.includes(':schedule/') && j.endsWith('/campaign-*"]]}')) return 'campaign-* schedules';
+  const logGroup = functionResource(s.template, fnIds[fn]).Properties.LoggingConfig as { LogGroup: { Ref: string } };
+  if (j === getAtt(logGroup.LogGroup.Ref)) return 'own log group';
+  return j;
+}
+
+/** The role's policies as `action -> sorted resource names`, every statement an Allow. */
+function granted(fn: Fn): Record<string, string[]> {
+  const out: Record<string, Set<string>> = {};
+  for (const st of statementsOfRole(s.template, roleOf(fn))) {
+    expect(st.Effect).toBe('Allow');
+    for (const action of actionsOf(st)) {
+      out[action] ??= new Set();
+      for (const r of resourcesOf(st)) out[action].add(label(fn, r));
+    }
+  }
+  return Object.fromEntries(Object.entries(out).map(([a, r]) => [a, [...r].sort()]));
+}
+
+const expected = (fn: Fn) => Object.fromEntries(EXPECTED[fn].map((r) => [r.action, [...r.resources].sort()]));
+
+/** The SDK commands a function's bundle imports (the SDK stays external, so imports keep their names). */
+function commandsInBundle(fn: Fn): string[] {
+  const assetPath = functionResource(s.template, fnIds[fn]).Metadata?.['aws:asset:path'] as string;
+  const code = readFileSync(join(s.outdir, assetPath, 'functions/handlers/index.mjs'), 'utf8');
+  const names = [...code.matchAll(/import\{([^}]*)\}from"@aws-sdk\/[a-z0-9-]+"/g)].flatMap((m) =>
+    m[1]!.split(',').map((spec) => spec.trim().split(/\s+as\s+/)[0]!),
+  );
+  return [...new Set(names.filter((n) => n.endsWith('Command')))].sort();
+}
+
+describe.each(['api', 'send', 'feedback'] as const)('the %s function’s role', (fn) => {
+  it('allows exactly the calls of its wiring, on exactly their resources', () => {
+    expect(granted(fn)).toEqual(expected(fn));
+  });
+
+  it('holds no permission for a call its code cannot make (each code row matches a command its bundle imports)', () => {
+    const commands = commandsInBundle(fn);
+    expect(commands.length).toBeGreaterThan(0);
+    for (const c of commands) expect(ACTIONS_OF_COMMAND, `no IAM actions listed for ${c}: add it to the table`).toHaveProperty(c);
+    const callable = new Set(commands.flatMap((c) => ACTIONS_OF_COMMAND[c] ?? []));
+    const uncalled = EXPECTED[fn].filter((r) => r.by === 'code' && !callable.has(r.action)).map((r) => r.action);
+    expect(uncalled).toEqual([]);
+  });
+});
+
+describe('the api function', () => {
+  it('may send mail (confirmations, test sends): SendEmail is in its bundle and its role', () => {
+    expect(commandsInBundle('api')).toContain('SendEmailCommand');
+    expect(granted('api')['ses:SendEmail']).toEqual(['ses configuration set', 'ses identity *']);
+  });
+});

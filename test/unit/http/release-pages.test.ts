@@ -129,6 +129,7 @@ describe('/communiques/nouveau', () => {
     expect(bad.status).toBe(400);
     expect(badPage).toContain('Il y a un problème');
     expect(badPage).toContain('href="#champ-title"');
+    expect(badPage).toMatch(/<a href="#champ-title">Titre : [^<]+<\/a>/);
     expect(badPage).toContain('Mon texte précieux');
   });
 

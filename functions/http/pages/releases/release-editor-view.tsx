@@ -5,7 +5,7 @@ import type { FieldChange } from '../../../domain/release-diff';
 import type { ReleaseVersionInfo } from '../../../ports';
 import { FieldDiffTable } from '../components/field-diff';
 import { CsrfField, ErrorSummary, type FieldError } from '../components/forms';
-import { announcementTypeLabels, releaseKindLabels, releaseStatusLabels } from '../components/release-labels';
+import { announcementTypeLabels, fieldLabel, releaseKindLabels, releaseStatusLabels } from '../components/release-labels';
 import { frenchWhen, VersionHistory } from '../components/version-history';
 import { Area, Input, Select } from './editor-fields';
 import { type BlockName, blockNames, type ReleaseFormState, repeatedBlocks } from './release-form';
@@ -124,6 +124,13 @@ function ConflictPanel(props: { conflict: NonNullable<EditorModel['conflict']>; 
   );
 }
 
+/**
+ * The summary above the form names the field of each message (a form this long needs it: "Citation
+ * 2, auteur : …"); the message itself is the schema's, unchanged, and shows alone beside its field.
+ */
+const namedErrors = (errors: readonly FieldError[] | undefined) =>
+  errors?.map((e) => (e.field && e.field !== '(corps)' ? { field: e.field, message: `${fieldLabel(e.field)} : ${e.message}` } : e));
+
 /** The editor: the whole content model as a form, the live preview beside it, and the release's actions. */
 export function ReleaseEditor(m: EditorModel) {
   const f = m.form.fields;
@@ -164,7 +171,7 @@ export function ReleaseEditor(m: EditorModel) {
           </blockquote>
         </div>
       ) : null}
-      <ErrorSummary errors={m.errors} />
+      <ErrorSummary errors={namedErrors(m.errors)} />
       <div class="editor-layout">
         <form method="post" action={m.action} id="editeur" class="editor-form" novalidate>
           <CsrfField token={m.csrfToken} />

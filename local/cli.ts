@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import type { Campaign } from '../functions/domain/campaign';
 import { ApiClient, ApiError } from './api-client';
+import { registerDnsCommand } from './cli-dns';
 import { registerImportCommand } from './cli-import';
 import { registerRenderCommand } from './cli-render';
 
@@ -136,6 +137,7 @@ program
 
 registerRenderCommand(program);
 registerImportCommand(program);
+registerDnsCommand(program);
 
 type CampaignView = Campaign & { progress?: { ratePerSecond: number; estimatedEnd?: string } };
 

@@ -234,6 +234,7 @@ describe('/communiques/:id: the editor', () => {
     expect(page).toContain('BEGIN:VCALENDAR');
     expect(page).toContain('hx-trigger="input changed delay:500ms from:closest form');
     expect(page).toContain('Historique des versions (1)');
+    expect(page).not.toContain('<fieldset disabled');
   });
 
   it('answers 404 in French for an unknown release', async () => {

@@ -48,7 +48,11 @@ describe('/relecture/:id', () => {
     expect(page).toContain('Première relecture de ce communiqué');
     expect(page).toContain('name="version" value="1"');
     expect(page).toContain('Historique des versions (1)');
-    expect(await (await h.as('reviewer').get(`/communiques/${id}`)).text()).toContain(`href="/relecture/${id}"`);
+    const asReviewer = await (await h.as('reviewer').get(`/communiques/${id}`)).text();
+    expect(asReviewer).toContain(`href="/relecture/${id}"`);
+    expect(asReviewer).toContain('Lecture seule');
+    expect(asReviewer).toMatch(/<fieldset disabled="">\s*<legend>En-tête<\/legend>/);
+    expect(asReviewer).not.toContain('value="save"');
   });
 
   it('approves the version seen; an editor may not (403); without the CSRF token nothing happens', async () => {

@@ -191,6 +191,7 @@ export function ReleaseEditor(m: EditorModel) {
           ) : null}
           {m.conflict && m.releaseId ? <ConflictPanel conflict={m.conflict} releaseId={m.releaseId} /> : null}
           {m.unsaved ? <p class="notice-inline">Formulaire modifié, pas encore enregistré : pensez à enregistrer.</p> : null}
+          {!m.canWrite ? <p class="notice-inline">Lecture seule : votre rôle ne permet pas de modifier les communiqués.</p> : null}
           {enabled && !m.gone ? (
             <div class="form-actions">
               <button type="submit" name="_action" value="save">
@@ -200,7 +201,7 @@ export function ReleaseEditor(m: EditorModel) {
             </div>
           ) : null}
 
-          <fieldset>
+          <fieldset disabled={!enabled}>
             <legend>Genre et marques</legend>
             <Select
               name="kind"
@@ -248,7 +249,7 @@ export function ReleaseEditor(m: EditorModel) {
             ) : null}
           </fieldset>
 
-          <fieldset>
+          <fieldset disabled={!enabled}>
             <legend>En-tête</legend>
             <Input name="dateline.city" label="Lieu (chapeau de date)" value={f['dateline.city']} errors={m.errors} maxlength={80} />
             <Input name="dateline.date" label="Date (chapeau de date)" type="date" value={f['dateline.date']} errors={m.errors} />
@@ -257,7 +258,7 @@ export function ReleaseEditor(m: EditorModel) {
             <Area name="lead" label="Chapô" value={f.lead} errors={m.errors} rows={3} maxlength={3000} />
           </fieldset>
 
-          <fieldset>
+          <fieldset disabled={!enabled}>
             <legend>Texte</legend>
             <MarkdownCheatSheet />
             <Area
@@ -279,7 +280,7 @@ export function ReleaseEditor(m: EditorModel) {
           {block('images')}
           {block('attachments')}
 
-          <fieldset>
+          <fieldset disabled={!enabled}>
             <legend>Embargo</legend>
             <Input
               name="embargoLocal"
@@ -312,7 +313,7 @@ export function ReleaseEditor(m: EditorModel) {
           </fieldset>
 
           {isEvent ? (
-            <fieldset class="event">
+            <fieldset class="event" disabled={!enabled}>
               <legend>Événement</legend>
               <Input name="event.name" label="Nom de l’événement" value={f['event.name']} errors={m.errors} required maxlength={200} />
               <Input name="event.edition" label="Édition" value={f['event.edition']} errors={m.errors} maxlength={60} />

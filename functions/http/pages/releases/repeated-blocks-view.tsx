@@ -145,7 +145,7 @@ export function BlockFieldset(props: {
   const id = blockElementId(props.block);
   const hx = { 'hx-post': props.action, 'hx-target': `#${id}`, 'hx-swap': 'outerHTML' };
   return (
-    <fieldset id={id} class="repeated-block">
+    <fieldset id={id} class="repeated-block" disabled={!props.enabled}>
       <legend>{spec.title}</legend>
       {props.rows.length === 0 ? <p class="hint">Aucun élément pour l’instant.</p> : null}
       <ol class="block-rows">

@@ -84,6 +84,14 @@ export interface AudienceStore {
   suppressionByKey(key: string): Promise<SuppressionEntry | undefined>;
   /** Deletes a suppression only if its reason is one of `liftable`; the deleted entry, or undefined (none, or another reason). */
   liftSuppression(key: string, liftable: readonly string[]): Promise<SuppressionEntry | undefined>;
+  /** Replaces a list's settings (name, kind, opt-in, sign-up, brand); fails unless the list exists. */
+  updateList(list: MailingList): Promise<void>;
+  /** How many members of the list are in each state (reads the list's memberships). */
+  countMembersByStatus(listId: string): Promise<Record<SubscriptionStatus, number>>;
+  /** Subscribers by id, read in batches; unknown ids are left out. */
+  getSubscribers(ids: readonly string[]): Promise<Subscriber[]>;
+  /** Removes a membership (a publisher took the contact off the list; the consent ledger says so). */
+  deleteMembership(listId: string, subscriberId: string): Promise<void>;
   /**
    * What the audience holds for many (normalised) addresses at once, read in batches (imports):
    * each address's suppression, subscriber, and membership of `listId`. Addresses the store

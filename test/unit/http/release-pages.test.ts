@@ -66,6 +66,10 @@ describe('/communiques: the list', () => {
     expect(search).toContain('Festival du travail social');
     expect(search).not.toContain('Communiqué n° 1<');
     expect(none).toContain('Aucun communiqué ne correspond à ces filtres.');
+
+    const asReviewer = await (await h.as('reviewer').get('/communiques')).text();
+    expect(asReviewer).not.toContain('Nouveau communiqué');
+    expect(asReviewer).not.toContain('Dupliquer');
   });
 
   it('shows a title with markup as text', async () => {
@@ -401,6 +405,15 @@ describe('/communiques/:id/apercu: the live preview', () => {
     expect(html).toMatch(/id="erreurs-apercu" name="_liveErrors" value="[^"]*links\.0\.url/);
   });
 
+  it('previews a release not yet created', async () => {
+    const h = await workspaceHarness({ ...mjmlRenderer });
+
+    const html = await (await h.as('editor').post('/communiques/nouveau/apercu', formOf(seed('000')))).text();
+
+    expect(html).toMatch(/<iframe sandbox="" srcdoc="[^"]*associent leurs réflexions/);
+    expect((await h.store.listReleases()).items).toHaveLength(0);
+  });
+
   it('refuses a request without the CSRF token', async () => {
     const { h, release } = await withRelease();
 
@@ -435,6 +448,21 @@ describe('/communiques/:id/enregistrement-auto: the draft saves itself', () => {
 
     expect(html).toContain('Bruno Petit a enregistré la version 2');
     expect((await h.store.getRelease(release.id))?.content.title).toBe('De Bruno');
+  });
+
+  it('saves nothing once the release is in review or gone, and says why', async () => {
+    const { h, release } = await withRelease();
+    await h.as('editor').post(`/communiques/${release.id}/soumettre`, {});
+    const inReview = await (
+      await h.as('editor').post(`/communiques/${release.id}/enregistrement-auto`, formOf({ brandId: 'cd41', title: 'Moi' }, 1))
+    ).text();
+    h.store.releases.delete(release.id);
+    const gone = await (
+      await h.as('editor').post(`/communiques/${release.id}/enregistrement-auto`, formOf({ brandId: 'cd41', title: 'Moi' }, 1))
+    ).text();
+
+    expect(inReview).toBe('Enregistrement automatique réservé aux brouillons : utilisez « Enregistrer ».');
+    expect(gone).toBe('Non enregistré : ce communiqué n’existe plus. Votre texte reste dans le formulaire.');
   });
 
   it('is refused to a reviewer (403)', async () => {

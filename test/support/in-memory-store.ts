@@ -601,6 +601,24 @@ export class InMemoryStore implements Store {
     this.suppressed.delete(key);
     return entry;
   }
+  async updateList(l: MailingList) {
+    if (!this.lists.has(l.id)) throw condition(`list ${l.id} missing`);
+    this.lists.set(l.id, clone(l));
+  }
+  async countMembersByStatus(listId: string) {
+    const counts: Record<SubscriptionStatus, number> = { unconfirmed: 0, confirmed: 0, unsubscribed: 0 };
+    for (const m of this.memberships.values()) if (m.listId === listId) counts[m.status]++;
+    return counts;
+  }
+  async getSubscribers(ids: readonly string[]) {
+    return [...new Set(ids)].flatMap((id) => {
+      const s = this.subscribers.get(id);
+      return s ? [clone(s)] : [];
+    });
+  }
+  async deleteMembership(listId: string, subscriberId: string) {
+    this.memberships.delete(`${listId}#${subscriberId}`);
+  }
   async lookupContacts(listId: string, emails: readonly string[]) {
     const found = new Map<string, ContactLookup>();
     for (const email of new Set(emails)) {

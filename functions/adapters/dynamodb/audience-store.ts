@@ -345,6 +345,37 @@ export class DynamoAudienceStore implements AudienceStore {
       return undefined;
     }
   }
+
+  async updateList(list: MailingList): Promise<void> {
+    await this.table.doc.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: { ...keys.list(list.id), gsi1pk: gsi.lists, gsi1sk: `${list.name}#${list.id}`, type: 'list', ...list },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async countMembersByStatus(listId: string): Promise<Record<SubscriptionStatus, number>> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :m)',
+      ProjectionExpression: '#s',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':p': keys.list(listId).pk, ':m': 'MEMBER#' },
+    });
+    const counts: Record<SubscriptionStatus, number> = { unconfirmed: 0, confirmed: 0, unsubscribed: 0 };
+    for (const i of items) if (typeof i.status === 'string' && i.status in counts) counts[i.status as SubscriptionStatus]++;
+    return counts;
+  }
+
+  async getSubscribers(ids: readonly string[]): Promise<Subscriber[]> {
+    const items = await this.table.batchGet([...new Set(ids)].map((id) => keys.subscriber(id)));
+    return items.map((i) => strip<Subscriber>(i));
+  }
+
+  async deleteMembership(listId: string, subscriberId: string): Promise<void> {
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: keys.membership(listId, subscriberId) }));
+  }
   /** Imports: see contact-batches.ts. */
   lookupContacts(listId: string, emails: readonly string[]): Promise<Map<string, ContactLookup>> {
     return lookupContactsInBatches(this.table, listId, emails);

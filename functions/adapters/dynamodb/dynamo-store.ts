@@ -154,6 +154,18 @@ export class DynamoStore implements Store {
   liftSuppression(...a: Parameters<AudienceStore['liftSuppression']>) {
     return this.audience.liftSuppression(...a);
   }
+  updateList(...a: Parameters<AudienceStore['updateList']>) {
+    return this.audience.updateList(...a);
+  }
+  countMembersByStatus(...a: Parameters<AudienceStore['countMembersByStatus']>) {
+    return this.audience.countMembersByStatus(...a);
+  }
+  getSubscribers(...a: Parameters<AudienceStore['getSubscribers']>) {
+    return this.audience.getSubscribers(...a);
+  }
+  deleteMembership(...a: Parameters<AudienceStore['deleteMembership']>) {
+    return this.audience.deleteMembership(...a);
+  }
   lookupContacts(...a: Parameters<AudienceStore['lookupContacts']>) {
     return this.audience.lookupContacts(...a);
   }

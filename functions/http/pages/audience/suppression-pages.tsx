@@ -8,11 +8,7 @@ export const suppressionsPath = '/audience/suppressions';
 export const liftPath = (key: string) => `${suppressionsPath}/${encodeURIComponent(key)}/lever`;
 
 function Address(props: { entry: SuppressionEntry }) {
-  return props.entry.email ? (
-    <>{props.entry.email}</>
-  ) : (
-    <em>{props.entry.reason === 'erased' ? 'adresse effacée' : 'adresse non conservée'}</em>
-  );
+  return props.entry.email ? props.entry.email : <em>{props.entry.reason === 'erased' ? 'adresse effacée' : 'adresse non conservée'}</em>;
 }
 
 export function SuppressionsPage(props: {
@@ -33,7 +29,7 @@ export function SuppressionsPage(props: {
         Aucun envoi ne part vers ces adresses, quelle que soit la liste. Un blocage manuel ou dû à une adresse en échec peut être levé ; une
         plainte, une désinscription de tous les envois ou un effacement ne se lèvent jamais depuis l’espace de travail.
       </p>
-      <form method="get" action={suppressionsPath} role="search" class="actions">
+      <form method="get" action={suppressionsPath} class="actions">
         <label for="recherche-blocage">Rechercher une adresse</label>
         <input id="recherche-blocage" type="search" name="q" value={v.search ?? ''} />
         <button type="submit" class="secondary">

@@ -47,6 +47,7 @@ export const auditEntityLabels: Record<AuditEntry['entity'], string> = {
   plan: 'plan',
   token: 'jeton',
   subscriber: 'contact',
+  list: 'liste',
   user: 'utilisateur',
   setting: 'réglage',
 };

@@ -26,6 +26,9 @@ const awsEnvSchema = z.object({
   /** The control queue (fire, sweep, launch), apart from the send backlog; absent = the send queue. */
   CONTROL_QUEUE_URL: z.string().url().optional(),
   CONTROL_QUEUE_ARN: z.string().min(1).optional(),
+  /** The dead-letter queue of both queues (api function: `communique dlq` through /api/dead-letters). */
+  DEAD_LETTER_QUEUE_URL: z.string().url().optional(),
+  DEAD_LETTER_QUEUE_ARN: z.string().min(1).optional(),
   /** Seconds a running campaign's ledger may stay still before the sweep queues its pending recipients again (sendQueueSizing). */
   UNCOVERED_AFTER_SECONDS: z.coerce.number().positive().optional(),
   SCHEDULE_LATE_CUTOFF_MINUTES: z.coerce.number().positive().default(15),
@@ -46,6 +49,7 @@ export interface AppConfig {
 export interface AwsConfig extends AppConfig {
   readonly sendQueueUrl: string;
   readonly controlQueueUrl?: string;
+  readonly deadLetterQueue?: { readonly url: string; readonly arn: string };
   readonly uncoveredAfterMs?: number;
   /** Only the api function reads the admin token (see requireAdminTokenArn). */
   readonly adminTokenSecretArn?: string;
@@ -68,6 +72,8 @@ export function loadAwsConfig(env: NodeJS.ProcessEnv): AwsConfig {
     sesConfigurationSet: e.SES_CONFIGURATION_SET,
     sendQueueUrl: e.SEND_QUEUE_URL,
     controlQueueUrl: e.CONTROL_QUEUE_URL,
+    deadLetterQueue:
+      e.DEAD_LETTER_QUEUE_URL && e.DEAD_LETTER_QUEUE_ARN ? { url: e.DEAD_LETTER_QUEUE_URL, arn: e.DEAD_LETTER_QUEUE_ARN } : undefined,
     uncoveredAfterMs: e.UNCOVERED_AFTER_SECONDS === undefined ? undefined : e.UNCOVERED_AFTER_SECONDS * 1000,
     adminTokenSecretArn: e.ADMIN_TOKEN_SECRET_ARN,
     tokenKeysSecretArn: e.TOKEN_KEYS_SECRET_ARN,

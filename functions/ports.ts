@@ -208,14 +208,6 @@ export interface CampaignStore {
    * its counts not final yet.
    */
   closeCancelledCounts(campaignId: string, tally: Pick<LedgerTally, 'counts'>, at: string): Promise<boolean>;
-}
-
-export interface SendContext {
-  readonly suppressed: ReadonlySet<string>;
-  readonly stillConfirmed: ReadonlySet<string>;
-  readonly names: ReadonlyMap<string, string>;
-}
-
   /**
    * The pending recipients of a campaign whose ledger has not changed since `quietSince` and
    * holds no claim (no queue message covers them any more); undefined when the ledger shows a
@@ -229,6 +221,14 @@ export interface SendContext {
   markUncoveredRequeue(campaignId: string, at: string, notSince: string): Promise<boolean>;
   /** `failed -> pending`, each only if still `failed`; returns the ids moved (resend to failed). */
   reopenFailedRecipients(campaignId: string, subscriberIds: readonly string[], at: string): Promise<Set<string>>;
+}
+
+export interface SendContext {
+  readonly suppressed: ReadonlySet<string>;
+  readonly stillConfirmed: ReadonlySet<string>;
+  readonly names: ReadonlyMap<string, string>;
+}
+
 export type { DeliveryCounter } from './domain/campaign';
 
 export interface FeedbackStore {
@@ -366,4 +366,24 @@ export interface CampaignScheduler {
 
 export interface SendQueue {
   enqueue(messages: readonly SendMessage[]): Promise<void>;
+}
+
+/** A message that exhausted its receives, as the dead-letter queue holds it. */
+export interface DeadLetter {
+  /** The queue's id for it (SQS MessageId; locally its rank). */
+  readonly id: string;
+  readonly body: string;
+  /** The body read as a send message, when it is one. */
+  readonly message?: SendMessage;
+  readonly receiveCount?: number;
+  /** When it was first sent to its queue (ISO), when the queue tells. */
+  readonly sentAt?: string;
+}
+
+/** The dead-letter queue of the send and control queues: inspected and redriven (`communique dlq`). */
+export interface DeadLetterQueue {
+  /** Up to `limit` dead letters, left in place. */
+  list(limit: number): Promise<DeadLetter[]>;
+  /** Moves every dead letter back to the queue it came from: `moved` locally, SQS's move task handle in AWS. */
+  redrive(): Promise<{ moved?: number; taskHandle?: string }>;
 }

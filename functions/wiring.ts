@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Hono } from 'hono';
 import { DynamoUserStore } from './adapters/dynamodb/user-store';
-import { InProcessQueue } from './adapters/local/in-process-queue';
+import { InProcessDeadLetters, InProcessQueue } from './adapters/local/in-process-queue';
 import { tableScheduler } from './adapters/scheduler/eventbridge-scheduler';
 import { EmulatorSentMail } from './adapters/ses/emulator-sent-mail';
 import type { AppDeps, Renderer } from './app/deps';
@@ -89,7 +89,7 @@ export function buildLocalWiring(
   const mailer = options.wrapMailer ? options.wrapMailer(built.mailer) : built.mailer;
   const pacer = new SendPacer(options.sendRate ?? config.sesMaxSendRate ?? 14);
   const queue: InProcessQueue = new InProcessQueue({
-    handler: (message) => handleSendMessage(deps, message),
+    handler: (message, delivery) => handleSendMessage(deps, message, delivery),
     concurrency: options.concurrency ?? 4,
     duplicateRate: options.duplicateDeliveries,
     onError:
@@ -112,6 +112,7 @@ export function buildLocalWiring(
     pacer,
     sleep,
     sentMail: config.sesEndpoint ? new EmulatorSentMail(config.sesEndpoint) : undefined,
+    deadLetters: new InProcessDeadLetters(queue),
     scheduler: tableScheduler,
     newId: randomUUID,
     compileRelease: renderer.compileRelease,

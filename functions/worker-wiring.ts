@@ -7,6 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoStore } from './adapters/dynamodb/dynamo-store';
 import { EventBridgeCampaignScheduler } from './adapters/scheduler/eventbridge-scheduler';
 import { SesMailer, sesSendingClient } from './adapters/ses/ses-mailer';
+import { SqsDeadLetters } from './adapters/sqs/sqs-dead-letters';
 import { SqsSendQueue } from './adapters/sqs/sqs-send-queue';
 import type { SendDeps } from './app/deps';
 import { type AppConfig, type AwsConfig, ConfigError, loadAwsConfig } from './config';
@@ -99,6 +100,7 @@ export async function awsBaseDeps(config: AwsConfig, secrets: SecretsManagerClie
     lateCutoffMs: config.lateCutoffMs,
     controlQueue,
     uncoveredAfterMs: config.uncoveredAfterMs,
+    deadLetters: config.deadLetterQueue ? new SqsDeadLetters(sqs, config.deadLetterQueue) : undefined,
   };
 }
 

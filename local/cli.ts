@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import type { Campaign } from '../functions/domain/campaign';
 import { ApiClient, ApiError } from './api-client';
+import { registerDlqCommand } from './cli-dlq';
 import { registerDnsCommand } from './cli-dns';
 import { registerImportCommand } from './cli-import';
 import { registerRenderCommand } from './cli-render';
@@ -137,6 +138,7 @@ program
 
 registerRenderCommand(program);
 registerImportCommand(program);
+registerDlqCommand(program);
 registerDnsCommand(program);
 
 type CampaignView = Campaign & { progress?: { ratePerSecond: number; estimatedEnd?: string } };

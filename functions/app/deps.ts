@@ -1,5 +1,5 @@
 import type { TokenKeyRing } from '../domain/tokens';
-import type { CampaignScheduler, Clock, Mailer, SendQueue, Store, UserStore } from '../ports';
+import type { CampaignScheduler, Clock, DeadLetterQueue, Mailer, SendQueue, Store, UserStore } from '../ports';
 import type { CompileInput, WebPageInput } from '../render/compile-release';
 import type { CompiledMail } from '../render/compiled-mail';
 
@@ -35,6 +35,8 @@ export interface SendDeps {
    * (see sendQueueSizing's `uncoveredAfterSeconds`). Default DEFAULT_UNCOVERED_AFTER_MS.
    */
   readonly uncoveredAfterMs?: number;
+  /** The dead-letter queue, for `communique dlq` (list, redrive); absent where none is wired. */
+  readonly deadLetters?: DeadLetterQueue;
   /**
    * Finds the mails SES accepted, by their reference header, when the ledger did not record them
    * (local: the emulator's store). One call for a whole reconciliation pass: returns the message

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { audit } from '../app/audit-log';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../app/control-campaign';
+import { listDeadLetters, redriveDeadLetters } from '../app/dead-letters';
 import type { AppDeps } from '../app/deps';
 import { estimateAudience } from '../app/estimate-audience';
 import { IdempotencyKeyReusedError, launchCampaign } from '../app/launch-campaign';
@@ -8,6 +9,7 @@ import { addSubscriberByAdmin, createList, getList, listMembers, SuppressedAddre
 import { createRelease, duplicateRelease, getRelease, updateRelease } from '../app/manage-releases';
 import { previewFormats, previewRelease } from '../app/preview-release';
 import { unpublishRelease } from '../app/publish-release';
+import { resendFailed } from '../app/resend-failed';
 import { sendTestMail } from '../app/send-test-mail';
 import { eraseSubscriber, exportSubscriber } from '../app/subscriber-privacy';
 import { getTestRecipients, setTestRecipients } from '../app/test-mail-recipients';
@@ -506,5 +508,80 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       },
     );
   }
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/campaigns/{id}/resend-failed',
+      tags: ['campaigns'],
+      summary: 'Renvoie aux destinataires en échec passager (jamais à qui a reçu le message)',
+      request: { params: IdParam },
+      responses: {
+        200: json(
+          z.object({
+            campaign: CampaignSchema,
+            requeued: z.number().int().openapi({ description: 'Destinataires remis en attente et renvoyés' }),
+            keptFailed: z.number().int().openapi({ description: 'Échecs définitifs laissés tels quels' }),
+          }),
+          'Destinataires renvoyés',
+        ),
+        409: json(ErrorSchema, 'Campagne ni lancée ni terminée'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const actor = c.get('actor');
+      assertCan(actor, 'campaign:send');
+      const result = await resendFailed(deps, c.req.valid('param').id);
+      await audit(deps, actor, 'campaign.resend_failed', 'campaign', result.campaign.id);
+      return c.json({ ...result, campaign: campaignView(result.campaign) }, 200);
+    },
+  );
+  const DeadLetterSchema = z.object({
+    id: z.string(),
+    body: z.string(),
+    campaignId: z.string().optional(),
+    recipients: z.number().int().optional(),
+    receiveCount: z.number().int().optional(),
+    sentAt: z.string().optional(),
+  });
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/dead-letters',
+      tags: ['operations'],
+      summary: 'Messages de la file d’envoi partis en échec (lettres mortes), laissés en place',
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }) },
+      responses: {
+        200: json(z.object({ items: z.array(DeadLetterSchema) }), 'Lettres mortes'),
+        409: json(ErrorSchema, 'Pas de file configurée'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      assertCan(c.get('actor'), 'settings:manage');
+      const items = await listDeadLetters(deps, c.req.valid('query').limit);
+      return c.json({ items: items.map(({ message: _message, ...rest }) => rest) }, 200);
+    },
+  );
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/dead-letters/redrive',
+      tags: ['operations'],
+      summary: 'Remet les lettres mortes dans la file d’où elles viennent',
+      responses: {
+        200: json(z.object({ moved: z.number().int().optional(), taskHandle: z.string().optional() }), 'Remise en file lancée'),
+        409: json(ErrorSchema, 'Pas de file configurée'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const actor = c.get('actor');
+      assertCan(actor, 'settings:manage');
+      const result = await redriveDeadLetters(deps);
+      await audit(deps, actor, 'dead_letters.redriven', 'setting', 'dead-letters');
+      return c.json(result, 200);
+    },
+  );
   return api;
 }

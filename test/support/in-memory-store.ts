@@ -654,7 +654,6 @@ export class InMemoryStore implements Store {
     }
     return results;
   }
-}
 
   // --- uncovered recipients and resend to failed (see DynamoCampaignStore)
   private readonly uncoveredRequeues = new Map<string, string>();
@@ -689,3 +688,4 @@ export class InMemoryStore implements Store {
     }
     return moved;
   }
+}

@@ -313,7 +313,6 @@ export class DynamoStore implements Store {
   touchApiToken(...a: Parameters<GovernanceStore['touchApiToken']>) {
     return this.governance.touchApiToken(...a);
   }
-}
 
   // --- uncovered recipients and resend to failed (dynamodb/campaign-store.ts)
   uncoveredPending(...a: Parameters<CampaignStore['uncoveredPending']>) {
@@ -325,3 +324,4 @@ export class DynamoStore implements Store {
   reopenFailedRecipients(...a: Parameters<CampaignStore['reopenFailedRecipients']>) {
     return this.campaigns.reopenFailedRecipients(...a);
   }
+}

@@ -7,7 +7,22 @@ export interface FaultRates {
   readonly serverError?: number;
   /** Extra latency per call, in ms. */
   readonly delayMs?: number;
+  /** Every call refused as SES refuses a whole account (read at each call, so a test can lift it). */
+  readonly accountRefusal?: AccountRefusal;
 }
+
+/** SES refusals that concern the account or its setup, not the recipient: as the SDK reports them. */
+export const accountRefusals = {
+  'identity-not-verified': () =>
+    sdkError(
+      'MessageRejected',
+      'Email address is not verified. The following identities failed the check in region EU-WEST-3: presse@example.org',
+      400,
+    ),
+  'configuration-set-missing': () => sdkError('NotFoundException', 'Configuration set <communique> does not exist.', 404),
+  'sending-paused': () => sdkError('SendingPausedException', 'Sending is paused for this account.', 400),
+} as const;
+export type AccountRefusal = keyof typeof accountRefusals;
 
 /** Error shaped like the AWS SDK's, so the worker classifies it as it would the real one. */
 function sdkError(name: string, message: string, httpStatusCode: number): Error {
@@ -29,6 +44,7 @@ export class FaultInjectingMailer implements Mailer {
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
     if (this.rates.delayMs) await new Promise((r) => setTimeout(r, this.rates.delayMs));
+    if (this.rates.accountRefusal) throw accountRefusals[this.rates.accountRefusal]();
     if (this.random() < (this.rates.throttle ?? 0)) {
       this.injected.throttle++;
       throw sdkError('TooManyRequestsException', 'Maximum sending rate exceeded.', 429);

@@ -1,7 +1,8 @@
-import type { SendMessage, SendQueue } from '../../ports';
+import type { DeadLetter, DeadLetterQueue, SendMessage, SendQueue } from '../../ports';
 
 export interface InProcessQueueOptions {
-  readonly handler: (message: SendMessage) => Promise<void>;
+  /** `delivery`: which receive this is, and how many there are before the dead letters (like SQS's ApproximateReceiveCount). */
+  readonly handler: (message: SendMessage, delivery: { receiveCount: number; maxReceives: number }) => Promise<void>;
   /** Messages handled at once (like Lambda concurrency). */
   readonly concurrency?: number;
   /** After this many failed receives a message goes to the dead letters (like an SQS redrive policy). */
@@ -71,7 +72,7 @@ export class InProcessQueue implements SendQueue {
       this.active++;
       const message = JSON.parse(envelope.body) as SendMessage;
       this.options
-        .handler(message)
+        .handler(message, { receiveCount: envelope.receiveCount, maxReceives: this.options.maxReceives ?? 5 })
         .catch((e: unknown) => this.fail(envelope, message, e))
         .finally(() => {
           this.active--;
@@ -94,5 +95,25 @@ export class InProcessQueue implements SendQueue {
       this.pump();
     }, delay);
     this.timers.add(timer);
+  }
+}
+
+/**
+ * The in-process queue's dead letters seen as SQS's dead-letter queue (`communique dlq`): listed
+ * in the order they died, and redriven by putting them back on the queue with a fresh receive
+ * count (what SQS's StartMessageMoveTask does). They live in memory: a restart loses the list,
+ * not the recipients (the ledger keeps them pending, and the sweep queues them again).
+ */
+export class InProcessDeadLetters implements DeadLetterQueue {
+  constructor(private readonly queue: InProcessQueue) {}
+
+  async list(limit: number): Promise<DeadLetter[]> {
+    return this.queue.deadLetters.slice(0, limit).map((message, i) => ({ id: String(i + 1), body: JSON.stringify(message), message }));
+  }
+
+  async redrive(): Promise<{ moved: number }> {
+    const messages = this.queue.deadLetters.splice(0);
+    if (messages.length > 0) await this.queue.enqueue(messages);
+    return { moved: messages.length };
   }
 }

@@ -31,13 +31,21 @@ export async function listSuppressionsView(
   if (search?.includes('@')) {
     try {
       const email = normaliseEmail(search);
-      exact = { email, entry: await deps.store.suppressionEntryOf(email) };
+      exact = { email, entry: await entryOf(deps, email) };
     } catch (e: unknown) {
       if (!(e instanceof ValidationError)) throw e;
     }
   }
   const page = await deps.store.listSuppressions({ cursor: options.cursor, contains: search?.toLowerCase(), limit: 50 });
   return { ...page, search, exact };
+}
+
+/**
+ * The suppression of an address. `suppressionOf` first: it also finds one kept under the old
+ * plain-hash key, and moves it to the keyed one, where `suppressionEntryOf` then reads it.
+ */
+async function entryOf(deps: Deps, email: string): Promise<SuppressionEntry | undefined> {
+  return (await deps.store.suppressionOf(email)) ? deps.store.suppressionEntryOf(email) : undefined;
 }
 
 const addSchema = z.object({
@@ -50,7 +58,7 @@ export async function addManualSuppression(deps: Deps, actor: Actor, raw: unknow
   assertCan(actor, 'audience:manage');
   const input = addSchema.parse(raw);
   const email = normaliseEmail(input.email);
-  const existing = await deps.store.suppressionEntryOf(email);
+  const existing = await entryOf(deps, email);
   if (existing) throw new ConflictError(`Cette adresse est déjà bloquée (${suppressionReasonText(existing.reason)}).`);
   await deps.store.suppress(email, 'manual', deps.clock.now().toISOString());
   const entry = await deps.store.suppressionEntryOf(email);

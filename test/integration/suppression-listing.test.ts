@@ -1,6 +1,10 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
+import { keys } from '../../functions/adapters/dynamodb/keys';
+import { addManualSuppression, listSuppressionsView } from '../../functions/app/manage-suppressions';
+import { emailHash } from '../../functions/domain/email-hash';
 import { liftableSuppressionReasons } from '../../functions/domain/suppression';
 import type { Store } from '../../functions/ports';
 import { freshTable } from '../support/emulator-context';
@@ -84,5 +88,33 @@ describe.each(stores)('suppression listing (%s)', (_, make) => {
     expect(await store.suppressionOf('bruno@radio.fr')).toEqual({ reason: 'complaint', at: '2026-03-02T09:00:00.000Z' });
     expect(await store.suppressionOf('claire@exemple.fr')).toEqual({ reason: 'unsubscribed-all', at: '2026-03-02T09:00:00.000Z' });
     expect(await dump()).not.toContain('anne@exemple.fr');
+  });
+});
+
+describe('a suppression kept under the old plain-hash key (DynamoDB Local)', () => {
+  it('is found by a search for the whole address, and a manual block of it is refused as already blocked', async () => {
+    const { client, tableName } = await freshTable('suppressions-legacy');
+    const store = new DynamoStore(client, tableName, { addressPepper: pepper });
+    await DynamoDBDocumentClient.from(client).send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...keys.suppression(emailHash('ancien@exemple.fr')),
+          type: 'suppression',
+          reason: 'complaint',
+          at: '2025-01-01T09:00:00.000Z',
+        },
+      }),
+    );
+    const deps = { store, clock: { now: () => new Date('2026-03-06T09:00:00Z') } };
+    const admin = { id: 'u1', name: 'Admin', role: 'admin' } as const;
+
+    const view = await listSuppressionsView(deps, admin, { search: 'ancien@exemple.fr' });
+
+    expect(view.exact?.entry).toMatchObject({ reason: 'complaint', at: '2025-01-01T09:00:00.000Z' });
+    await expect(addManualSuppression(deps, admin, { email: 'ancien@exemple.fr' })).rejects.toThrow(
+      'Cette adresse est déjà bloquée (plainte pour spam).',
+    );
+    expect(await store.suppressionOf('ancien@exemple.fr')).toEqual({ reason: 'complaint', at: '2025-01-01T09:00:00.000Z' });
   });
 });

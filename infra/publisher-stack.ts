@@ -5,6 +5,7 @@ import { DataConstruct } from './constructs/data';
 import { EdgeConstruct } from './constructs/edge';
 import { FeedbackConstruct } from './constructs/feedback';
 import { MonitoringConstruct } from './constructs/monitoring';
+import { ReputationGuardConstruct } from './constructs/reputation-guard';
 import { SchedulingConstruct } from './constructs/scheduling';
 import type { SenderHostedZone } from './constructs/sender-identity';
 import { SendingConstruct } from './constructs/sending';
@@ -45,6 +46,7 @@ export class PublisherStack extends Stack {
   public readonly feedback: FeedbackConstruct;
   public readonly edge: EdgeConstruct;
   public readonly monitoring: MonitoringConstruct;
+  public readonly reputationGuard: ReputationGuardConstruct;
 
   constructor(scope: Construct, id: string, props: PublisherStackProps) {
     super(scope, id, props);
@@ -88,13 +90,29 @@ export class PublisherStack extends Stack {
       tracing: props.tracing,
     });
 
+    this.reputationGuard = new ReputationGuardConstruct(this, 'ReputationGuard', {
+      table: this.data.table,
+      tokenKeysSecret: this.api.tokenKeysSecret,
+      tracing: props.tracing,
+    });
     this.monitoring = new MonitoringConstruct(this, 'Monitoring', {
-      functions: { Api: this.api.apiFunction, Send: this.sending.sendFunction, Feedback: this.feedback.feedbackFunction },
-      deadLetterQueues: { Send: this.sending.deadLetterQueue, Feedback: this.feedback.deadLetterQueue },
+      functions: {
+        Api: this.api.apiFunction,
+        Send: this.sending.sendFunction,
+        Feedback: this.feedback.feedbackFunction,
+        ReputationGuard: this.reputationGuard.guardFunction,
+      },
+      deadLetterQueues: {
+        Send: this.sending.deadLetterQueue,
+        Feedback: this.feedback.deadLetterQueue,
+        ReputationGuard: this.reputationGuard.deadLetterQueue,
+      },
       sendQueue: this.sending.queue,
       httpApi: this.api.httpApi,
       alarmEmail: props.alarmEmail,
     });
+    // A reputation alarm pauses running campaigns, besides telling the people.
+    this.reputationGuard.listenTo([this.monitoring.bounceRateAlarm, this.monitoring.complaintRateAlarm]);
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.apiUrl,
@@ -117,6 +135,14 @@ export class PublisherStack extends Stack {
     new CfnOutput(this, 'FeedbackDeadLetterQueueUrl', {
       value: this.feedback.deadLetterQueue.queueUrl,
       description: 'SES events the feedback function could not record (bounces and complaints not applied)',
+    });
+    new CfnOutput(this, 'TokenKeysSecretArn', {
+      value: this.api.tokenKeysSecret.secretArn,
+      description: 'Link-signing key ring: rotate by adding a key (docs/deploy.md#8-rotating-secrets)',
+    });
+    new CfnOutput(this, 'OriginVerifySecretArn', {
+      value: this.edge.originVerifySecret.secretArn,
+      description: 'Value of the x-origin-verify header CloudFront sends; a new value needs a deploy',
     });
     new CfnOutput(this, 'AdminTokenSecretArn', {
       value: this.api.adminTokenSecret.secretArn,

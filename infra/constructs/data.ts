@@ -67,13 +67,16 @@ export function grantStoreAccess(table: dynamodb.ITable, grantee: iam.IGrantable
   return grantTable(table, grantee, STORE_TABLE_ACTIONS, { index: true });
 }
 
-/** `actions` on the table (and gsi1 when `index`), by exact ARN: no `index/*` wildcard. */
+/** `actions` on the table (unless `tableItself: false`) and gsi1 (when `index`), by exact ARN: no `index/*` wildcard. */
 export function grantTable(
   table: dynamodb.ITable,
   grantee: iam.IGrantable,
   actions: readonly string[],
-  options: { index?: boolean } = {},
+  options: { index?: boolean; tableItself?: boolean } = {},
 ): iam.Grant {
-  const resourceArns = options.index ? [table.tableArn, `${table.tableArn}/index/${GSI1}`] : [table.tableArn];
+  const resourceArns = [
+    ...(options.tableItself === false ? [] : [table.tableArn]),
+    ...(options.index ? [`${table.tableArn}/index/${GSI1}`] : []),
+  ];
   return iam.Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns });
 }

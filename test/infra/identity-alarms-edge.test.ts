@@ -92,7 +92,7 @@ describe('alarms and dashboard', () => {
   });
 
   it('fire on one message in either dead-letter queue', () => {
-    for (const q of [s.stack.sending.deadLetterQueue, s.stack.feedback.deadLetterQueue]) {
+    for (const q of [s.stack.sending.deadLetterQueue, s.stack.feedback.deadLetterQueue, s.stack.reputationGuard.deadLetterQueue]) {
       s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [s.logicalId(q), 'QueueName'] } }],
@@ -103,7 +103,8 @@ describe('alarms and dashboard', () => {
   });
 
   it('fire on errors and throttles of each function, the send backlog at 15 minutes, and API 5xx', () => {
-    for (const fn of [s.stack.api.apiFunction, s.stack.sending.sendFunction, s.stack.feedback.feedbackFunction]) {
+    const { api, sending, feedback, reputationGuard } = s.stack;
+    for (const fn of [api.apiFunction, sending.sendFunction, feedback.feedbackFunction, reputationGuard.guardFunction]) {
       for (const metric of ['Errors', 'Throttles']) {
         s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/Lambda',
@@ -122,8 +123,8 @@ describe('alarms and dashboard', () => {
       MetricName: '5xx',
       Dimensions: [{ Name: 'ApiId', Value: { Ref: s.logicalId(s.stack.api.httpApi) } }],
     });
-    // 2 SES + 2 DLQ + 3 × 2 functions + backlog + 5xx.
-    expect(alarms()).toHaveLength(12);
+    // 2 SES + 3 DLQ + 4 × 2 functions + backlog + 5xx.
+    expect(alarms()).toHaveLength(15);
   });
 
   it('all notify the SNS topic (alarm and back to OK), which mails the address from context', () => {
@@ -143,6 +144,28 @@ describe('alarms and dashboard', () => {
     for (const text of ['Mails per minute', 'Reputation.BounceRate', 'Reputation.ComplaintRate', 'ApproximateNumberOfMessagesVisible']) {
       expect(body).toContain(text);
     }
+  });
+});
+
+describe('automatic pause on a reputation alarm', () => {
+  it('routes the bounce and complaint alarms, when they go into ALARM, to the guard function, with retries and a dead-letter queue', () => {
+    const { monitoring, reputationGuard } = s.stack;
+    const arn = (alarm: object) => ({ 'Fn::GetAtt': [s.logicalId(alarm as never), 'Arn'] });
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        resources: [arn(monitoring.bounceRateAlarm), arn(monitoring.complaintRateAlarm)],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [s.logicalId(reputationGuard.guardFunction), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [s.logicalId(reputationGuard.deadLetterQueue), 'Arn'] } },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 10 }),
+        }),
+      ],
+    });
   });
 });
 

@@ -13,11 +13,13 @@ import { actionsOf, functionResource, resourcesOf, type Synthesised, statementsO
  *            (no SCHEDULER_* in its environment).
  *   feedback functions/worker-wiring.ts buildAwsFeedbackDeps: recordSesEvent writes only
  *            (PutItem, UpdateItem), readSecret (the address pepper in the key ring).
+ *   reputation  the same deps; pauseRunningCampaignsForReputation: listCampaigns (Query on gsi1)
+ *            and setCampaignStatus (UpdateItem).
  * `by: 'lambda'` rows are calls the Lambda service makes with the function's role: logs, the SQS
  * event source, the on-failure destination. Every other row must match a command the function's
  * bundle imports (second test), so no permission outlives the code that needed it.
  */
-type Fn = 'api' | 'send' | 'feedback';
+type Fn = 'api' | 'send' | 'feedback' | 'reputation';
 interface Row {
   readonly action: string;
   readonly resources: readonly string[];
@@ -68,6 +70,13 @@ const EXPECTED: Record<Fn, Row[]> = {
     ...['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].map((a) => row(a, ['feedback dead-letter queue'], 'lambda')),
     ...logs,
   ],
+  reputation: [
+    row('dynamodb:Query', ['table/index/gsi1']),
+    row('dynamodb:UpdateItem', ['table']),
+    row('secretsmanager:GetSecretValue', ['key ring']),
+    ...['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].map((a) => row(a, ['reputation dead-letter queue'], 'lambda')),
+    ...logs,
+  ],
 };
 
 /** IAM actions each SDK command needs (TransactWriteItems is authorised item by item). */
@@ -84,6 +93,10 @@ const ACTIONS_OF_COMMAND: Record<string, readonly string[]> = {
   GetAccountCommand: ['ses:GetAccount'],
   SendMessageBatchCommand: ['sqs:SendMessage'],
   SendMessageCommand: ['sqs:SendMessage'],
+  ReceiveMessageCommand: ['sqs:ReceiveMessage'],
+  // The move task also needs, on the dead-letter queue, DeleteMessage and GetQueueAttributes, and
+  // SendMessage on the queues the messages go back to (SQS acts with the caller's permissions).
+  StartMessageMoveTaskCommand: ['sqs:StartMessageMoveTask', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:SendMessage'],
   GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
   CreateScheduleCommand: ['scheduler:CreateSchedule', 'iam:PassRole'],
   UpdateScheduleCommand: ['scheduler:UpdateSchedule', 'iam:PassRole'],
@@ -96,12 +109,18 @@ let fnIds: Record<Fn, string>;
 
 beforeAll(() => {
   s = synthPublisher({ bundle: true });
-  const { data, sending, api, feedback, scheduling, edge } = s.stack;
-  fnIds = { api: s.logicalId(api.apiFunction), send: s.logicalId(sending.sendFunction), feedback: s.logicalId(feedback.feedbackFunction) };
+  const { data, sending, api, feedback, scheduling, edge, reputationGuard } = s.stack;
+  fnIds = {
+    api: s.logicalId(api.apiFunction),
+    send: s.logicalId(sending.sendFunction),
+    feedback: s.logicalId(feedback.feedbackFunction),
+    reputation: s.logicalId(reputationGuard.guardFunction),
+  };
   ids = {
     table: s.logicalId(data.table),
     queue: s.logicalId(sending.queue),
     feedbackDlq: s.logicalId(feedback.deadLetterQueue),
+    reputationDlq: s.logicalId(reputationGuard.deadLetterQueue),
     configurationSet: s.logicalId(sending.configurationSet),
     adminToken: s.logicalId(api.adminTokenSecret),
     tokenKeys: s.logicalId(api.tokenKeysSecret),
@@ -123,6 +142,7 @@ function label(fn: Fn, resource: unknown): string {
   if (j === JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.table, 'Arn'] }, '/index/gsi1']] })) return 'table/index/gsi1';
   if (j === getAtt(ids.queue!)) return 'send queue';
   if (j === getAtt(ids.feedbackDlq!)) return 'feedback dead-letter queue';
+  if (j === getAtt(ids.reputationDlq!)) return 'reputation dead-letter queue';
   if (j === ref(ids.adminToken!)) return 'admin token';
   if (j === ref(ids.tokenKeys!)) return 'key ring';
   if (j === ref(ids.originSecret!)) return 'origin secret';
@@ -160,7 +180,7 @@ function commandsInBundle(fn: Fn): string[] {
   return [...new Set(names.filter((n) => n.endsWith('Command')))].sort();
 }
 
-describe.each(['api', 'send', 'feedback'] as const)('the %s function’s role', (fn) => {
+describe.each(['api', 'send', 'feedback', 'reputation'] as const)('the %s function’s role', (fn) => {
   it('allows exactly the calls of its wiring, on exactly their resources', () => {
     expect(granted(fn)).toEqual(expected(fn));
   });

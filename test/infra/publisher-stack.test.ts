@@ -87,8 +87,8 @@ describe('Lambda functions', () => {
       expect(envOf(id).NODE_OPTIONS).toBe('--enable-source-maps');
       expect(fn.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
     }
-    // The three functions' and the HTTP API access log.
-    s.template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 4);
+    // The four functions' (api, send, feedback, reputation guard) and the HTTP API access log.
+    s.template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
   });
 
   const assetDir = (id: string) => {

@@ -165,4 +165,13 @@ describe('GET /api/tokens and DELETE /api/tokens/{id}', () => {
 
     expect((await api(h, '/releases', token)).status).toBe(200);
   });
+
+  it('documents both routes in the OpenAPI description', async () => {
+    const h = await workspaceHarness();
+
+    const doc = (await (await h.app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+
+    expect(Object.keys(doc.paths['/tokens'] ?? {})).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(Object.keys(doc.paths['/tokens/{id}'] ?? {})).toEqual(['delete']);
+  });
 });

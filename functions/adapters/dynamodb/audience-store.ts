@@ -376,6 +376,7 @@ export class DynamoAudienceStore implements AudienceStore {
   async deleteMembership(listId: string, subscriberId: string): Promise<void> {
     await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: keys.membership(listId, subscriberId) }));
   }
+
   /** Imports: see contact-batches.ts. */
   lookupContacts(listId: string, emails: readonly string[]): Promise<Map<string, ContactLookup>> {
     return lookupContactsInBatches(this.table, listId, emails);

@@ -8,6 +8,7 @@ import type { Campaign, CampaignStatus, CountsDelta, DeliveryCounter, LedgerTall
 import type { ConsentRecord } from './domain/consent';
 import type { ContactLookup, ContactWrite, ContactWriteResult } from './domain/contact-row-rules';
 import type { Release, ReleaseContent } from './domain/release';
+import type { Segment } from './domain/segment';
 import type { SuppressionEntry } from './domain/suppression';
 import type { SessionRecord, UserAccount } from './domain/user-account';
 import type { CompiledMail } from './render/compiled-mail';
@@ -276,6 +277,12 @@ export interface GovernanceStore {
   revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined>;
   /** Records a use, unless one was recorded after `unlessUsedSince` (so a busy client writes about once a minute). */
   touchApiToken(tokenHash: string, at: string, unlessUsedSince: string): Promise<void>;
+  /** Saves a segment (a named filter over contacts' press fields), replacing one with the same id. */
+  putSegment(segment: Segment): Promise<void>;
+  getSegment(id: string): Promise<Segment | undefined>;
+  /** Every segment, by name (an office keeps a few dozen). */
+  listSegments(): Promise<Segment[]>;
+  deleteSegment(id: string): Promise<void>;
 }
 
 /**
@@ -386,4 +393,19 @@ export interface DeadLetterQueue {
   list(limit: number): Promise<DeadLetter[]>;
   /** Moves every dead letter back to the queue it came from: `moved` locally, SQS's move task handle in AWS. */
   redrive(): Promise<{ moved?: number; taskHandle?: string }>;
+}
+
+/**
+ * The media library: the files (AWS: a private S3 bucket; local: a folder under DATA_DIR) and
+ * what is known of each (AWS: an item in the table; local: a file beside it). The app serves
+ * them under `/media/<id>/<filename>`, the URLs mails use.
+ */
+export interface MediaStore {
+  /** Stores the file and its description; an id is never reused. */
+  putMedia(item: import('./domain/media').MediaItem, bytes: Uint8Array): Promise<void>;
+  getMedia(id: string): Promise<import('./domain/media').MediaItem | undefined>;
+  /** The file's bytes, undefined when unknown. */
+  readMedia(id: string): Promise<Uint8Array | undefined>;
+  /** Newest first. */
+  listMedia(options?: { limit?: number; cursor?: string }): Promise<Page<import('./domain/media').MediaItem>>;
 }

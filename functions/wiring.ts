@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Hono } from 'hono';
+import { DynamoMediaIndex } from './adapters/dynamodb/media-store';
 import { DynamoUserStore } from './adapters/dynamodb/user-store';
+import { FileMediaStore } from './adapters/local/file-media-store';
 import { InProcessDeadLetters, InProcessQueue } from './adapters/local/in-process-queue';
+import { S3MediaStore } from './adapters/s3/s3-media-store';
 import { tableScheduler } from './adapters/scheduler/eventbridge-scheduler';
 import { EmulatorSentMail } from './adapters/ses/emulator-sent-mail';
 import type { AppDeps, Renderer } from './app/deps';
 import { handleSendMessage } from './app/handle-send-message';
-import { type AppConfig, loadAwsConfig, requireAdminTokenArn } from './config';
+import { type AppConfig, type LocalConfig, loadAwsConfig, requireAdminTokenArn } from './config';
 import { SendPacer } from './domain/send-pacer';
 import type { TokenKeyRing } from './domain/tokens';
 import { buildHttpApp } from './http/app';
 import { edgeClientAddress, originGuard } from './http/origin-guard';
 import { lambdaClientAddress } from './http/pages/auth/client-address';
 import { sessionAuth } from './http/pages/auth/session-auth';
-import type { Clock, Mailer } from './ports';
+import type { Clock, Mailer, MediaStore } from './ports';
 import { awsBaseDeps, buildStoreAndMailer, logger, readSecret, sleep, systemClock } from './worker-wiring';
 
 /**
@@ -34,13 +39,15 @@ export async function buildAwsHttpApp(renderer: Renderer, env: NodeJS.ProcessEnv
     readSecret(secrets, requireAdminTokenArn(config)),
     originSecretArn ? readSecret(secrets, originSecretArn) : undefined,
   ]);
-  const users = new DynamoUserStore(new DynamoDBClient({ region: config.region }), config.tableName);
+  const dynamo = new DynamoDBClient({ region: config.region });
+  const users = new DynamoUserStore(dynamo, config.tableName);
   const deps: AppDeps = {
     ...sendDeps,
     newId: randomUUID,
     compileRelease: renderer.compileRelease,
     renderWebPage: renderer.renderWebPage,
     users,
+    media: awsMediaStore(env.MEDIA_BUCKET, config.region, new DynamoMediaIndex(dynamo, config.tableName)),
   };
   const http = buildHttpApp(deps, {
     adminToken: adminToken.trim(),
@@ -54,6 +61,19 @@ export async function buildAwsHttpApp(renderer: Renderer, env: NodeJS.ProcessEnv
   });
   if (!originSecret) return http;
   return new Hono().use(originGuard([originSecret])).route('/', http);
+}
+
+/**
+ * The media library in AWS: the private bucket named by MEDIA_BUCKET. Until the stack sets it,
+ * the rest of the app still serves, and only the library refuses, naming the variable.
+ */
+function awsMediaStore(bucket: string | undefined, region: string, index: DynamoMediaIndex): MediaStore {
+  if (bucket) return new S3MediaStore(new S3Client({ region }), bucket, index);
+  logger.warn('MEDIA_BUCKET is not set: the media library is unavailable');
+  const missing = async (): Promise<never> => {
+    throw new Error('MEDIA_BUCKET is not set: the media library needs the private S3 bucket of the stack');
+  };
+  return { putMedia: missing, getMedia: missing, readMedia: missing, listMedia: missing };
 }
 
 // --- local -------------------------------------------------------------------------------------
@@ -82,6 +102,8 @@ export function buildLocalWiring(
     /** Fault injection (tests, benches): wrap the SES mailer, duplicate queue deliveries. */
     wrapMailer?: (m: Mailer) => Mailer;
     duplicateDeliveries?: number;
+    /** The media library's folder; `$DATA_DIR/media` when absent. */
+    mediaDir?: string;
   } = {},
 ): LocalWiring {
   const built = buildStoreAndMailer(config, secrets.addressPepper);
@@ -118,6 +140,7 @@ export function buildLocalWiring(
     compileRelease: renderer.compileRelease,
     renderWebPage: renderer.renderWebPage,
     users: new DynamoUserStore(dynamo, config.tableName),
+    media: new FileMediaStore(options.mediaDir ?? join((config as Partial<LocalConfig>).dataDir ?? '.data', 'media')),
   };
   const http = buildHttpApp(deps, {
     adminToken: secrets.adminToken,

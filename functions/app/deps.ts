@@ -1,5 +1,5 @@
 import type { TokenKeyRing } from '../domain/tokens';
-import type { CampaignScheduler, Clock, DeadLetterQueue, Mailer, SendQueue, Store, UserStore } from '../ports';
+import type { CampaignScheduler, Clock, DeadLetterQueue, Mailer, MediaStore, SendQueue, Store, UserStore } from '../ports';
 import type { CompileInput, WebPageInput } from '../render/compile-release';
 import type { CompiledMail } from '../render/compiled-mail';
 
@@ -67,4 +67,6 @@ export interface AppDeps extends SendDeps, Renderer {
   readonly newId: () => string;
   /** Workspace accounts and sessions (sign-in). */
   readonly users: UserStore;
+  /** The media library (images and PDFs of releases, brand logos). */
+  readonly media: MediaStore;
 }

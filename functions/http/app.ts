@@ -6,6 +6,7 @@ import type { ApiEnv } from './api-env';
 import { apiRoutes } from './api-routes';
 import { errorResponse } from './error-responses';
 import { importRoutes } from './import-routes';
+import { mediaApiRoutes, mediaFileRoutes } from './media-routes';
 import { newsroomRoutes } from './newsroom-routes';
 import { type WorkspaceOptions, workspaceRoutes } from './pages/workspace-routes';
 import { publicRoutes } from './public-routes';
@@ -57,6 +58,7 @@ export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono<A
   const api = apiRoutes(deps);
   api.route('/', workflowRoutes(deps));
   api.route('/', importRoutes(deps));
+  api.route('/', mediaApiRoutes(deps));
   api.doc('/openapi.json', {
     openapi: '3.0.3',
     servers: [{ url: '/api' }],
@@ -66,6 +68,7 @@ export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono<A
   app.route('/api', api);
   app.route('/', publicRoutes(deps));
   app.route('/', newsroomRoutes(deps));
+  app.route('/', mediaFileRoutes(deps));
   if (options.workspace) app.route('/', workspaceRoutes(deps, { logError: options.logError, ...options.workspace }));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `Route inconnue : ${c.req.method} ${c.req.path}` }, 404));

@@ -3,6 +3,7 @@ import { handleSendMessage } from '../../functions/app/handle-send-message';
 import type { Brand } from '../../functions/domain/brand';
 import type { Clock, Mailer, OutgoingMail, SendMessage, SendQueue } from '../../functions/ports';
 import type { CompiledMail } from '../../functions/render/compiled-mail';
+import { InMemoryMediaStore } from './in-memory-media-store';
 import { InMemoryStore } from './in-memory-store';
 import { InMemoryUserStore } from './in-memory-user-store';
 
@@ -112,6 +113,7 @@ export function fakeDeps(overrides: Partial<AppDeps> = {}) {
     renderWebPage: fakeWebPage,
     batchSize: 3,
     users,
+    media: new InMemoryMediaStore(),
     ...overrides,
   };
   queue.deps = deps;

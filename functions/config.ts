@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** Thrown once at start with every missing or invalid variable, so a deploy fails loudly and completely. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -8,31 +6,45 @@ export class ConfigError extends Error {
   }
 }
 
-const awsEnvSchema = z.object({
-  AWS_REGION: z.string().min(1),
-  TABLE_NAME: z.string().min(1),
-  SEND_QUEUE_URL: z.string().url(),
-  PUBLIC_BASE_URL: z.string().url(),
-  ADMIN_TOKEN_SECRET_ARN: z.string().min(1).optional(),
-  TOKEN_KEYS_SECRET_ARN: z.string().min(1),
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  /** Concurrent send workers (the send Lambda's reserved concurrency): each paces at MaxSendRate / this. */
-  SEND_CONCURRENCY: z.coerce.number().int().min(1).default(2),
-  SES_MAX_SEND_RATE: z.coerce.number().positive().optional(),
-  /** EventBridge Scheduler (api function only): group, role it assumes, queue it targets. */
-  SCHEDULER_GROUP_NAME: z.string().min(1).optional(),
-  SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
-  SEND_QUEUE_ARN: z.string().min(1).optional(),
-  /** The control queue (fire, sweep, launch), apart from the send backlog; absent = the send queue. */
-  CONTROL_QUEUE_URL: z.string().url().optional(),
-  CONTROL_QUEUE_ARN: z.string().min(1).optional(),
-  /** The dead-letter queue of both queues (api function: `communique dlq` through /api/dead-letters). */
-  DEAD_LETTER_QUEUE_URL: z.string().url().optional(),
-  DEAD_LETTER_QUEUE_ARN: z.string().min(1).optional(),
-  /** Seconds a running campaign's ledger may stay still before the sweep queues its pending recipients again (sendQueueSizing). */
-  UNCOVERED_AFTER_SECONDS: z.coerce.number().positive().optional(),
-  SCHEDULE_LATE_CUTOFF_MINUTES: z.coerce.number().positive().default(15),
-});
+/**
+ * The AWS env, checked by hand rather than with zod: this module is in the send and feedback
+ * workers' bundles, where zod alone weighed 80 % (issue 13). Every problem is listed at once.
+ */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  private present(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  text(name: string): string;
+  text(name: string, optional: 'optional'): string | undefined;
+  text(name: string, optional?: 'optional'): string | undefined {
+    const v = this.present(name);
+    if (v === undefined && !optional) this.problems.push(`${name}: Required`);
+    return v;
+  }
+
+  url(name: string): string;
+  url(name: string, optional: 'optional'): string | undefined;
+  url(name: string, optional?: 'optional'): string | undefined {
+    const v = optional ? this.text(name, optional) : this.text(name);
+    if (v !== undefined && !URL.canParse(v)) this.problems.push(`${name}: Invalid URL`);
+    return v;
+  }
+
+  /** A number > 0 (an integer ≥ 1 when `integer`), or `fallback` when unset. */
+  positive(name: string, options: { integer?: boolean; fallback?: number } = {}): number | undefined {
+    const v = this.present(name);
+    if (v === undefined) return options.fallback;
+    const n = Number(v);
+    const ok = Number.isFinite(n) && n > 0 && (!options.integer || Number.isInteger(n));
+    if (!ok) this.problems.push(`${name}: ${options.integer ? 'entier ≥ 1' : 'nombre positif'} attendu, reçu « ${v} »`);
+    return ok ? n : options.fallback;
+  }
+}
 
 export interface AppConfig {
   readonly region: string;
@@ -60,11 +72,33 @@ export interface AwsConfig extends AppConfig {
 }
 
 export function loadAwsConfig(env: NodeJS.ProcessEnv): AwsConfig {
-  const parsed = awsEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = parsed.data;
+  const r = new EnvReader(env);
+  const e = {
+    AWS_REGION: r.text('AWS_REGION'),
+    TABLE_NAME: r.text('TABLE_NAME'),
+    SEND_QUEUE_URL: r.url('SEND_QUEUE_URL'),
+    PUBLIC_BASE_URL: r.url('PUBLIC_BASE_URL'),
+    ADMIN_TOKEN_SECRET_ARN: r.text('ADMIN_TOKEN_SECRET_ARN', 'optional'),
+    TOKEN_KEYS_SECRET_ARN: r.text('TOKEN_KEYS_SECRET_ARN'),
+    SES_CONFIGURATION_SET: r.text('SES_CONFIGURATION_SET', 'optional'),
+    /** Concurrent send workers (the send Lambda's reserved concurrency): each paces at MaxSendRate / this. */
+    SEND_CONCURRENCY: r.positive('SEND_CONCURRENCY', { integer: true, fallback: 2 }) as number,
+    SES_MAX_SEND_RATE: r.positive('SES_MAX_SEND_RATE'),
+    /** EventBridge Scheduler (api function only): group, role it assumes, queue it targets. */
+    SCHEDULER_GROUP_NAME: r.text('SCHEDULER_GROUP_NAME', 'optional'),
+    SCHEDULER_ROLE_ARN: r.text('SCHEDULER_ROLE_ARN', 'optional'),
+    SEND_QUEUE_ARN: r.text('SEND_QUEUE_ARN', 'optional'),
+    /** The control queue (fire, sweep, launch), apart from the send backlog; absent = the send queue. */
+    CONTROL_QUEUE_URL: r.url('CONTROL_QUEUE_URL', 'optional'),
+    CONTROL_QUEUE_ARN: r.text('CONTROL_QUEUE_ARN', 'optional'),
+    /** The dead-letter queue of both queues (api function: `communique dlq` through /api/dead-letters). */
+    DEAD_LETTER_QUEUE_URL: r.url('DEAD_LETTER_QUEUE_URL', 'optional'),
+    DEAD_LETTER_QUEUE_ARN: r.text('DEAD_LETTER_QUEUE_ARN', 'optional'),
+    /** Seconds a running campaign's ledger may stay still before the sweep queues its pending recipients again (sendQueueSizing). */
+    UNCOVERED_AFTER_SECONDS: r.positive('UNCOVERED_AFTER_SECONDS'),
+    SCHEDULE_LATE_CUTOFF_MINUTES: r.positive('SCHEDULE_LATE_CUTOFF_MINUTES', { fallback: 15 }) as number,
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
   return {
     region: e.AWS_REGION,
     tableName: e.TABLE_NAME,
@@ -91,8 +125,6 @@ export function loadAwsConfig(env: NodeJS.ProcessEnv): AwsConfig {
   };
 }
 
-const portSchema = z.coerce.number().int().min(1).max(65535);
-
 export interface LocalConfig extends AppConfig {
   readonly port: number;
   readonly dynamoPort: number;
@@ -108,9 +140,11 @@ export interface LocalConfig extends AppConfig {
 export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
   const problems: string[] = [];
   const port = (name: string, fallback: number) => {
-    const r = portSchema.safeParse(env[name] ?? fallback);
-    if (!r.success) problems.push(`${name}: port attendu (1-65535), reçu « ${env[name]} »`);
-    return r.success ? r.data : fallback;
+    const raw = env[name];
+    const n = raw === undefined ? fallback : raw.trim() === '' ? Number.NaN : Number(raw);
+    const ok = Number.isInteger(n) && n >= 1 && n <= 65535;
+    if (!ok) problems.push(`${name}: port attendu (1-65535), reçu « ${raw} »`);
+    return ok ? n : fallback;
   };
   const appPort = port('PORT', 3000);
   const dynamoPort = port('DYNAMODB_PORT', 8000);

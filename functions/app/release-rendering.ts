@@ -1,6 +1,7 @@
 import type { Brand } from '../domain/brand';
 import { ValidationError } from '../domain/errors';
-import { isUnderEmbargo, type Release, type ReleaseContent } from '../domain/release';
+import type { Release, ReleaseContent } from '../domain/release';
+import { isUnderEmbargo } from '../domain/release-embargo';
 import type { CompiledMail } from '../render/compiled-mail';
 import type { AppDeps } from './deps';
 
@@ -12,7 +13,7 @@ export const publicCalendarUrl = (publicBaseUrl: string, id: string) => `${publi
 /** Shown before the subject of a mail that leaves before the embargo (press lists only). */
 export const embargoSubjectPrefix = 'SOUS EMBARGO – ';
 
-export { isUnderEmbargo } from '../domain/release';
+export { isUnderEmbargo } from '../domain/release-embargo';
 
 /** The brand and co-brands a release is rendered with; co-brands no longer stored are left out. */
 export async function brandsOf(deps: Pick<AppDeps, 'store'>, content: ReleaseContent): Promise<{ brand: Brand; coBrands: Brand[] }> {

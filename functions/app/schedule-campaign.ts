@@ -1,7 +1,8 @@
 import type { Campaign } from '../domain/campaign';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { type Ambiguity, resolveLocalTime } from '../domain/local-time';
-import { embargoRefusal, type Release } from '../domain/release';
+import type { Release } from '../domain/release';
+import { embargoRefusal } from '../domain/release-embargo';
 import type { AppDeps, SendDeps } from './deps';
 import { markLaunched } from './publish-release';
 import { reconcileClaims } from './reconcile-claims';

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import type { MailingList } from './audience';
-import { formatFrenchInstant } from './french-dates';
 import { safeUrl, singleLine } from './text-fields';
 
 /** Local wall-clock time in the event's time zone, e.g. `2024-04-02T09:00`. */
@@ -175,22 +173,5 @@ export function releaseSizeProblem(content: ReleaseContent): { message: string; 
   };
 }
 
-/** Before its embargo a release may only go to press lists. */
-export const isUnderEmbargo = (content: Pick<ReleaseContent, 'embargoUntil'>, at: Date) =>
-  content.embargoUntil !== undefined && at.getTime() < Date.parse(content.embargoUntil);
-
-/**
- * Why a send leaving at `at` to these lists would break the release's embargo (French, naming
- * the lists that are not press lists); undefined when it may leave. Checked at launch, when a
- * send is rescheduled, and again when its schedule fires.
- */
-export function embargoRefusal(
-  content: Pick<ReleaseContent, 'embargoUntil'>,
-  lists: readonly Pick<MailingList, 'name' | 'kind'>[],
-  at: Date,
-): string | undefined {
-  if (!isUnderEmbargo(content, at)) return undefined;
-  const nonPress = lists.filter((l) => l.kind !== 'press');
-  if (nonPress.length === 0) return undefined;
-  return `Sous embargo jusqu’au ${formatFrenchInstant(new Date(content.embargoUntil as string))} : envoi avant cette date réservé aux listes presse (refusé pour ${nonPress.map((l) => `« ${l.name} »`).join(', ')}).`;
-}
+// Zod-free, for the send worker's bundle.
+export { embargoRefusal, isUnderEmbargo } from './release-embargo';

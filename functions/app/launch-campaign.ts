@@ -6,6 +6,7 @@ import { type Campaign, emptyCounts } from '../domain/campaign';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors';
 import { resolveLocalTime } from '../domain/local-time';
 import { embargoRefusal } from '../domain/release';
+import { isEmptyFilter, type SegmentFilter, segmentFilterSchema } from '../domain/segment';
 import { audit } from './audit-log';
 import { controlQueueOf } from './control-queue';
 import type { AppDeps } from './deps';
@@ -24,6 +25,10 @@ export const launchCampaignInputSchema = z.object({
   timeZone: z.string().default('Europe/Paris'),
   /** Which of the two times is meant when `sendAt` falls in the hour repeated in October. */
   ambiguity: z.enum(['earlier', 'later']).optional(),
+  /** Only the members matching this saved segment (its filter is frozen into the campaign). */
+  segmentId: z.string().trim().min(1).optional(),
+  /** Or a filter given inline, with the same criteria as a segment. */
+  filter: segmentFilterSchema.optional(),
 });
 export type LaunchCampaignInput = z.input<typeof launchCampaignInputSchema>;
 
@@ -47,10 +52,12 @@ export const campaignIdForKey = (key: string) => {
  */
 export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, actor: Actor = bootstrapAdmin): Promise<LaunchResult> {
   assertCan(actor, 'campaign:send');
-  const { releaseId, idempotencyKey, sendAt: localSendAt, timeZone, ambiguity } = launchCampaignInputSchema.parse(input);
+  const parsed = launchCampaignInputSchema.parse(input);
+  const { releaseId, idempotencyKey, sendAt: localSendAt, timeZone, ambiguity } = parsed;
   const listIds = [...new Set(input.listIds)];
   const id = idempotencyKey ? campaignIdForKey(idempotencyKey) : deps.newId();
-  const request = { releaseId, listIds, localSendAt, timeZone };
+  const target = await audienceTarget(deps, parsed.segmentId, parsed.filter);
+  const request = { releaseId, listIds, localSendAt, timeZone, filter: target.audienceFilter };
   const existing = idempotencyKey ? await deps.store.getCampaign(id) : undefined;
   if (existing) return { campaign: await sameRequestOrRefuse(deps, existing, request), created: false };
 
@@ -74,10 +81,12 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
     throw new ValidationError(`Cette date est passée (${localSendAt}, ${timeZone}) : choisissez un moment à venir.`, 'sendAt');
   }
   // Reads members only up to the first reachable person: the snapshot reads the audience for real.
-  const audience = await audienceReachable(deps, listIds);
+  const audience = await audienceReachable(deps, listIds, target.audienceFilter);
   if (!audience.reachable) {
     throw new ConflictError(
-      `Aucun destinataire : ces listes n’ont pas d’abonné confirmé joignable (${audience.notConfirmed} non confirmé(s), ${audience.suppressed} adresse(s) bloquée(s)).`,
+      target.audienceFilter
+        ? `Aucun destinataire : personne de confirmé et joignable sur ces listes ne correspond au segment (${audience.outsideSegment ?? 0} hors segment, ${audience.notConfirmed} non confirmé(s), ${audience.suppressed} adresse(s) bloquée(s)).`
+        : `Aucun destinataire : ces listes n’ont pas d’abonné confirmé joignable (${audience.notConfirmed} non confirmé(s), ${audience.suppressed} adresse(s) bloquée(s)).`,
     );
   }
   // Embargo is judged at the moment the mail leaves (and again when a schedule fires): press lists only, with a visible banner.
@@ -90,6 +99,7 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
     releaseId,
     releaseVersion: release.version,
     listIds,
+    ...target,
     sender: { name: brand.senderName, address: brand.senderEmail, replyTo: brand.replyTo },
     status: sendAt ? 'scheduled' : 'running',
     counts: emptyCounts(),
@@ -122,9 +132,34 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
     await tryTo('release status', () => deps.store.updateRelease(markLaunched(release, now), release.version));
   }
   await tryTo('audit', () =>
-    audit(deps, actor, 'campaign.launched', 'campaign', id, `communiqué ${releaseId}, listes ${listIds.join(', ')}`),
+    audit(
+      deps,
+      actor,
+      'campaign.launched',
+      'campaign',
+      id,
+      `communiqué ${releaseId}, listes ${listIds.join(', ')}${target.segment ? `, segment « ${target.segment.name} »` : ''}`,
+    ),
   );
   return { campaign: result.campaign, created: true, ...(lateFailures.length ? { lateFailures } : {}) };
+}
+
+/**
+ * Who among the lists' members the campaign is for: a saved segment (its filter copied, so that
+ * editing the segment later changes no launched campaign), or an inline filter, or everyone.
+ */
+async function audienceTarget(
+  deps: AppDeps,
+  segmentId: string | undefined,
+  filter: SegmentFilter | undefined,
+): Promise<{ segment?: { id: string; name: string }; audienceFilter?: SegmentFilter }> {
+  if (segmentId && filter) throw new ValidationError('Choisissez un segment (segmentId) ou un filtre (filter), pas les deux.', 'filter');
+  if (segmentId) {
+    const segment = await deps.store.getSegment(segmentId);
+    if (!segment) throw new NotFoundError('Segment', segmentId);
+    return { segment: { id: segment.id, name: segment.name }, audienceFilter: segment.filter };
+  }
+  return filter && !isEmptyFilter(filter) ? { audienceFilter: filter } : {};
 }
 
 /** An idempotency key names one request: reused for another (release, lists, time), it is refused, never silently answered. */
@@ -140,17 +175,24 @@ export class IdempotencyKeyReusedError extends DomainError {
 async function sameRequestOrRefuse(
   deps: AppDeps,
   campaign: Campaign,
-  request: { releaseId: string; listIds: readonly string[]; localSendAt?: string; timeZone: string },
+  request: { releaseId: string; listIds: readonly string[]; localSendAt?: string; timeZone: string; filter?: SegmentFilter },
 ): Promise<Campaign> {
   const sorted = (ids: readonly string[]) => [...new Set(ids)].sort().join('\n');
   const same =
     campaign.releaseId === request.releaseId &&
+    sameFilter(campaign.audienceFilter, request.filter) &&
     sorted(campaign.listIds) === sorted(request.listIds) &&
     campaign.localSendAt === request.localSendAt &&
     (request.localSendAt === undefined || campaign.timeZone === request.timeZone);
   if (!same) throw new IdempotencyKeyReusedError(campaign.id);
   return requeueIfStalled(deps, campaign);
 }
+
+/** Key order is not kept by the table: compared key by key, sorted. */
+const sameFilter = (a: SegmentFilter | undefined, b: SegmentFilter | undefined) => {
+  const text = (f: SegmentFilter | undefined) => (f ? JSON.stringify(f, Object.keys(f).sort()) : '');
+  return text(a) === text(b);
+};
 
 /** A crash between recording the campaign and queueing its snapshot leaves it running without a total: queue it again. */
 async function requeueIfStalled(deps: AppDeps, campaign: Campaign): Promise<Campaign> {

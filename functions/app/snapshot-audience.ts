@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Membership } from '../domain/audience';
 import type { Campaign, Recipient } from '../domain/campaign';
+import { isEmptyFilter } from '../domain/segment';
 import type { SendMessage } from '../ports';
 import type { SendDeps } from './deps';
+import { matchingIds } from './estimate-audience';
 import { finishIfComplete } from './finish-campaign';
 
 const DEFAULT_BATCH = 50;
@@ -60,8 +62,19 @@ export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<
   if (!lease.acquired) return 'busy';
   const batchSize = deps.batchSize ?? DEFAULT_BATCH;
   const mode = lease.firstAttempt ? 'new' : 'unless-present';
+  // The segment's filter as frozen at launch: only the members matching it, as profiles stand now.
+  const filter = campaign.audienceFilter && !isEmptyFilter(campaign.audienceFilter) ? campaign.audienceFilter : undefined;
   try {
-    const write = async (candidates: readonly { subscriberId: string; email: string; listIds: string[] }[]) => {
+    const write = async (all: readonly { subscriberId: string; email: string; listIds: string[] }[]) => {
+      let candidates = all;
+      if (filter && candidates.length > 0) {
+        const kept = await matchingIds(
+          deps,
+          candidates.map((c) => c.subscriberId),
+          filter,
+        );
+        candidates = candidates.filter((c) => kept.has(c.subscriberId));
+      }
       if (candidates.length === 0) return;
       if (!(await deps.store.renewSnapshotLease(campaign.id, owner, deps.clock.now().getTime() + SNAPSHOT_LEASE_MS))) {
         throw new Error(`campaign ${campaign.id}: snapshot lease lost (another worker took it over)`);

@@ -1,3 +1,5 @@
+import type { SegmentFilter } from './segment';
+
 /** listmonk's vocabulary, plus `missed`: a schedule that fired too late to send (nothing was sent). */
 export const campaignStatuses = ['draft', 'scheduled', 'running', 'paused', 'finished', 'cancelled', 'missed'] as const;
 export type CampaignStatus = (typeof campaignStatuses)[number];
@@ -23,6 +25,12 @@ export interface Campaign {
   /** The release version its mail was compiled from: a schedule that fires on another version sends nothing. */
   readonly releaseVersion?: number;
   readonly listIds: readonly string[];
+  /**
+   * The segment chosen at launch (id and name, for the campaign page) and its filter, frozen:
+   * the snapshot keeps only members matching `audienceFilter`, whatever the segment becomes.
+   */
+  readonly segment?: { readonly id: string; readonly name: string };
+  readonly audienceFilter?: SegmentFilter;
   /** Taken from the brand at launch, so a later brand edit does not change a running campaign. */
   readonly sender: Sender;
   readonly status: CampaignStatus;

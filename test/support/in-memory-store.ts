@@ -22,6 +22,7 @@ import type { ContactLookup, ContactWrite, ContactWriteResult } from '../../func
 import { addressKey } from '../../functions/domain/email-hash';
 import { ConflictError } from '../../functions/domain/errors';
 import type { Release, ReleaseContent } from '../../functions/domain/release';
+import type { Segment } from '../../functions/domain/segment';
 import { type SuppressionEntry, suppressionKeepsAddress } from '../../functions/domain/suppression';
 import type {
   DeliveryCounter,
@@ -687,5 +688,18 @@ export class InMemoryStore implements Store {
       moved.add(id);
     }
     return moved;
+  }
+  readonly segments = new Map<string, Segment>();
+  async putSegment(segment: Segment) {
+    this.segments.set(segment.id, clone(segment));
+  }
+  async getSegment(id: string) {
+    return clone(this.segments.get(id));
+  }
+  async listSegments() {
+    return [...this.segments.values()].sort(byKey((g) => `${g.name.toLowerCase()}#${g.id}`)).map(clone);
+  }
+  async deleteSegment(id: string) {
+    this.segments.delete(id);
   }
 }

@@ -324,4 +324,18 @@ export class DynamoStore implements Store {
   reopenFailedRecipients(...a: Parameters<CampaignStore['reopenFailedRecipients']>) {
     return this.campaigns.reopenFailedRecipients(...a);
   }
+
+  // --- segments (dynamodb/governance-store.ts)
+  putSegment(...a: Parameters<GovernanceStore['putSegment']>) {
+    return this.governance.putSegment(...a);
+  }
+  getSegment(...a: Parameters<GovernanceStore['getSegment']>) {
+    return this.governance.getSegment(...a);
+  }
+  listSegments(...a: Parameters<GovernanceStore['listSegments']>) {
+    return this.governance.listSegments(...a);
+  }
+  deleteSegment(...a: Parameters<GovernanceStore['deleteSegment']>) {
+    return this.governance.deleteSegment(...a);
+  }
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../../domain/actor';
 import type { AnnouncementPlan } from '../../domain/announcement-plan';
 import type { ApiTokenRecord } from '../../domain/api-token';
 import type { AuditEntry } from '../../domain/audit';
+import type { Segment } from '../../domain/segment';
 import type { GovernanceStore, Page } from '../../ports';
 import { gsi, keys } from './keys';
 import { isConditionFailure, strip, type TableAccess } from './table-access';
@@ -144,7 +145,43 @@ export class DynamoGovernanceStore implements GovernanceStore {
       if (!isConditionFailure(e)) throw e;
     }
   }
+
+  async putSegment(segment: Segment): Promise<void> {
+    await this.table.doc.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: {
+          ...segmentKey(segment.id),
+          gsi1pk: segmentsIndex,
+          gsi1sk: `${segment.name.toLowerCase()}#${segment.id}`,
+          type: 'segment',
+          ...segment,
+        },
+      }),
+    );
+  }
+
+  getSegment(id: string): Promise<Segment | undefined> {
+    return this.table.get<Segment>(segmentKey(id));
+  }
+
+  async listSegments(): Promise<Segment[]> {
+    const items = await this.table.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': segmentsIndex },
+    });
+    return items.map((i) => strip<Segment>(i));
+  }
+
+  async deleteSegment(id: string): Promise<void> {
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: segmentKey(id) }));
+  }
 }
+
+/** Segments: one item each, listed by name from one index partition (a few dozen at most). */
+const segmentKey = (id: string) => ({ pk: `SEGMENT#${id}`, sk: '#SEGMENT' });
+const segmentsIndex = 'SEGMENTS';
 
 /** One item per setting (a handful in all). */
 const settingKey = (name: string) => ({ pk: `SETTING#${name}`, sk: '#SETTING' });

@@ -26,6 +26,9 @@ const actionLabels: Record<string, string> = {
   'suppression.lifted': 'Blocage levé',
   'list.created': 'Liste créée',
   'list.updated': 'Liste modifiée',
+  'segment.created': 'Segment créé',
+  'segment.updated': 'Segment modifié',
+  'segment.deleted': 'Segment supprimé',
   'token.created': 'Jeton d’API créé',
   'token.revoked': 'Jeton d’API révoqué',
   'user.invite': 'Personne invitée',
@@ -50,4 +53,5 @@ export const auditEntityLabels: Record<AuditEntry['entity'], string> = {
   list: 'liste',
   user: 'utilisateur',
   setting: 'réglage',
+  segment: 'segment',
 };

@@ -6,11 +6,13 @@ import { DomainError } from '../../domain/errors';
 import { htmxSource, htmxVersion } from '../assets/vendor/htmx';
 import { workspaceCss } from '../assets/workspace-css';
 import { workspaceJs } from '../assets/workspace-js';
+import { MEDIA_MAX_BODY_BYTES, mediaTooLargeMessage } from '../media-routes';
 import { audiencePages } from './audience/audience-routes';
 import { authPages } from './auth/auth-routes';
 import type { ClientAddress } from './auth/client-address';
 import { campaignPages } from './campaigns/campaign-routes';
 import { dashboardPages } from './dashboard/dashboard-routes';
+import { mediaPages } from './media/media-routes';
 import { planPages } from './plans/plan-routes';
 import { releasePages } from './releases/releases-routes';
 import { renderPage } from './render-page';
@@ -55,6 +57,7 @@ export const workspacePrefixes = [
   '/plans',
   '/audience',
   '/reglages',
+  '/mediatheque',
 ] as const;
 
 const assetHeaders = (type: string) => ({ 'content-type': type, 'cache-control': 'public, max-age=3600' });
@@ -89,10 +92,19 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
         413,
       ),
   });
+  // The library takes files up to 10 MB: its own limit, and its own message.
+  const mediaLimit = bodyLimit({
+    maxSize: MEDIA_MAX_BODY_BYTES,
+    onError: (c) =>
+      c.html(
+        `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Fichier trop volumineux — Communiqué</title></head><body><main><h1>Fichier trop volumineux</h1><p>${mediaTooLargeMessage}</p><p><a href="/mediatheque">Revenir à la médiathèque</a></p></main></body></html>`,
+        413,
+      ),
+  });
   for (const prefix of workspacePrefixes) {
     // Hono's `/x/*` also matches `/x`: registering both would run the body limit twice (locked stream).
     for (const path of prefix === '/' ? ['/'] : [`${prefix}/*`]) {
-      app.use(path, securityHeaders(), limit, loadSession(options.auth), async (c, next) => {
+      app.use(path, securityHeaders(), prefix === '/mediatheque' ? mediaLimit : limit, loadSession(options.auth), async (c, next) => {
         c.set('frameBrand', await frameBrand());
         return next();
       });
@@ -139,6 +151,7 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
   });
 
   app.route('/', dashboardPages(deps));
+  app.route('/', mediaPages(deps));
   app.route('/', releasePages(deps));
   app.route('/', reviewPages(deps));
   app.route('/', authPages(deps, options));

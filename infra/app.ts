@@ -14,7 +14,8 @@ import { addCommuniqueStacks } from './communique-app';
  *   webAclArn           an existing CLOUDFRONT WAF web ACL (default: the stack Communique-<stage>-edge, us-east-1)
  *   tracing             "true" for X-Ray active tracing
  *   sendConcurrency          concurrent send workers (default 2)
- *   sendReservedConcurrency  reserved concurrency of the send function (default none)
+ *   sendReservedConcurrency  reserved concurrency of the send function (default none; >= sendConcurrency + 2)
+ *   sesMaxSendRate      SES MaxSendRate the send queue's batch size is sized for (default 14)
  * Account and region follow the CLI's profile when set (CDK_DEFAULT_*), region default eu-west-3.
  */
 const app = new App();
@@ -49,6 +50,7 @@ addCommuniqueStacks(app, {
   tracing: context('tracing') === 'true',
   sendConcurrency: optionalNumber('sendConcurrency'),
   sendReservedConcurrency: optionalNumber('sendReservedConcurrency'),
+  sesMaxSendRate: optionalNumber('sesMaxSendRate'),
 });
 
 // cdk-nag: `cdk synth` fails on any AwsSolutions finding not acknowledged, with its reason, in

@@ -31,8 +31,10 @@ export interface PublisherStackProps extends StackProps {
   readonly tracing?: boolean;
   /** Concurrent send workers (default 2); they share the account's SES MaxSendRate. */
   readonly sendConcurrency?: number;
-  /** Reserved concurrency of the send function (default none). */
+  /** Reserved concurrency of the send function (default none; at least sendConcurrency + 2). */
   readonly sendReservedConcurrency?: number;
+  /** SES MaxSendRate the send queue is sized for (default 14; the workers pace at GetAccount's). */
+  readonly sesMaxSendRate?: number;
 }
 
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
@@ -64,6 +66,7 @@ export class PublisherStack extends Stack {
       hostedZone: props.hostedZone,
       dmarcReportAddress: props.dmarcReportAddress,
       maxConcurrency: props.sendConcurrency,
+      maxSendRate: props.sesMaxSendRate,
       reservedConcurrency: props.sendReservedConcurrency,
       tracing: props.tracing,
     });
@@ -79,9 +82,12 @@ export class PublisherStack extends Stack {
     this.edge.guardOrigin(this.api.apiFunction);
     // Double opt-in confirmations and test sends leave from the api function.
     this.sending.grantSendMail(this.api.apiFunction);
+    // Resume and launch go to the control queue; `communique dlq` lists and redrives dead letters.
+    this.sending.grantEnqueue(this.api.apiFunction);
+    this.sending.grantDeadLetterAdmin(this.api.apiFunction);
     this.sending.grantReadSendingQuota(this.api.apiFunction);
     this.sending.configureLinks({ tokenKeysSecret: this.api.tokenKeysSecret, publicBaseUrl: this.api.publicBaseUrl });
-    this.scheduling = new SchedulingConstruct(this, 'Scheduling', { sendQueue: this.sending.queue });
+    this.scheduling = new SchedulingConstruct(this, 'Scheduling', { controlQueue: this.sending.controlQueue });
     this.scheduling.grantScheduleCampaigns(this.api.apiFunction);
     this.feedback = new FeedbackConstruct(this, 'Feedback', {
       table: this.data.table,
@@ -108,6 +114,7 @@ export class PublisherStack extends Stack {
         ReputationGuard: this.reputationGuard.deadLetterQueue,
       },
       sendQueue: this.sending.queue,
+      controlQueue: this.sending.controlQueue,
       httpApi: this.api.httpApi,
       alarmEmail: props.alarmEmail,
     });
@@ -126,7 +133,11 @@ export class PublisherStack extends Stack {
     new CfnOutput(this, 'PublicBaseUrl', { value: this.api.publicBaseUrl, description: 'Base URL used in mail links' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'SendQueueUrl', { value: this.sending.queue.queueUrl });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.sending.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ControlQueueUrl', { value: this.sending.controlQueue.queueUrl, description: 'Fire, sweep and launch messages' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: this.sending.deadLetterQueue.queueUrl,
+      description: 'Dead letters of the send and control queues (communique dlq list|redrive)',
+    });
     new CfnOutput(this, 'SesConfigurationSet', { value: this.sending.configurationSet.configurationSetName });
     new CfnOutput(this, 'ScheduleGroupName', {
       value: this.scheduling.scheduleGroup.scheduleGroupName,

@@ -15,6 +15,8 @@ export interface MonitoringConstructProps {
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   /** The send queue: its oldest message says whether sending keeps up. */
   readonly sendQueue: sqs.IQueue;
+  /** The control queue (fire, sweep, launch): a message waiting 5 minutes means a schedule is about to be late. */
+  readonly controlQueue?: sqs.IQueue;
   readonly httpApi: apigwv2.IHttpApi;
   /** Where alarms are mailed (an SNS e-mail subscription, to confirm once). */
   readonly alarmEmail?: string;
@@ -137,6 +139,19 @@ export class MonitoringConstruct extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
+
+    if (props.controlQueue) {
+      add(
+        new cloudwatch.Alarm(this, 'ControlBacklogAlarm', {
+          alarmDescription: 'A fire, sweep or launch message has waited 5 minutes: a scheduled campaign nears its 15-minute cutoff.',
+          metric: props.controlQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+          threshold: 300,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
 
     const api5xx = new cloudwatch.Metric({
       namespace: 'AWS/ApiGateway',

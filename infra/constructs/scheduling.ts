@@ -8,8 +8,8 @@ import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from './nag-acknowledgements';
 
 export interface SchedulingConstructProps {
-  /** The send queue: due schedules drop `{"type":"fire","campaignId":…}` and `{"type":"sweep"}` there. */
-  readonly sendQueue: sqs.IQueue;
+  /** The control queue: due schedules drop `{"type":"fire","campaignId":…}` and `{"type":"sweep"}` there. */
+  readonly controlQueue: sqs.IQueue;
   /**
    * How often the sweep runs (fires due campaigns whose schedule was lost, reconciles stuck
    * claims). Whole minutes, at least 1 and below the 15-minute late cutoff of the send worker,
@@ -38,10 +38,10 @@ const LATE_CUTOFF_MINUTES = 15;
  */
 export class SchedulingConstruct extends Construct {
   public readonly scheduleGroup: scheduler.ScheduleGroup;
-  /** Assumed by EventBridge Scheduler for schedules of this group only; may only `sqs:SendMessage` to the send queue. */
+  /** Assumed by EventBridge Scheduler for schedules of this group only; may only `sqs:SendMessage` to the control queue. */
   public readonly schedulerRole: iam.Role;
   public readonly sweepSchedule: scheduler.Schedule;
-  private readonly sendQueue: sqs.IQueue;
+  private readonly controlQueue: sqs.IQueue;
   private readonly schedulers = new Set<string>();
 
   constructor(scope: Construct, id: string, props: SchedulingConstructProps) {
@@ -53,7 +53,7 @@ export class SchedulingConstruct extends Construct {
         `SchedulingConstruct: sweepInterval must be whole minutes between 1 and ${LATE_CUTOFF_MINUTES - 1}, got ${sweepInterval.toHumanString()}`,
       );
     }
-    this.sendQueue = props.sendQueue;
+    this.controlQueue = props.controlQueue;
     const stack = Stack.of(this);
 
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Group', {
@@ -74,14 +74,14 @@ export class SchedulingConstruct extends Construct {
       }),
     });
     // Not grantSendMessages: the scheduler needs neither GetQueueAttributes nor GetQueueUrl.
-    props.sendQueue.grant(this.schedulerRole, 'sqs:SendMessage');
+    props.controlQueue.grant(this.schedulerRole, 'sqs:SendMessage');
 
     this.sweepSchedule = new scheduler.Schedule(this, 'Sweep', {
       scheduleName: SWEEP_SCHEDULE_NAME,
       scheduleGroup: this.scheduleGroup,
       description: 'Communiqué: fires due campaigns whose schedule was lost, reconciles stuck send claims',
       schedule: scheduler.ScheduleExpression.rate(sweepInterval),
-      target: new targets.SqsSendMessage(props.sendQueue, {
+      target: new targets.SqsSendMessage(props.controlQueue, {
         role: this.schedulerRole,
         input: scheduler.ScheduleTargetInput.fromObject({ type: 'sweep' }),
         // The next sweep supersedes an undelivered one.
@@ -96,7 +96,7 @@ export class SchedulingConstruct extends Construct {
 
   /**
    * Lets a function create, move and delete campaign schedules: the variables
-   * functions/config.ts reads (`SCHEDULER_GROUP_NAME`, `SCHEDULER_ROLE_ARN`, `SEND_QUEUE_ARN`),
+   * functions/config.ts reads (`SCHEDULER_GROUP_NAME`, `SCHEDULER_ROLE_ARN`, `CONTROL_QUEUE_ARN`),
    * scheduler actions on `campaign-*` schedules of this group only, and `iam:PassRole` on the
    * scheduler role, to EventBridge Scheduler only.
    */
@@ -105,7 +105,7 @@ export class SchedulingConstruct extends Construct {
     this.schedulers.add(fn.node.path);
     fn.addEnvironment('SCHEDULER_GROUP_NAME', this.scheduleGroup.scheduleGroupName);
     fn.addEnvironment('SCHEDULER_ROLE_ARN', this.schedulerRole.roleArn);
-    fn.addEnvironment('SEND_QUEUE_ARN', this.sendQueue.queueArn);
+    fn.addEnvironment('CONTROL_QUEUE_ARN', this.controlQueue.queueArn);
     const campaignSchedules = Stack.of(this).formatArn({
       service: 'scheduler',
       resource: 'schedule',

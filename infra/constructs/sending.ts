@@ -7,6 +7,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { MAX_RECEIVES, type SendQueueSizing, sendQueueSizing } from '../../functions/domain/send-time-budget';
 import { grantStoreAccess } from './data';
 import { CommuniqueFunction } from './function-defaults';
 import { grantGetSecretValue } from './grants';
@@ -35,7 +36,14 @@ export interface SendingConstructProps {
    */
   readonly maxConcurrency?: number;
   /**
-   * Reserved concurrency of the send function, at least `maxConcurrency`. Default none: reserving
+   * The account's SES MaxSendRate the queue is sized for (batch size per invocation, see
+   * functions/domain/send-time-budget.ts sendQueueSizing). Default 14, a new production
+   * account's rate; at run time the workers pace at the rate GetAccount reports.
+   */
+  readonly maxSendRate?: number;
+  /**
+   * Reserved concurrency of the send function, at least `maxConcurrency` + 2 (the control
+   * queue's workers, so that a send backlog never starves a fire or a sweep). Default none: reserving
    * fails on accounts whose concurrency quota is still the initial 10, and the event source's
    * maximum concurrency already caps the workers.
    */
@@ -52,6 +60,8 @@ export interface SendingLinks {
 }
 
 const SEND_TIMEOUT = Duration.seconds(60);
+/** Concurrent invocations for control messages (the minimum an SQS event source accepts). */
+const CONTROL_WORKERS = 2;
 const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i;
 
 /**
@@ -60,7 +70,12 @@ const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(
  */
 export class SendingConstruct extends Construct {
   public readonly queue: sqs.Queue;
+  /** Fire, sweep and launch messages (EventBridge Scheduler targets it). */
+  public readonly controlQueue: sqs.Queue;
+  /** Dead-letter queue of both queues. */
   public readonly deadLetterQueue: sqs.Queue;
+  /** Batch size, visibility timeout and the sweep's delay, from the rate, workers and timeout. */
+  public readonly sizing: SendQueueSizing;
   public readonly sendFunction: CommuniqueFunction;
   public readonly configurationSet: ses.ConfigurationSet;
   /** Present when `senderDomain` was given. */
@@ -79,9 +94,15 @@ export class SendingConstruct extends Construct {
     if (!Number.isInteger(workers) || workers < 2 || workers > 1000) {
       throw new Error(`SendingConstruct: maxConcurrency must be an integer between 2 and 1000, got ${workers}`);
     }
-    if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < workers)) {
-      throw new Error(`SendingConstruct: reservedConcurrency must be an integer of at least maxConcurrency (${workers}), got ${reserved}`);
+    if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < workers + CONTROL_WORKERS)) {
+      throw new Error(
+        `SendingConstruct: reservedConcurrency must be an integer of at least maxConcurrency + ${CONTROL_WORKERS} (${workers + CONTROL_WORKERS}), got ${reserved}`,
+      );
     }
+    const maxSendRate = props.maxSendRate ?? 14;
+    // The formula the send worker's time budget relies on: batch size from the rate and the
+    // timeout, visibility timeout from the timeout, the sweep's "uncovered" delay from both.
+    this.sizing = sendQueueSizing({ maxSendRate, workers, functionTimeoutSeconds: SEND_TIMEOUT.toSeconds() });
 
     this.maxConcurrency = workers;
 
@@ -92,10 +113,18 @@ export class SendingConstruct extends Construct {
     });
     this.queue = new sqs.Queue(this, 'Queue', {
       // AWS's rule for Lambda consumers: at least six times the function timeout.
-      visibilityTimeout: Duration.seconds(SEND_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(this.sizing.visibilityTimeoutSeconds),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
+    });
+    // Fire, sweep and launch messages: a queue of their own, so that a send backlog can never push
+    // a schedule past its cutoff (functions/app/control-queue.ts). Same dead-letter queue.
+    this.controlQueue = new sqs.Queue(this, 'ControlQueue', {
+      visibilityTimeout: Duration.seconds(this.sizing.visibilityTimeoutSeconds),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
     });
 
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
@@ -126,22 +155,30 @@ export class SendingConstruct extends Construct {
       environment: {
         TABLE_NAME: props.table.tableName,
         SEND_QUEUE_URL: this.queue.queueUrl,
+        CONTROL_QUEUE_URL: this.controlQueue.queueUrl,
         SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
         SEND_CONCURRENCY: String(workers),
+        SEND_MAX_RECEIVES: String(MAX_RECEIVES),
+        UNCOVERED_AFTER_SECONDS: String(this.sizing.uncoveredAfterSeconds),
       },
     });
     this.sendFunction.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: 10,
+        batchSize: this.sizing.batchSize,
         reportBatchItemFailures: true,
         maxConcurrency: workers,
       }),
     );
+    this.sendFunction.addEventSource(
+      // One control message per invocation: a launch snapshots a whole audience.
+      new SqsEventSource(this.controlQueue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: CONTROL_WORKERS }),
+    );
 
     grantStoreAccess(props.table, this.sendFunction);
-    // A "launch" message fans out into "send" messages on the same queue (SendMessageBatch is
-    // authorised as sqs:SendMessage); the event source's polling grants are CDK's own.
+    // A launch fans out into send messages, the sweep queues fires and sends (SendMessageBatch is
+    // authorised as sqs:SendMessage); the event sources' polling grants are CDK's own.
     this.queue.grant(this.sendFunction, 'sqs:SendMessage');
+    this.controlQueue.grant(this.sendFunction, 'sqs:SendMessage');
     this.grantSendMail(this.sendFunction);
     // The account's MaxSendRate paces the workers.
     this.grantReadSendingQuota(this.sendFunction);
@@ -161,6 +198,26 @@ export class SendingConstruct extends Construct {
     this.sendFunction.addEnvironment('PUBLIC_BASE_URL', links.publicBaseUrl);
     this.sendFunction.addEnvironment('TOKEN_KEYS_SECRET_ARN', links.tokenKeysSecret.secretArn);
     grantGetSecretValue(links.tokenKeysSecret, this.sendFunction);
+  }
+
+  /** Lets a function enqueue send and control messages (`SEND_QUEUE_URL`, `CONTROL_QUEUE_URL`). */
+  public grantEnqueue(fn: lambda.Function): void {
+    fn.addEnvironment('SEND_QUEUE_URL', this.queue.queueUrl);
+    fn.addEnvironment('CONTROL_QUEUE_URL', this.controlQueue.queueUrl);
+    this.queue.grant(fn, 'sqs:SendMessage');
+    this.controlQueue.grant(fn, 'sqs:SendMessage');
+  }
+
+  /**
+   * Lets a function list and redrive the dead-letter queue (functions/adapters/sqs/sqs-dead-letters.ts):
+   * ReceiveMessage and StartMessageMoveTask, plus what SQS checks for the move task on the
+   * caller's behalf (DeleteMessage and GetQueueAttributes here, SendMessage on the queues the
+   * messages return to: grantEnqueue).
+   */
+  public grantDeadLetterAdmin(fn: lambda.Function): void {
+    fn.addEnvironment('DEAD_LETTER_QUEUE_URL', this.deadLetterQueue.queueUrl);
+    fn.addEnvironment('DEAD_LETTER_QUEUE_ARN', this.deadLetterQueue.queueArn);
+    this.deadLetterQueue.grant(fn, 'sqs:ReceiveMessage', 'sqs:StartMessageMoveTask', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes');
   }
 
   /** `ses:GetAccount`: the sending quota (pacing) and the health check. It has no resource-level permissions. */

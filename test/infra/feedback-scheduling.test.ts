@@ -36,7 +36,8 @@ beforeAll(() => {
   const { data, sending, api, feedback, scheduling } = s.stack;
   ids = {
     table: s.logicalId(data.table),
-    queue: s.logicalId(sending.queue),
+    // Schedules target the control queue (fire, sweep), apart from the send backlog.
+    queue: s.logicalId(sending.controlQueue),
     configurationSet: s.logicalId(sending.configurationSet),
     api: s.logicalId(api.apiFunction),
     send: s.logicalId(sending.sendFunction),
@@ -251,7 +252,7 @@ describe('SchedulingConstruct', () => {
     expect(role.Properties.Policies).toBeUndefined();
   });
 
-  it('lets that role do nothing but sqs:SendMessage to the send queue', () => {
+  it('lets that role do nothing but sqs:SendMessage to the control queue', () => {
     const statements = statementsOfRole(s.template, ids.schedulerRole);
     expect(statements.map((st) => ({ Effect: st.Effect, Action: actionsOf(st), Resource: resourcesOf(st) }))).toEqual([
       { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [getAttArn(ids.queue)] },
@@ -283,7 +284,8 @@ describe('SchedulingConstruct', () => {
     const api = envOf(ids.api);
     expect(api.SCHEDULER_GROUP_NAME).toBe(groupName);
     expect(api.SCHEDULER_ROLE_ARN).toEqual(getAttArn(ids.schedulerRole));
-    expect(api.SEND_QUEUE_ARN).toEqual(getAttArn(ids.queue));
+    expect(api.CONTROL_QUEUE_ARN).toEqual(getAttArn(ids.queue));
+    expect(api.SEND_QUEUE_ARN).toBeUndefined();
     for (const id of [ids.send, ids.feedback]) {
       expect(Object.keys(envOf(id)).filter((k) => k.startsWith('SCHEDULER_'))).toEqual([]);
       const actions = statementsOfRole(s.template, roleOf(id)).flatMap(actionsOf);
@@ -343,15 +345,15 @@ describe('SchedulingConstruct', () => {
     ['as long as the late cutoff', Duration.minutes(15)],
   ])('rejects a sweep interval %s', (_name, sweepInterval) => {
     const stack = new Stack(new App(), 'Bare', { env: { region: 'eu-west-3' } });
-    const sendQueue = new sqs.Queue(stack, 'Queue');
-    expect(() => new SchedulingConstruct(stack, 'Scheduling', { sendQueue, sweepInterval })).toThrow(
+    const controlQueue = new sqs.Queue(stack, 'Queue');
+    expect(() => new SchedulingConstruct(stack, 'Scheduling', { controlQueue, sweepInterval })).toThrow(
       /sweepInterval must be whole minutes between 1 and 14/,
     );
   });
 
   it('accepts a one-minute sweep', () => {
     const stack = new Stack(new App(), 'Bare', { env: { region: 'eu-west-3' } });
-    new SchedulingConstruct(stack, 'Scheduling', { sendQueue: new sqs.Queue(stack, 'Queue'), sweepInterval: Duration.minutes(1) });
+    new SchedulingConstruct(stack, 'Scheduling', { controlQueue: new sqs.Queue(stack, 'Queue'), sweepInterval: Duration.minutes(1) });
     Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 minute)' });
   });
 });

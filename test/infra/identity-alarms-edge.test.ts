@@ -102,7 +102,7 @@ describe('alarms and dashboard', () => {
     }
   });
 
-  it('fire on errors and throttles of each function, the send backlog at 15 minutes, and API 5xx', () => {
+  it('fire on errors and throttles of each function, the send backlog at 15 minutes, the control backlog at 5, and API 5xx', () => {
     const { api, sending, feedback, reputationGuard } = s.stack;
     for (const fn of [api.apiFunction, sending.sendFunction, feedback.feedbackFunction, reputationGuard.guardFunction]) {
       for (const metric of ['Errors', 'Throttles']) {
@@ -123,8 +123,13 @@ describe('alarms and dashboard', () => {
       MetricName: '5xx',
       Dimensions: [{ Name: 'ApiId', Value: { Ref: s.logicalId(s.stack.api.httpApi) } }],
     });
-    // 2 SES + 3 DLQ + 4 × 2 functions + backlog + 5xx.
-    expect(alarms()).toHaveLength(15);
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [s.logicalId(s.stack.sending.controlQueue), 'QueueName'] } }],
+      Threshold: 300,
+    });
+    // 2 SES + 3 DLQ + 4 × 2 functions + send and control backlogs + 5xx.
+    expect(alarms()).toHaveLength(16);
   });
 
   it('all notify the SNS topic (alarm and back to OK), which mails the address from context', () => {

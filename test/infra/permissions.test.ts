@@ -23,7 +23,7 @@ type Fn = 'api' | 'send' | 'feedback' | 'reputation';
 interface Row {
   readonly action: string;
   readonly resources: readonly string[];
-  readonly by: 'code' | 'lambda';
+  readonly by: 'code' | 'lambda' | 'sqs';
 }
 
 const STORE_ACTIONS = [
@@ -42,7 +42,11 @@ const row = (action: string, resources: string[], by: Row['by'] = 'code'): Row =
 const EXPECTED: Record<Fn, Row[]> = {
   api: [
     ...store,
-    row('sqs:SendMessage', ['send queue']), // SendMessageBatchCommand
+    row('sqs:SendMessage', ['control queue', 'send queue']), // SendMessageBatchCommand (and the redrive's destinations)
+    row('sqs:ReceiveMessage', ['dead-letter queue']), // SqsDeadLetters.list
+    row('sqs:StartMessageMoveTask', ['dead-letter queue']), // SqsDeadLetters.redrive
+    row('sqs:DeleteMessage', ['dead-letter queue'], 'sqs'), // the move task, on the caller's permissions
+    row('sqs:GetQueueAttributes', ['dead-letter queue'], 'sqs'),
     row('ses:SendEmail', ['ses configuration set', 'ses identity *']), // SendEmailCommand
     row('ses:GetAccount', ['*']), // GetAccountCommand (ping)
     row('secretsmanager:GetSecretValue', ['admin token', 'key ring', 'origin secret']),
@@ -54,9 +58,9 @@ const EXPECTED: Record<Fn, Row[]> = {
   ],
   send: [
     ...store,
-    row('sqs:SendMessage', ['send queue']),
+    row('sqs:SendMessage', ['control queue', 'send queue']),
     ...['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].map((a) =>
-      row(a, ['send queue'], 'lambda'),
+      row(a, ['control queue', 'send queue'], 'lambda'),
     ),
     row('ses:SendEmail', ['ses configuration set', 'ses identity *']),
     row('ses:GetAccount', ['*']), // maxSendRate
@@ -98,6 +102,8 @@ const ACTIONS_OF_COMMAND: Record<string, readonly string[]> = {
   // SendMessage on the queues the messages go back to (SQS acts with the caller's permissions).
   StartMessageMoveTaskCommand: ['sqs:StartMessageMoveTask', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:SendMessage'],
   GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
+  GetObjectCommand: ['s3:GetObject'],
+  PutObjectCommand: ['s3:PutObject'],
   CreateScheduleCommand: ['scheduler:CreateSchedule', 'iam:PassRole'],
   UpdateScheduleCommand: ['scheduler:UpdateSchedule', 'iam:PassRole'],
   DeleteScheduleCommand: ['scheduler:DeleteSchedule'],
@@ -119,6 +125,8 @@ beforeAll(() => {
   ids = {
     table: s.logicalId(data.table),
     queue: s.logicalId(sending.queue),
+    controlQueue: s.logicalId(sending.controlQueue),
+    dlq: s.logicalId(sending.deadLetterQueue),
     feedbackDlq: s.logicalId(feedback.deadLetterQueue),
     reputationDlq: s.logicalId(reputationGuard.deadLetterQueue),
     configurationSet: s.logicalId(sending.configurationSet),
@@ -141,6 +149,8 @@ function label(fn: Fn, resource: unknown): string {
   if (j === getAtt(ids.table!)) return 'table';
   if (j === JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.table, 'Arn'] }, '/index/gsi1']] })) return 'table/index/gsi1';
   if (j === getAtt(ids.queue!)) return 'send queue';
+  if (j === getAtt(ids.controlQueue!)) return 'control queue';
+  if (j === getAtt(ids.dlq!)) return 'dead-letter queue';
   if (j === getAtt(ids.feedbackDlq!)) return 'feedback dead-letter queue';
   if (j === getAtt(ids.reputationDlq!)) return 'reputation dead-letter queue';
   if (j === ref(ids.adminToken!)) return 'admin token';

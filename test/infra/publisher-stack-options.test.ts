@@ -85,9 +85,9 @@ describe('props validation', () => {
     ['a sender address instead of a domain', { senderDomain: 'presse@example.fr' }, /senderDomain must be a domain name/],
     ['a send concurrency of 1', { sendConcurrency: 1 }, /maxConcurrency must be an integer between 2 and 1000/],
     [
-      'a reserved concurrency below the send concurrency',
-      { sendConcurrency: 4, sendReservedConcurrency: 3 },
-      /reservedConcurrency must be an integer of at least maxConcurrency \(4\)/,
+      'a reserved concurrency below the send concurrency plus the control queue’s two workers',
+      { sendConcurrency: 4, sendReservedConcurrency: 5 },
+      /reservedConcurrency must be an integer of at least maxConcurrency \+ 2 \(6\)/,
     ],
   ])('rejects %s', (_name, props, message) => {
     expect(() => synthPublisher({ bundle: false, props })).toThrow(message);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendQueueSizing } from '../../functions/domain/send-time-budget';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/function-defaults';
 import { actionsOf, functionResource, resourcesOf, type Synthesised, statementsOfRole, synthPublisher } from './synth';
 
@@ -121,25 +122,31 @@ describe('Lambda functions', () => {
     const send = envOf(ids.send);
     expect(Object.keys(api).sort()).toEqual([
       'ADMIN_TOKEN_SECRET_ARN',
+      'CONTROL_QUEUE_ARN',
+      'CONTROL_QUEUE_URL',
+      'DEAD_LETTER_QUEUE_ARN',
+      'DEAD_LETTER_QUEUE_URL',
       'NODE_OPTIONS',
       'ORIGIN_VERIFY_SECRET_ARN',
       'PUBLIC_BASE_URL',
       'SCHEDULER_GROUP_NAME',
       'SCHEDULER_ROLE_ARN',
-      'SEND_QUEUE_ARN',
       'SEND_QUEUE_URL',
       'SES_CONFIGURATION_SET',
       'TABLE_NAME',
       'TOKEN_KEYS_SECRET_ARN',
     ]);
     expect(Object.keys(send).sort()).toEqual([
+      'CONTROL_QUEUE_URL',
       'NODE_OPTIONS',
       'PUBLIC_BASE_URL',
       'SEND_CONCURRENCY',
+      'SEND_MAX_RECEIVES',
       'SEND_QUEUE_URL',
       'SES_CONFIGURATION_SET',
       'TABLE_NAME',
       'TOKEN_KEYS_SECRET_ARN',
+      'UNCOVERED_AFTER_SECONDS',
     ]);
     for (const env of [api, send]) {
       expect(env.TABLE_NAME).toEqual({ Ref: ids.table });
@@ -161,14 +168,36 @@ describe('Lambda functions', () => {
 });
 
 describe('SendingConstruct', () => {
-  it('feeds the send function from the queue with partial batch failures, 10 per batch', () => {
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  it('feeds the send function from the send queue, batches sized by sendQueueSizing (14 mails/s, 2 workers, 60 s: 5 messages of 50)', () => {
+    const sizing = sendQueueSizing({ maxSendRate: 14, workers: 2, functionTimeoutSeconds: 60 });
+    expect(sizing.batchSize).toBe(5);
+    expect(s.stack.sending.sizing).toEqual(sizing);
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: ids.send },
       EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
-      BatchSize: 10,
+      BatchSize: sizing.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+    const queue = s.template.findResources('AWS::SQS::Queue')[ids.queue] as { Properties: { VisibilityTimeout: number } };
+    expect(queue.Properties.VisibilityTimeout).toBe(sizing.visibilityTimeoutSeconds);
+    expect(envOf(ids.send).UNCOVERED_AFTER_SECONDS).toBe(String(sizing.uncoveredAfterSeconds));
+    expect(envOf(ids.send).SEND_MAX_RECEIVES).toBe('5');
+  });
+
+  it('feeds control messages (fire, sweep, launch) from their own queue, one per invocation, so a send backlog cannot delay them', () => {
+    const control = s.logicalId(s.stack.sending.controlQueue);
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: ids.send },
+      EventSourceArn: { 'Fn::GetAtt': [control, 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    s.template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ids.dlq, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    for (const id of [ids.api, ids.send]) expect(envOf(id).CONTROL_QUEUE_URL).toEqual({ Ref: control });
   });
 
   it('runs 2 workers by default, and tells them so they share the SES send rate', () => {

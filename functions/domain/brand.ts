@@ -18,6 +18,22 @@ export const brandSchema = z.object({
   socialLinks: z.array(socialLinkSchema).default([]),
   boilerplate: z.array(aboutBlockSchema).default([]),
   pressContacts: z.array(pressContactSchema).default([]),
+  /** Mentions légales: who publishes (name, address, publication director, host), on every public page. */
+  legalNotice: z.string().trim().max(5_000).optional(),
+  /**
+   * What the GDPR (art. 13) requires where personal data is collected: the sign-up,
+   * confirmation and preference pages show it.
+   */
+  privacyNotice: z
+    .object({
+      controller: z.string().trim().max(500).optional(),
+      purpose: z.string().trim().max(1_000).optional(),
+      lawfulBasis: z.string().trim().max(500).optional(),
+      retention: z.string().trim().max(500).optional(),
+      rights: z.string().trim().max(1_500).optional(),
+      dpoContact: z.string().trim().max(300).optional(),
+    })
+    .optional(),
   /** With review on, nothing is scheduled or sent before a reviewer approves it. */
   review: z
     .object({ required: z.boolean().default(false), allowSelfApproval: z.boolean().default(false) })

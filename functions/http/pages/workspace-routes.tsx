@@ -18,6 +18,7 @@ import { releasePages } from './releases/releases-routes';
 import { renderPage } from './render-page';
 import { reviewPages } from './review/review-routes';
 import { auditPages } from './settings/audit-routes';
+import { brandPages } from './settings/brand-routes';
 import { settingsPages } from './settings/settings-routes';
 import { tokenPages } from './settings/tokens-routes';
 import type { FrameBrand, WorkspaceAuth, WorkspaceEnv } from './workspace-env';
@@ -152,6 +153,7 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
 
   app.route('/', dashboardPages(deps));
   app.route('/', mediaPages(deps));
+  app.route('/', brandPages(deps));
   app.route('/', releasePages(deps));
   app.route('/', reviewPages(deps));
   app.route('/', authPages(deps, options));

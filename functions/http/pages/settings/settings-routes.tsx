@@ -40,6 +40,12 @@ function SettingsIndex(props: { isAdmin: boolean; canReadAudit: boolean }) {
             </h2>
             <p>Créer un jeton avec un rôle et une durée, voir ses usages, le révoquer.</p>
           </li>
+          <li class="card">
+            <h2>
+              <a href="/reglages/marques">Marques</a>
+            </h2>
+            <p>Nom, logo, couleurs, expéditeur, adresse postale, mentions légales et informations RGPD de chaque émetteur.</p>
+          </li>
         </ul>
       ) : (
         <p>Les réglages de l’espace de travail sont réservés aux administrateurs.</p>

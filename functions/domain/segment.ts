@@ -43,7 +43,7 @@ export const segmentFilterSchema = z
 export type SegmentFilter = z.infer<typeof segmentFilterSchema>;
 
 export const segmentInputSchema = z.object({
-  name: singleLine(120),
+  name: z.string({ error: 'donnez un nom au segment' }).pipe(singleLine(120)),
   filter: segmentFilterSchema.refine((f) => !isEmptyFilter(f), {
     message: 'au moins un critère est nécessaire (média, département, étiquettes, titre ou langue)',
   }),

@@ -3,7 +3,6 @@ import { audit } from '../app/audit-log';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../app/control-campaign';
 import { listDeadLetters, redriveDeadLetters } from '../app/dead-letters';
 import type { AppDeps } from '../app/deps';
-import { estimateAudience } from '../app/estimate-audience';
 import { IdempotencyKeyReusedError, launchCampaign } from '../app/launch-campaign';
 import { addSubscriberByAdmin, createList, getList, listMembers, SuppressedAddressError } from '../app/manage-audience';
 import { createRelease, duplicateRelease, getRelease, updateRelease } from '../app/manage-releases';
@@ -461,30 +460,7 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono<ApiEnv> {
       );
     },
   );
-  api.openapi(
-    createRoute({
-      method: 'get',
-      path: '/audience',
-      tags: ['campaigns'],
-      request: { query: z.object({ listIds: z.string().min(1).openapi({ description: 'identifiants séparés par des virgules' }) }) },
-      responses: {
-        200: json(
-          z.object({ recipients: z.number().int(), suppressed: z.number().int(), notConfirmed: z.number().int() }),
-          'Destinataires qu’un envoi atteindrait maintenant',
-        ),
-        ...errors,
-      },
-    }),
-    async (c) => {
-      const listIds = c.req
-        .valid('query')
-        .listIds.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      for (const id of listIds) await getList(deps, id);
-      return c.json(await estimateAudience(deps, listIds), 200);
-    },
-  );
+  // GET /audience (who a send would reach, with a segment): functions/http/segment-routes.ts
   const control = { pause: pauseCampaign, resume: resumeCampaign, cancel: cancelCampaign } as const;
   for (const [action, run] of Object.entries(control)) {
     api.openapi(

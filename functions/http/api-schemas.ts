@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { listInputSchema, subscriberProfileSchema, subscriptionStatuses } from '../domain/audience';
 import { campaignStatuses, recipientStatuses } from '../domain/campaign';
 import { releaseContentSchema, releaseStatuses } from '../domain/release';
+import { segmentFilterSchema } from '../domain/segment';
 
 export const ErrorSchema = z
   .object({
@@ -79,6 +80,12 @@ export const LaunchCampaignSchema = z
       .openapi({ description: 'Envoi programmé : heure locale AAAA-MM-JJTHH:mm[:ss]', example: '2026-03-06T10:00' }),
     timeZone: z.string().default('Europe/Paris'),
     ambiguity: z.enum(['earlier', 'later']).optional().openapi({ description: 'Pour une heure qui existe deux fois (octobre)' }),
+    segmentId: z
+      .string()
+      .min(1)
+      .optional()
+      .openapi({ description: 'Seulement les membres de ce segment (son filtre est figé au lancement)' }),
+    filter: segmentFilterSchema.optional(),
   })
   .openapi('LaunchCampaign');
 export const CampaignSchema = z
@@ -86,6 +93,8 @@ export const CampaignSchema = z
     id: z.string(),
     releaseId: z.string(),
     listIds: z.array(z.string()),
+    segment: z.object({ id: z.string(), name: z.string() }).optional(),
+    audienceFilter: segmentFilterSchema.optional(),
     status: z.enum(campaignStatuses),
     sendAt: z.string().optional(),
     localSendAt: z.string().optional(),

@@ -10,6 +10,7 @@ import { mediaApiRoutes, mediaFileRoutes } from './media-routes';
 import { newsroomRoutes } from './newsroom-routes';
 import { type WorkspaceOptions, workspaceRoutes } from './pages/workspace-routes';
 import { publicRoutes } from './public-routes';
+import { segmentRoutes } from './segment-routes';
 import { workflowRoutes } from './workflow-routes';
 
 export interface HttpOptions {
@@ -58,6 +59,7 @@ export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono<A
   const api = apiRoutes(deps);
   api.route('/', workflowRoutes(deps));
   api.route('/', importRoutes(deps));
+  api.route('/', segmentRoutes(deps));
   api.route('/', mediaApiRoutes(deps));
   api.doc('/openapi.json', {
     openapi: '3.0.3',

@@ -4,6 +4,7 @@ import { ApiConstruct } from './constructs/api';
 import { DataConstruct } from './constructs/data';
 import { EdgeConstruct } from './constructs/edge';
 import { FeedbackConstruct } from './constructs/feedback';
+import { MediaConstruct } from './constructs/media';
 import { MonitoringConstruct } from './constructs/monitoring';
 import { ReputationGuardConstruct } from './constructs/reputation-guard';
 import { SchedulingConstruct } from './constructs/scheduling';
@@ -47,6 +48,7 @@ export class PublisherStack extends Stack {
   public readonly scheduling: SchedulingConstruct;
   public readonly feedback: FeedbackConstruct;
   public readonly edge: EdgeConstruct;
+  public readonly media: MediaConstruct;
   public readonly monitoring: MonitoringConstruct;
   public readonly reputationGuard: ReputationGuardConstruct;
 
@@ -85,6 +87,8 @@ export class PublisherStack extends Stack {
     // Resume and launch go to the control queue; `communique dlq` lists and redrives dead letters.
     this.sending.grantEnqueue(this.api.apiFunction);
     this.sending.grantDeadLetterAdmin(this.api.apiFunction);
+    this.media = new MediaConstruct(this, 'Media');
+    this.media.grantReadWrite(this.api.apiFunction);
     this.sending.grantReadSendingQuota(this.api.apiFunction);
     this.sending.configureLinks({ tokenKeysSecret: this.api.tokenKeysSecret, publicBaseUrl: this.api.publicBaseUrl });
     this.scheduling = new SchedulingConstruct(this, 'Scheduling', { controlQueue: this.sending.controlQueue });

@@ -15,8 +15,8 @@ export interface EdgeConstructProps {
   readonly webAclArn: string;
 }
 
-/** Paths CloudFront caches: public newsroom pages and their RSS feeds, and the app's static assets. */
-export const CACHED_PATHS = { newsroom: '/newsroom*', assets: '/assets/*' } as const;
+/** Paths CloudFront caches: public newsroom pages and their RSS feeds, the app's static assets, media files (immutable). */
+export const CACHED_PATHS = { newsroom: '/newsroom*', assets: '/assets/*', media: '/media/*' } as const;
 
 /** Sets the viewer address header from the connection, over anything the client sent (cloudfront-js-2.0). */
 const VIEWER_ADDRESS_FUNCTION = `function handler(event) {
@@ -106,6 +106,7 @@ export class EdgeConstruct extends Construct {
       compress: true,
     });
 
+    const assetsCache = cached('AssetsCache', Duration.days(1));
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Communiqué: public pages, workspace and API',
       webAclId: props.webAclArn,
@@ -125,7 +126,9 @@ export class EdgeConstruct extends Construct {
       },
       additionalBehaviors: {
         [CACHED_PATHS.newsroom]: cachedBehavior(cached('NewsroomCache', Duration.minutes(5))),
-        [CACHED_PATHS.assets]: cachedBehavior(cached('AssetsCache', Duration.days(1))),
+        [CACHED_PATHS.assets]: cachedBehavior(assetsCache),
+        // Media ids are never reused: the app sends `immutable`; the policy caps it at a day.
+        [CACHED_PATHS.media]: cachedBehavior(assetsCache),
       },
     });
     acknowledgeRule(

@@ -152,6 +152,37 @@ describe('alarms and dashboard', () => {
   });
 });
 
+describe('media bucket', () => {
+  it('is private (all public access blocked, TLS only, encrypted, versioned), retained, and named to the api only', () => {
+    const id = s.logicalId(s.stack.media.bucket);
+    s.template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: Match.anyValue(),
+      }),
+    });
+    s.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: id },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+    const withBucket = Object.entries(s.template.findResources('AWS::Lambda::Function')).filter(
+      ([, f]) =>
+        (f as Resource & { Properties: { Environment?: { Variables: Record<string, unknown> } } }).Properties.Environment?.Variables
+          .MEDIA_BUCKET,
+    );
+    expect(withBucket.map(([fid]) => fid)).toEqual([s.logicalId(s.stack.api.apiFunction)]);
+  });
+});
+
 describe('automatic pause on a reputation alarm', () => {
   it('routes the bounce and complaint alarms, when they go into ALARM, to the guard function, with retries and a dead-letter queue', () => {
     const { monitoring, reputationGuard } = s.stack;
@@ -196,10 +227,10 @@ describe('edge', () => {
     expect(env.Variables.ORIGIN_VERIFY_SECRET_ARN).toEqual({ Ref: s.logicalId(s.stack.edge.originVerifySecret) });
   });
 
-  it('caches the newsroom, its feeds and the assets; the default behaviour caches nothing and forwards all but Host', () => {
+  it('caches the newsroom, its feeds, the assets and media files; the default behaviour caches nothing and forwards all but Host', () => {
     const config = distribution();
     const behaviors = config.CacheBehaviors as { PathPattern: string; CachePolicyId: unknown; AllowedMethods: string[] }[];
-    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/assets/*', '/newsroom*']);
+    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/assets/*', '/media/*', '/newsroom*']);
     for (const b of behaviors) {
       expect(b.AllowedMethods).toEqual(['GET', 'HEAD']);
       expect(b.CachePolicyId).toMatchObject({ Ref: expect.any(String) });

@@ -54,6 +54,8 @@ const EXPECTED: Record<Fn, Row[]> = {
     row('scheduler:UpdateSchedule', ['campaign-* schedules']),
     row('scheduler:DeleteSchedule', ['campaign-* schedules']),
     row('iam:PassRole', ['scheduler role']), // RoleArn of Create/UpdateSchedule
+    row('s3:GetObject', ['media objects']), // S3MediaStore.readMedia
+    row('s3:PutObject', ['media objects']), // S3MediaStore.putMedia
     ...logs,
   ],
   send: [
@@ -127,6 +129,7 @@ beforeAll(() => {
     queue: s.logicalId(sending.queue),
     controlQueue: s.logicalId(sending.controlQueue),
     dlq: s.logicalId(sending.deadLetterQueue),
+    media: s.logicalId(s.stack.media.bucket),
     feedbackDlq: s.logicalId(feedback.deadLetterQueue),
     reputationDlq: s.logicalId(reputationGuard.deadLetterQueue),
     configurationSet: s.logicalId(sending.configurationSet),
@@ -151,6 +154,7 @@ function label(fn: Fn, resource: unknown): string {
   if (j === getAtt(ids.queue!)) return 'send queue';
   if (j === getAtt(ids.controlQueue!)) return 'control queue';
   if (j === getAtt(ids.dlq!)) return 'dead-letter queue';
+  if (j === JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.media, 'Arn'] }, '/media/*']] })) return 'media objects';
   if (j === getAtt(ids.feedbackDlq!)) return 'feedback dead-letter queue';
   if (j === getAtt(ids.reputationDlq!)) return 'reputation dead-letter queue';
   if (j === ref(ids.adminToken!)) return 'admin token';

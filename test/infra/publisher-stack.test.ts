@@ -126,6 +126,7 @@ describe('Lambda functions', () => {
       'CONTROL_QUEUE_URL',
       'DEAD_LETTER_QUEUE_ARN',
       'DEAD_LETTER_QUEUE_URL',
+      'MEDIA_BUCKET',
       'NODE_OPTIONS',
       'ORIGIN_VERIFY_SECRET_ARN',
       'PUBLIC_BASE_URL',

@@ -33,6 +33,8 @@ const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: process.env.IMPORT_BENCH_ROWS ?? '50000' },
     'loop-items': { type: 'string' },
+    /** Chunks of 500 rows written at once (the import's `concurrency`; its default when absent). */
+    chunks: { type: 'string' },
   },
 });
 const rows = Number(values.rows);
@@ -207,6 +209,7 @@ try {
   const started = performance.now();
   const imported = await measured(port, () =>
     importContacts(deps, listId, frenchExcelExport(rows, 'bench.example.org'), {
+      ...(values.chunks ? { concurrency: Number(values.chunks) } : {}),
       actor: 'bench : import-contacts',
       progressEvery: 1000,
       onProgress: (p) => {

@@ -5,13 +5,15 @@ import { ZodError } from 'zod';
 import { confirmSubscription } from '../app/confirm-subscription';
 import type { AppDeps } from '../app/deps';
 import { getPreferences, type PreferencesView, updatePreferences } from '../app/manage-preferences';
+import { publicBrandFor } from '../app/public-brand';
 import { RateLimitedError, type RequestContext, subscribe } from '../app/subscribe';
 import { unsubscribeByToken } from '../app/unsubscribe';
+import type { Brand } from '../domain/brand';
 import { signupWording } from '../domain/consent';
 import { DomainError } from '../domain/errors';
 import { InvalidTokenError, verifyToken } from '../domain/tokens';
 import { zodIssues } from './error-responses';
-import { invalidLinkPage, publicPage } from './public-page';
+import { invalidLinkPage, privacyBlock, publicPage } from './public-page';
 
 function requestContext(c: Context): RequestContext {
   const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
@@ -46,7 +48,7 @@ function errorPage(c: Context, e: unknown) {
   throw e;
 }
 
-const preferencesForm = (view: PreferencesView, saved: boolean) =>
+const preferencesForm = (view: PreferencesView, saved: boolean, brand: Brand | undefined) =>
   publicPage(
     'Vos préférences',
     html`<h1>Vos préférences</h1>
@@ -77,16 +79,37 @@ const preferencesForm = (view: PreferencesView, saved: boolean) =>
         <p><small>${signupWording.text}</small></p>
         <button type="submit">Enregistrer</button>
       </form>
-      <form method="post"><input type="hidden" name="unsubscribeAll" value="1" /><p><button class="secondary" type="submit">Me désinscrire de tout</button></p></form>`,
+      <form method="post"><input type="hidden" name="unsubscribeAll" value="1" /><p><button class="secondary" type="submit">Me désinscrire de tout</button></p></form>
+      ${privacyBlock(brand)}`,
+    { brand },
   );
+
+/** The brand of the lists a person is on (or was offered), for the preference page's identity. */
+const preferencesBrand = (deps: AppDeps, view: PreferencesView) =>
+  publicBrandFor(deps, {
+    listIds: [...view.lists.filter((l) => l.status !== 'none'), ...view.lists].map((l) => l.list.id),
+  });
 
 /** Pages reached from mails and the public sign-up: no login, a signed token is the authority. */
 export function publicRoutes(deps: AppDeps): Hono {
   const pub = new Hono();
   const nowSeconds = () => Math.floor(deps.clock.now().getTime() / 1000);
 
+  /** The brand a token's page wears: the one of the lists the link was made for. */
+  const tokenBrand = (token: string, purpose: 'confirm' | 'unsubscribe') => {
+    try {
+      return publicBrandFor(deps, { listIds: verifyToken(token, deps.tokenKeys, nowSeconds(), purpose).listIds ?? [] });
+    } catch {
+      return publicBrandFor(deps);
+    }
+  };
+
   pub.get('/subscribe', async (c) => {
-    const lists = (await deps.store.listLists()).filter((l) => l.publicSignup);
+    const asked = c.req.query('marque') || undefined;
+    const offered = (await deps.store.listLists()).filter((l) => l.publicSignup);
+    const brand = await publicBrandFor(deps, { brandId: asked, listIds: offered.map((l) => l.id) });
+    // A brand's sign-up page offers its own lists (and those of no brand in particular).
+    const lists = asked && brand?.id === asked ? offered.filter((l) => !l.brandId || l.brandId === brand.id) : offered;
     return c.html(
       publicPage(
         'S’inscrire',
@@ -101,13 +124,16 @@ export function publicRoutes(deps: AppDeps): Hono {
             </fieldset>
             <p><small>${signupWording.text}</small></p>
             <button type="submit">S’inscrire</button>
-          </form>`,
+          </form>
+          ${privacyBlock(brand)}`,
+        { brand },
       ),
     );
   });
 
   pub.post('/subscribe', async (c) => {
     const form = await c.req.parseBody({ all: true });
+    const brand = await publicBrandFor(deps, { listIds: asArray(form.listIds) });
     try {
       await subscribe(
         deps,
@@ -126,13 +152,16 @@ export function publicRoutes(deps: AppDeps): Hono {
     return c.html(
       publicPage(
         'Vérifiez votre messagerie',
-        html`<h1>Vérifiez votre messagerie</h1><p>Si l’adresse est valide, un message de confirmation vient de lui être envoyé. Cliquez sur le lien qu’il contient pour confirmer votre inscription.</p>`,
+        html`<h1>Vérifiez votre messagerie</h1><p>Si l’adresse est valide, un message de confirmation vient de lui être envoyé. Cliquez sur le lien qu’il contient pour confirmer votre inscription.</p>
+          ${privacyBlock(brand)}`,
+        { brand },
       ),
     );
   });
 
   // GET shows a button, POST acts: mail scanners follow links and must not confirm or unsubscribe anyone.
-  pub.get('/confirm/:token', (c) => {
+  pub.get('/confirm/:token', async (c) => {
+    const brand = await tokenBrand(c.req.param('token'), 'confirm');
     try {
       verifyToken(c.req.param('token'), deps.tokenKeys, nowSeconds(), 'confirm');
     } catch (e: unknown) {
@@ -141,24 +170,30 @@ export function publicRoutes(deps: AppDeps): Hono {
     return c.html(
       publicPage(
         'Confirmer l’inscription',
-        html`<h1>Confirmer votre inscription</h1><form method="post"><button type="submit">Je confirme mon inscription</button></form>`,
+        html`<h1>Confirmer votre inscription</h1><form method="post"><button type="submit">Je confirme mon inscription</button></form>
+          ${privacyBlock(brand)}`,
+        { brand },
       ),
     );
   });
 
   pub.post('/confirm/:token', async (c) => {
+    const brand = await tokenBrand(c.req.param('token'), 'confirm');
     try {
       const r = await confirmSubscription(deps, c.req.param('token'), requestContext(c));
       const text = r.alreadyConfirmed
         ? 'Cette inscription était déjà confirmée : rien n’a changé.'
         : 'Merci : votre inscription est confirmée.';
-      return c.html(publicPage('Inscription confirmée', html`<h1>Inscription confirmée</h1><p>${text}</p>`));
+      return c.html(
+        publicPage('Inscription confirmée', html`<h1>Inscription confirmée</h1><p>${text}</p>${privacyBlock(brand)}`, { brand }),
+      );
     } catch (e: unknown) {
       return errorPage(c, e);
     }
   });
 
-  pub.get('/unsubscribe/:token', (c) => {
+  pub.get('/unsubscribe/:token', async (c) => {
+    const brand = await tokenBrand(c.req.param('token'), 'unsubscribe');
     try {
       verifyToken(c.req.param('token'), deps.tokenKeys, nowSeconds(), 'unsubscribe');
     } catch (e: unknown) {
@@ -170,6 +205,7 @@ export function publicRoutes(deps: AppDeps): Hono {
         html`<h1>Se désinscrire</h1>
           <p>Vous ne recevrez plus les envois de cette liste.</p>
           <form method="post"><button type="submit">Confirmer la désinscription</button></form>`,
+        { brand },
       ),
     );
   });
@@ -191,7 +227,8 @@ export function publicRoutes(deps: AppDeps): Hono {
 
   pub.get('/preferences/:token', async (c) => {
     try {
-      return c.html(preferencesForm(await getPreferences(deps, c.req.param('token')), false));
+      const view = await getPreferences(deps, c.req.param('token'));
+      return c.html(preferencesForm(view, false, await preferencesBrand(deps, view)));
     } catch (e: unknown) {
       return errorPage(c, e);
     }
@@ -211,7 +248,7 @@ export function publicRoutes(deps: AppDeps): Hono {
         },
         requestContext(c),
       );
-      return c.html(preferencesForm(view, true));
+      return c.html(preferencesForm(view, true, await preferencesBrand(deps, view)));
     } catch (e: unknown) {
       return errorPage(c, e);
     }

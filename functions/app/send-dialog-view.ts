@@ -3,6 +3,7 @@ import type { MailingList } from '../domain/audience';
 import { DEFAULT_TIME_ZONE } from '../domain/french-dates';
 import { type LocalTimeReading, readLocalTime } from '../domain/local-time-choice';
 import type { Release } from '../domain/release';
+import type { Segment } from '../domain/segment';
 import { subjectOf } from '../render/subject';
 import type { AppDeps } from './deps';
 import { type AudienceEstimate, estimateAudience } from './estimate-audience';
@@ -17,6 +18,8 @@ export interface SendChoice {
   readonly date?: string;
   readonly time?: string;
   readonly ambiguity?: 'earlier' | 'later';
+  /** Only the members of this saved segment; undefined = every member of the lists. */
+  readonly segmentId?: string;
   /** Generated when the dialog opens; the same key never launches two campaigns. */
   readonly key: string;
 }
@@ -35,7 +38,12 @@ export interface SendDialogView {
   /** Why the release cannot be sent yet (review on and not approved), if so. */
   readonly blocked?: string;
   readonly lists: readonly ListReach[];
-  /** Distinct people the chosen lists reach (embargoed lists left out). */
+  /** The segments to choose from, by name. */
+  readonly segments: readonly Segment[];
+  /** The chosen one (undefined when none, or when the id names no segment: `unknownSegment`). */
+  readonly segment?: Segment;
+  readonly unknownSegment?: boolean;
+  /** Distinct people the chosen lists reach, with the segment (embargoed lists left out). */
   readonly total: AudienceEstimate;
   readonly timeZone: string;
   /** Undefined when sending now. */
@@ -76,18 +84,21 @@ export async function sendDialogView(
   // Until the time is clear, judge the embargo at the earliest moment it could leave.
   const embargoed = isUnderEmbargo(release.content, leavesAt ?? deps.clock.now());
   const chosen = new Set(choice.listIds);
+  const segments = await deps.store.listSegments();
+  const segment = choice.segmentId ? segments.find((g) => g.id === choice.segmentId) : undefined;
+  const filter = segment?.filter;
   const lists = await Promise.all(
     (await deps.store.listLists()).map(async (list) => ({
       list,
       checked: chosen.has(list.id),
       embargoed: embargoed && list.kind !== 'press',
       // The live summary shows the total only: it skips reading every list again on each change.
-      ...(options.perList === false ? { recipients: 0, suppressed: 0, notConfirmed: 0 } : await estimateAudience(deps, [list.id])),
+      ...(options.perList === false ? { recipients: 0, suppressed: 0, notConfirmed: 0 } : await estimateAudience(deps, [list.id], filter)),
     })),
   );
   lists.sort((a, b) => Number(b.list.kind === 'press') - Number(a.list.kind === 'press') || a.list.name.localeCompare(b.list.name, 'fr'));
   const counted = lists.filter((l) => l.checked && !l.embargoed).map((l) => l.list.id);
-  const total = counted.length > 0 ? await estimateAudience(deps, counted) : { recipients: 0, suppressed: 0, notConfirmed: 0 };
+  const total = counted.length > 0 ? await estimateAudience(deps, counted, filter) : { recipients: 0, suppressed: 0, notConfirmed: 0 };
   const blocked =
     brand.review.required && release.status !== 'approved' && release.status !== 'sent'
       ? 'Ce communiqué n’est pas encore approuvé : la relecture est obligatoire pour cette marque avant tout envoi ou programmation.'
@@ -99,6 +110,9 @@ export async function sendDialogView(
     sender: { name: brand.senderName, address: brand.senderEmail },
     blocked,
     lists,
+    segments,
+    ...(segment ? { segment } : {}),
+    ...(choice.segmentId && !segment ? { unknownSegment: true } : {}),
     total,
     timeZone,
     time,

@@ -1,5 +1,6 @@
 import type { ListReach, SendChoice, SendDialogView } from '../../../app/send-dialog-view';
 import { formatFrenchInstant, formatFrenchTime } from '../../../domain/french-dates';
+import { describeFilter } from '../../../domain/segment';
 import { CsrfField, ErrorSummary, type FieldError, fieldId } from '../components/forms';
 import { instantText, localText, wallTextSentence, zoneName } from '../components/local-time-text';
 
@@ -15,6 +16,7 @@ export function choiceQuery(choice: SendChoice): string {
   if (choice.date) q.set('date', choice.date);
   if (choice.time) q.set('heure', choice.time);
   if (choice.ambiguity) q.set('ambiguite', choice.ambiguity);
+  if (choice.segmentId) q.set('segment', choice.segmentId);
   q.set('cle', choice.key);
   return q.toString();
 }
@@ -31,6 +33,7 @@ function ChoiceFields(props: { choice: SendChoice; withAmbiguity?: boolean }) {
       {c.date ? <input type="hidden" name="date" value={c.date} /> : null}
       {c.time ? <input type="hidden" name="heure" value={c.time} /> : null}
       {props.withAmbiguity !== false && c.ambiguity ? <input type="hidden" name="ambiguite" value={c.ambiguity} /> : null}
+      {c.segmentId ? <input type="hidden" name="segment" value={c.segmentId} /> : null}
       <input type="hidden" name="cle" value={c.key} />
     </>
   );
@@ -42,6 +45,7 @@ export function reachText(l: ListReach, embargoUntil?: string): string {
     return `Sous embargo${embargoUntil ? ` jusqu’au ${formatFrenchInstant(new Date(embargoUntil))}` : ''} : liste non presse, personne n’y recevra le communiqué avant la levée de l’embargo.`;
   }
   const out: string[] = [];
+  if (l.outsideSegment) out.push(people(l.outsideSegment, 'personne hors segment', 'personnes hors segment'));
   if (l.notConfirmed > 0) out.push(people(l.notConfirmed, 'personne non confirmée', 'personnes non confirmées'));
   if (l.suppressed > 0)
     out.push(
@@ -64,8 +68,9 @@ export function SendSummary(props: { view: SendDialogView }) {
         <p>
           <strong>{people(v.total.recipients, 'destinataire', 'destinataires distincts')}</strong> avec{' '}
           {people(chosen.length, 'liste', 'listes')}
-          {v.total.notConfirmed + v.total.suppressed > 0
-            ? ` (laissés de côté : ${v.total.notConfirmed} non confirmé(s), ${v.total.suppressed} adresse(s) bloquée(s))`
+          {v.segment ? ` et le segment « ${v.segment.name} »` : ''}
+          {v.total.notConfirmed + v.total.suppressed + (v.total.outsideSegment ?? 0) > 0
+            ? ` (laissés de côté : ${v.segment ? `${v.total.outsideSegment ?? 0} hors segment, ` : ''}${v.total.notConfirmed} non confirmé(s), ${v.total.suppressed} adresse(s) bloquée(s))`
             : ''}
           .
         </p>
@@ -144,6 +149,32 @@ function DaylightSavingQuestion(props: { view: SendDialogView }) {
   return null;
 }
 
+/** Narrow the lists to a saved segment; the summary below counts who matches as the choice changes. */
+function SegmentChoice(props: { view: SendDialogView }) {
+  const v = props.view;
+  if (v.segments.length === 0 && !v.choice.segmentId) return null;
+  return (
+    <div class="field">
+      <label for={fieldId('segmentId')}>Segment (facultatif)</label>
+      <select id={fieldId('segmentId')} name="segment" aria-describedby="segment-aide">
+        <option value="" selected={!v.choice.segmentId}>
+          Tous les membres des listes choisies
+        </option>
+        {v.segments.map((g) => (
+          <option value={g.id} selected={g.id === v.choice.segmentId}>
+            {g.name}
+          </option>
+        ))}
+      </select>
+      <p class="hint" id="segment-aide">
+        {v.segment
+          ? `Seuls les membres qui correspondent : ${describeFilter(v.segment.filter)}.`
+          : 'Un segment ne garde que les contacts qui correspondent à ses critères (média, département, étiquettes, titre, langue).'}
+      </p>
+    </div>
+  );
+}
+
 /** Step 1: choose lists and the moment. Works without JS (the form is a GET to the confirmation). */
 export function SendDialogPage(props: { view: SendDialogView; errors?: readonly FieldError[] }) {
   const v = props.view;
@@ -190,6 +221,7 @@ export function SendDialogPage(props: { view: SendDialogView; errors?: readonly 
               </div>
             ))}
           </fieldset>
+          <SegmentChoice view={v} />
           <fieldset>
             <legend>Quand ?</legend>
             <div>
@@ -251,6 +283,14 @@ export function SendConfirmationPage(props: { view: SendDialogView; csrfToken: s
             .join(', ')}
           )
         </dd>
+        {v.segment ? (
+          <>
+            <dt>Segment</dt>
+            <dd>
+              {v.segment.name} ({describeFilter(v.segment.filter)})
+            </dd>
+          </>
+        ) : null}
         <dt>Moment</dt>
         <dd>
           {scheduled && v.time?.kind !== 'invalid' && v.time?.kind !== 'skipped'

@@ -26,6 +26,7 @@ function choiceOf(fields: Record<string, string | string[] | undefined>): SendCh
     date: last(fields.date) || undefined,
     time: last(fields.heure) || undefined,
     ambiguity: ambiguity === 'earlier' || ambiguity === 'later' ? ambiguity : undefined,
+    segmentId: last(fields.segment) || undefined,
     // a fresh key for each opening of the dialog: a reload of the confirmation keeps it
     key: key && /^[A-Za-z0-9-]{8,200}$/.test(key) ? key : randomUUID(),
   };
@@ -51,6 +52,7 @@ function problemsOf(v: SendDialogView, now: Date): { errors: FieldError[]; statu
     errors.push({ field: 'ambiguity', message: 'Cette heure existe deux fois ce jour-là (retour à l’heure d’hiver) : précisez laquelle.' });
   if (v.leavesAt && t && v.leavesAt.getTime() <= now.getTime())
     errors.push({ field: 'sendAt', message: 'Cette date est passée : choisissez un moment à venir.' });
+  if (v.unknownSegment) errors.push({ field: 'segmentId', message: 'Ce segment n’existe plus : choisissez-en un autre.' });
   if (errors.length > 0) return { errors, status: 400 };
   const embargoed = v.lists.filter((l) => l.checked && l.embargoed);
   if (embargoed.length > 0)
@@ -59,7 +61,14 @@ function problemsOf(v: SendDialogView, now: Date): { errors: FieldError[]; statu
       message: `Sous embargo : envoi réservé aux listes presse (décochez ${embargoed.map((l) => `« ${l.list.name} »`).join(', ')}).`,
     });
   else if (v.total.recipients === 0)
-    errors.push({ field: 'listIds', message: 'Aucun destinataire : ces listes n’ont pas d’abonné confirmé joignable.' });
+    errors.push(
+      v.segment
+        ? {
+            field: 'segmentId',
+            message: 'Aucun destinataire : personne de confirmé et joignable sur ces listes ne correspond au segment.',
+          }
+        : { field: 'listIds', message: 'Aucun destinataire : ces listes n’ont pas d’abonné confirmé joignable.' },
+    );
   return errors.length > 0 ? { errors, status: 409 } : undefined;
 }
 
@@ -105,6 +114,7 @@ export function sendDialogPages(deps: AppDeps): Hono<WorkspaceEnv> {
           idempotencyKey: choice.key,
           ...(choice.when === 'later' ? { sendAt: `${choice.date ?? ''}T${choice.time ?? ''}`, timeZone: 'Europe/Paris' } : {}),
           ...(choice.ambiguity ? { ambiguity: choice.ambiguity } : {}),
+          ...(choice.segmentId ? { segmentId: choice.segmentId } : {}),
         },
         c.get('actor'),
       );

@@ -4,6 +4,7 @@ import type { WorkspaceEnv } from '../workspace-env';
 import { requireUser } from '../workspace-security';
 import { contactPages } from './contact-routes';
 import { listPages } from './list-routes';
+import { segmentPages } from './segments-routes';
 import { suppressionPages } from './suppression-routes';
 
 /** Audience: lists and their members, contacts (the press file), blocked addresses. Use-cases check the roles. */
@@ -14,5 +15,6 @@ export function audiencePages(deps: AppDeps): Hono<WorkspaceEnv> {
   app.route('/', listPages(deps));
   app.route('/', contactPages(deps));
   app.route('/', suppressionPages(deps));
+  app.route('/', segmentPages(deps));
   return app;
 }

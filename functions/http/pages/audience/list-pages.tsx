@@ -42,6 +42,9 @@ export function AudienceIndexPage(props: {
         <li>
           <a href="/audience/suppressions">Adresses bloquées</a>
         </li>
+        <li>
+          <a href="/audience/segments">Segments</a>
+        </li>
       </ul>
       <form method="get" action="/audience/contacts" class="actions">
         <label for="recherche-contact">Trouver un contact par son adresse e-mail</label>

@@ -68,18 +68,25 @@ program
   .option('--at <local>', 'programme l’envoi (heure locale AAAA-MM-JJTHH:mm)')
   .option('--tz <zone>', 'fuseau de --at', 'Europe/Paris')
   .option('-y, --yes', 'envoie sans demander de confirmation (scripts)')
+  .option('-s, --segment <id>', 'seulement les membres de ce segment (ses critères sont figés au lancement)')
   .action(
     async (
       releaseId: string,
-      options: { list: string[]; idempotencyKey?: string; watch?: boolean; at?: string; tz: string; yes?: boolean },
+      options: { list: string[]; idempotencyKey?: string; watch?: boolean; at?: string; tz: string; yes?: boolean; segment?: string },
     ) => {
       const api = ApiClient.fromEnv();
-      const audience = await api.request<{ recipients: number; suppressed: number; notConfirmed: number }>(
+      const audience = await api.request<{
+        recipients: number;
+        suppressed: number;
+        notConfirmed: number;
+        outsideSegment?: number;
+        segment?: { id: string; name: string };
+      }>(
         'GET',
-        `/api/audience?listIds=${options.list.map(encodeURIComponent).join(',')}`,
+        `/api/audience?listIds=${options.list.map(encodeURIComponent).join(',')}${options.segment ? `&segmentId=${encodeURIComponent(options.segment)}` : ''}`,
       );
       console.log(
-        `${audience.recipients} destinataire(s)  (écartés : ${audience.suppressed} adresse(s) bloquée(s), ${audience.notConfirmed} non confirmé(s))`,
+        `${audience.recipients} destinataire(s)${audience.segment ? ` du segment « ${audience.segment.name} »` : ''}  (écartés : ${audience.segment ? `${audience.outsideSegment ?? 0} hors segment, ` : ''}${audience.suppressed} adresse(s) bloquée(s), ${audience.notConfirmed} non confirmé(s))`,
       );
       if (
         !options.yes &&
@@ -97,7 +104,13 @@ program
         api.request<Campaign>(
           'POST',
           '/api/campaigns',
-          { releaseId, listIds: options.list, sendAt: options.at, timeZone: options.tz },
+          {
+            releaseId,
+            listIds: options.list,
+            sendAt: options.at,
+            timeZone: options.tz,
+            ...(options.segment ? { segmentId: options.segment } : {}),
+          },
           { headers: { 'idempotency-key': idempotencyKey } },
         );
       let campaign: Campaign | undefined;

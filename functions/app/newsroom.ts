@@ -51,7 +51,8 @@ export interface NewsroomPage {
  */
 export async function listPublishedReleases(
   deps: NewsroomDeps,
-  options: { brandId?: string; cursor?: string; limit?: number } = {},
+  /** `matches`: a further filter (search, kind), applied as releases are read so pages stay full. */
+  options: { brandId?: string; cursor?: string; limit?: number; matches?: (r: Release) => boolean } = {},
 ): Promise<NewsroomPage> {
   const limit = Math.min(Math.max(options.limit ?? NEWSROOM_PAGE_SIZE, 1), 100);
   let brands: Brand[];
@@ -74,7 +75,7 @@ export async function listPublishedReleases(
         b.id,
         (cursor) => deps.store.listReleasesByBrand(b.id, { limit: FETCH_SIZE, cursor }),
         places[b.id] ?? { skip: 0 },
-        (r) => isPublic(r, now) && (!all || r.content.brandId === b.id),
+        (r) => isPublic(r, now) && (!all || r.content.brandId === b.id) && (options.matches?.(r) ?? true),
         budget,
       ),
   );

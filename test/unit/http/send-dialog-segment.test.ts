@@ -23,7 +23,7 @@ async function newsroom() {
   return { ...h, presse, segment, release };
 }
 
-describe('send dialog with a segment', () => {
+describe('send dialog and campaign page with a segment', () => {
   it('offers the segments in a labelled select that the live summary follows', async () => {
     const h = await newsroom();
     const page = await (await h.as('publisher').get(`/communiques/${h.release.id}/envoi?listes=${h.presse.id}`)).text();
@@ -73,6 +73,10 @@ describe('send dialog with a segment', () => {
     const [campaign] = (await h.store.listCampaigns()).items;
     expect(campaign?.segment).toEqual({ id: h.segment.id, name: 'Radios du Loir-et-Cher' });
     expect(h.mailer.sent.map((m) => m.to)).toEqual(['radio@example.org']);
+    const campaignPage = await (await pub.get(r.headers.get('location') ?? '')).text();
+    expect(campaignPage).toContain(
+      'Listes : Presse régionale. Segment : « Radios du Loir-et-Cher », média : radio ; département : 41 (critères figés au lancement). Expéditeur',
+    );
   });
 
   it('refuses to confirm a segment that no longer exists, or that nobody matches', async () => {

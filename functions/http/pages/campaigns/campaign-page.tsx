@@ -1,6 +1,7 @@
 import type { CampaignPageView, CampaignProgressView } from '../../../app/campaign-progress-view';
 import { campaignStatusLabels } from '../../../app/campaign-progress-view';
 import type { Campaign } from '../../../domain/campaign';
+import { describeFilter } from '../../../domain/segment';
 import { instantText, localText } from '../components/local-time-text';
 
 const n = (x: number | undefined) => (x ?? 0).toLocaleString('fr-FR');
@@ -107,7 +108,11 @@ export function CampaignPage(props: { view: CampaignPageView; failuresFrom?: str
     <>
       <h1>Campagne : {v.releaseTitle ?? c.releaseId}</h1>
       <p>
-        {campaignWhen(c)}. Listes : {v.listNames.join(', ')}. Expéditeur : {c.sender.name} &lt;{c.sender.address}&gt;.
+        {campaignWhen(c)}. Listes : {v.listNames.join(', ')}.
+        {c.audienceFilter
+          ? ` Segment : ${c.segment ? `« ${c.segment.name} », ` : ''}${describeFilter(c.audienceFilter)} (critères figés au lancement).`
+          : ''}{' '}
+        Expéditeur : {c.sender.name} &lt;{c.sender.address}&gt;.
       </p>
       <p>
         <a href={`/communiques/${c.releaseId}`}>Voir le communiqué</a>

@@ -18,7 +18,7 @@ import { SendPacer } from './domain/send-pacer';
 import type { TokenKeyRing } from './domain/tokens';
 import { buildHttpApp } from './http/app';
 import { edgeClientAddress, originGuard } from './http/origin-guard';
-import { lambdaClientAddress } from './http/pages/auth/client-address';
+import { type ClientAddress, lambdaClientAddress } from './http/pages/auth/client-address';
 import { sessionAuth } from './http/pages/auth/session-auth';
 import type { Clock, Mailer, MediaStore } from './ports';
 import { awsBaseDeps, buildStoreAndMailer, logger, readSecret, sleep, systemClock } from './worker-wiring';
@@ -104,6 +104,8 @@ export function buildLocalWiring(
     duplicateDeliveries?: number;
     /** The media library's folder; `$DATA_DIR/media` when absent. */
     mediaDir?: string;
+    /** Who is asking, for the sign-in and sign-up limits; the socket's address when absent (tests play several clients). */
+    clientAddress?: ClientAddress;
   } = {},
 ): LocalWiring {
   const built = buildStoreAndMailer(config, secrets.addressPepper);
@@ -149,7 +151,7 @@ export function buildLocalWiring(
       mailer: await mailer.ping(),
     }),
     logError: (e) => logger.error('unhandled error', { error: e as Error }),
-    workspace: { auth: sessionAuth(deps) },
+    workspace: { auth: sessionAuth(deps), clientAddress: options.clientAddress },
   });
   return {
     deps,

@@ -68,7 +68,8 @@ export function buildHttpApp(deps: AppDeps, options: HttpOptions): OpenAPIHono<A
   });
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.route('/api', api);
-  app.route('/', publicRoutes(deps));
+  // The public sign-up's rate limit counts per client as the workspace's sign-in does.
+  app.route('/', publicRoutes(deps, options.workspace?.clientAddress));
   app.route('/', newsroomRoutes(deps));
   app.route('/', mediaFileRoutes(deps));
   if (options.workspace) app.route('/', workspaceRoutes(deps, { logError: options.logError, ...options.workspace }));

@@ -13,13 +13,18 @@ import { signupWording } from '../domain/consent';
 import { DomainError } from '../domain/errors';
 import { InvalidTokenError, verifyToken } from '../domain/tokens';
 import { zodIssues } from './error-responses';
+import { type ClientAddress, socketClientAddress } from './pages/auth/client-address';
 import { invalidLinkPage, privacyBlock, publicPage } from './public-page';
 
-function requestContext(c: Context): RequestContext {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket;
-  return { ip: forwarded || socket?.remoteAddress || 'inconnue', userAgent: c.req.header('user-agent') ?? '' };
-}
+/**
+ * The sign-up limit and the consent record take the address the runtime saw (the socket, API
+ * Gateway's sourceIp, or the edge's viewer address), the workspace's `ClientAddress`: never the
+ * first X-Forwarded-For value, which the client writes and could change on every post.
+ */
+const requestContext = (c: Context, clientAddress: ClientAddress): RequestContext => ({
+  ip: clientAddress(c),
+  userAgent: c.req.header('user-agent') ?? '',
+});
 
 const asArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 
@@ -91,7 +96,7 @@ const preferencesBrand = (deps: AppDeps, view: PreferencesView) =>
   });
 
 /** Pages reached from mails and the public sign-up: no login, a signed token is the authority. */
-export function publicRoutes(deps: AppDeps): Hono {
+export function publicRoutes(deps: AppDeps, clientAddress: ClientAddress = socketClientAddress): Hono {
   const pub = new Hono();
   const nowSeconds = () => Math.floor(deps.clock.now().getTime() / 1000);
 
@@ -143,7 +148,7 @@ export function publicRoutes(deps: AppDeps): Hono {
           listIds: asArray(form.listIds),
           website: form.website ? String(form.website) : undefined,
         },
-        requestContext(c),
+        requestContext(c, clientAddress),
       );
     } catch (e: unknown) {
       return errorPage(c, e);
@@ -180,7 +185,7 @@ export function publicRoutes(deps: AppDeps): Hono {
   pub.post('/confirm/:token', async (c) => {
     const brand = await tokenBrand(c.req.param('token'), 'confirm');
     try {
-      const r = await confirmSubscription(deps, c.req.param('token'), requestContext(c));
+      const r = await confirmSubscription(deps, c.req.param('token'), requestContext(c, clientAddress));
       const text = r.alreadyConfirmed
         ? 'Cette inscription était déjà confirmée : rien n’a changé.'
         : 'Merci : votre inscription est confirmée.';
@@ -246,7 +251,7 @@ export function publicRoutes(deps: AppDeps): Hono {
           listIds: asArray(form.listIds),
           unsubscribeAll: form.unsubscribeAll === '1',
         },
-        requestContext(c),
+        requestContext(c, clientAddress),
       );
       return c.html(preferencesForm(view, true, await preferencesBrand(deps, view)));
     } catch (e: unknown) {

@@ -15,7 +15,7 @@ async function page(method: string, path: string, form?: Record<string, string |
   for (const [k, v] of Object.entries(form ?? {})) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
   const r = await wiring.http.request(path, {
     method,
-    headers: { 'user-agent': ua, 'x-forwarded-for': ip, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    headers: { 'user-agent': ua, 'x-test-client': ip, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
     body: form ? body.toString() : undefined,
   });
   return { status: r.status, text: await r.text() };
@@ -31,7 +31,7 @@ beforeAll(async () => {
     localConfigFor(tableName),
     { adminToken: 'admin', tokenKeys: { currentKeyId: 'k1', keys: { k1: 'k' } } },
     fakeRenderer,
-    { concurrency: 2 },
+    { concurrency: 2, clientAddress: (c) => c.req.header('x-test-client') ?? '192.0.2.1' },
   );
   await wiring.deps.store.putBrand(testBrand);
 });

@@ -28,7 +28,7 @@ async function page(method: string, path: string, form?: Record<string, string |
     method,
     headers: {
       'user-agent': 'Mozilla/5.0 (test)',
-      'x-forwarded-for': `198.51.100.${++ipSeq % 250}`,
+      'x-test-client': `198.51.100.${++ipSeq % 250}`,
       ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
     },
     body: form ? body.toString() : undefined,
@@ -77,7 +77,11 @@ beforeAll(async () => {
       return { ...mail, text: [...mail.text, '\nPréférences : ', { v: 'preferencesUrl' as const }] };
     },
   };
-  wiring = buildLocalWiring(localConfigFor(tableName), { adminToken: 'root', tokenKeys: keys }, renderer, { clock, concurrency: 2 });
+  wiring = buildLocalWiring(localConfigFor(tableName), { adminToken: 'root', tokenKeys: keys }, renderer, {
+    clock,
+    concurrency: 2,
+    clientAddress: (c) => c.req.header('x-test-client') ?? '192.0.2.1',
+  });
   await wiring.deps.store.putBrand(testBrand);
 });
 

@@ -31,6 +31,7 @@ beforeAll(async () => {
     fakeRenderer,
     {
       concurrency: 2,
+      clientAddress: (c) => c.req.header('x-test-client') ?? '192.0.2.1',
       // SES refusing one address, quoting it as SES does
       wrapMailer: (m: Mailer): Mailer => ({
         ping: () => m.ping(),
@@ -87,7 +88,7 @@ async function page(method: string, path: string, form?: Record<string, string |
     method,
     headers: {
       'user-agent': 'Firefox (test)',
-      'x-forwarded-for': '198.51.100.23',
+      'x-test-client': '198.51.100.23',
       ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
     },
     body: form ? body.toString() : undefined,

@@ -164,6 +164,17 @@ export interface CampaignStore {
    * suppressed, which recipients are still confirmed on one of their lists, and their names.
    */
   loadSendContext(recipients: readonly Recipient[]): Promise<SendContext>;
+  /**
+   * The same answer from the recipients' send message: the snapshot's data plus what changed
+   * since `since` (suppressions, membership changes, erasures), read from the time-ordered
+   * audience change log in one or a few queries for the whole batch, never item by item.
+   */
+  loadSendContextSince(since: string, recipients: readonly QueuedRecipient[]): Promise<SendContext>;
+  /**
+   * Where the audience change log stands now (a time mark). Taken before a snapshot reads
+   * memberships and suppressions; every change written after it is found by `loadSendContextSince`.
+   */
+  audienceChangesMark(): string;
   /** Every campaign recipient entry of one subscriber (GDPR export). */
   listSendsOf(subscriberId: string): Promise<Recipient[]>;
   listRecipients(campaignId: string, options?: { limit?: number; cursor?: string; status?: RecipientStatus }): Promise<Page<Recipient>>;
@@ -228,6 +239,15 @@ export interface SendContext {
   readonly suppressed: ReadonlySet<string>;
   readonly stillConfirmed: ReadonlySet<string>;
   readonly names: ReadonlyMap<string, string>;
+}
+
+/** One recipient as the snapshot wrote it, carried in its send message. */
+export interface QueuedRecipient {
+  readonly subscriberId: string;
+  readonly email: string;
+  readonly name?: string;
+  /** The campaign's lists this recipient was confirmed on at snapshot time. */
+  readonly listIds: readonly string[];
 }
 
 export type { DeliveryCounter } from './domain/campaign';
@@ -358,7 +378,20 @@ export interface Mailer {
 /** What travels on the send queue. */
 export type SendMessage =
   | { readonly type: 'launch'; readonly campaignId: string }
-  | { readonly type: 'send'; readonly campaignId: string; readonly subscriberIds: readonly string[] }
+  | {
+      readonly type: 'send';
+      readonly campaignId: string;
+      readonly subscriberIds: readonly string[];
+      /**
+       * What the snapshot knew of each recipient (same order as `subscriberIds`), so that the
+       * batch reads neither its ledger items nor each recipient's suppression and membership
+       * items: only the audience changes since `snapshotAt` (see `loadSendContextSince`).
+       * Absent on messages queued again from the ledger (resume, sweep, redrive): those read it.
+       */
+      readonly recipients?: readonly QueuedRecipient[];
+      /** The store's change-log mark taken before the snapshot read the audience (`audienceChangesMark`). */
+      readonly snapshotAt?: string;
+    }
   /** A one-time schedule came due (EventBridge Scheduler → queue). */
   | { readonly type: 'fire'; readonly campaignId: string }
   /** Periodic: fire due schedules that were missed, reconcile stuck claims. */

@@ -29,6 +29,7 @@ export async function handleSendMessage(deps: SendDeps, message: SendMessage, de
         return await sendBatch(deps, message.campaignId, message.subscriberIds, {
           budget: delivery.budget,
           lastReceive: delivery.receiveCount !== undefined && delivery.receiveCount >= (delivery.maxReceives ?? MAX_RECEIVES),
+          known: message.recipients && message.snapshotAt ? { recipients: message.recipients, snapshotAt: message.snapshotAt } : undefined,
         });
       } finally {
         // After each batch, so a release is public from about its first mail (a failure here fails the message: it is redelivered and tried again).

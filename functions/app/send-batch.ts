@@ -1,12 +1,13 @@
 import { type Campaign, type CountsDelta, type Recipient, recipientRef, recipientRefHeader } from '../domain/campaign';
 import type { SendTimeBudget } from '../domain/send-time-budget';
-import type { OutgoingMail, RecipientOutcome, RecipientSettlement, SendContext } from '../ports';
+import type { OutgoingMail, QueuedRecipient, RecipientOutcome, RecipientSettlement, SendContext } from '../ports';
 import type { CompiledMail } from '../render/compiled-mail';
 import { personalise } from '../render/compiled-mail';
 import type { SendDeps } from './deps';
 import { finishIfComplete } from './finish-campaign';
 import { recipientLinks, unsubscribeHeaders } from './recipient-links';
 import { accountLevelRefusal, classifySendError, describeError, passingFailure } from './send-errors';
+import { packSendMessages } from './send-message-codec';
 
 /** How one delivery of a send message is to be handled. */
 export interface SendBatchOptions {
@@ -22,7 +23,16 @@ export interface SendBatchOptions {
    * left pending behind a dead letter ("resend to failed" covers it).
    */
   readonly lastReceive?: boolean;
+  /**
+   * What the snapshot knew of the recipients (their message carries it) and its change-log
+   * mark: the batch then reads neither their ledger items nor their suppression and membership
+   * items, only the audience changes since `snapshotAt`. Absent: both are read (resume, sweep).
+   */
+  readonly known?: { readonly recipients: readonly QueuedRecipient[]; readonly snapshotAt: string };
 }
+
+/** What a batch needs of a recipient: from the ledger, or from the message that carries it. */
+type Addressee = Pick<Recipient, 'subscriberId' | 'email' | 'listIds'>;
 
 /** Raised so the queue delivers the message again; recipients already sent are skipped then. */
 export class SendBatchError extends Error {
@@ -166,8 +176,13 @@ export async function sendBatch(
   subscriberIds: readonly string[],
   options: SendBatchOptions = {},
 ): Promise<void> {
-  const { budget } = options;
-  const pending = (await deps.store.getRecipients(campaignId, subscriberIds)).filter((r) => r.status === 'pending');
+  const { budget, known } = options;
+  // Known from the message: claimed without reading the ledger first (a claim is conditional on
+  // `pending`, so one already sent is simply not won). Else read, and only the pending ones kept.
+  const wanted = new Set(subscriberIds);
+  const pending: Addressee[] = known
+    ? [...new Map(known.recipients.filter((r) => wanted.has(r.subscriberId)).map((r) => [r.subscriberId, r])).values()]
+    : (await deps.store.getRecipients(campaignId, subscriberIds)).filter((r) => r.status === 'pending');
   // Nothing left here (a duplicate, or a redelivery after a worker died): the campaign may be done.
   if (pending.length === 0) {
     await finishIfComplete(deps, campaignId);
@@ -241,7 +256,7 @@ export async function sendBatch(
     flushes.add(write);
     void write.then(() => flushes.delete(write));
   };
-  const settle = (recipient: Recipient, outcome: RecipientOutcome) => {
+  const settle = (recipient: Addressee, outcome: RecipientOutcome) => {
     outcomes.push({ subscriberId: recipient.subscriberId, outcome });
     if (outcomes.length >= SETTLE_GROUP) flush();
     else flushTimer ??= setTimeout(flush, SETTLE_EVERY_MS);
@@ -250,7 +265,7 @@ export async function sendBatch(
   // Claims, in groups: the next group is claimed while the last recipients of the one before are sent.
   const groupSize = claimGroupFor(deps.pacer);
   const lanes = Math.min(inFlightFor(deps.pacer), pending.length);
-  const claimed: Recipient[] = [];
+  const claimed: Addressee[] = [];
   let next = 0; // pending[next..] not claimed yet
   let claiming: Promise<void> | undefined;
   const rate = rateOf(deps.pacer);
@@ -278,7 +293,7 @@ export async function sendBatch(
       .finally(() => (claiming = undefined));
     return true;
   };
-  const take = async (): Promise<Recipient | undefined> => {
+  const take = async (): Promise<Addressee | undefined> => {
     for (;;) {
       if (stopped) return undefined;
       const recipient = claimed.shift();
@@ -294,7 +309,7 @@ export async function sendBatch(
     }
   };
 
-  const handle = async (recipient: Recipient, mail: CompiledMail, context: SendContext) => {
+  const handle = async (recipient: Addressee, mail: CompiledMail, context: SendContext) => {
     const reason = exclusionReason(context, recipient);
     if (reason) {
       budget?.release();
@@ -359,8 +374,11 @@ export async function sendBatch(
   try {
     const mail = await compiledMailOf(deps, campaignId);
     if (!mail) throw new Error(`campaign ${campaignId} has no compiled mail`);
-    // Read once per batch (a few seconds of sending): suppressions, memberships, names.
-    const context = await deps.store.loadSendContext(pending);
+    // Read once per batch (a few seconds of sending): from the message, what changed since its
+    // snapshot (one query per hour spanned); else each recipient's suppressions, memberships, names.
+    const context = known
+      ? await deps.store.loadSendContextSince(known.snapshotAt, pending as QueuedRecipient[])
+      : await deps.store.loadSendContext(pending as Recipient[]);
     await Promise.all(Array.from({ length: lanes }, () => lane(mail, context).catch(fail)));
   } catch (error: unknown) {
     crash ??= { error };
@@ -385,7 +403,15 @@ export async function sendBatch(
   // enqueue fails, this message fails and its redelivery still covers every recipient.
   if (!stopped && after?.status === 'running') {
     const rest = [...handBack, ...pending.slice(next).map((r) => r.subscriberId)];
-    if (rest.length > 0) await deps.queue.enqueue([{ type: 'send', campaignId, subscriberIds: rest }]);
+    if (rest.length > 0) {
+      const byId = new Map(known?.recipients.map((r) => [r.subscriberId, r]));
+      const restKnown = known ? rest.map((id) => byId.get(id)).filter((r): r is QueuedRecipient => r !== undefined) : [];
+      await deps.queue.enqueue(
+        known && restKnown.length === rest.length
+          ? packSendMessages(campaignId, restKnown, known.snapshotAt, rest.length)
+          : [{ type: 'send', campaignId, subscriberIds: rest }],
+      );
+    }
   }
   if (after) await finishIfComplete(deps, campaignId, after);
   if (failures.length > 0) throw new SendBatchError(campaignId, failures);
@@ -395,7 +421,7 @@ function outgoingMail(
   deps: SendDeps,
   campaign: Campaign,
   mail: CompiledMail,
-  recipient: Recipient,
+  recipient: Addressee,
   name: string | undefined,
 ): OutgoingMail {
   const links = recipientLinks(deps, recipient.subscriberId, campaign.id);
@@ -417,7 +443,7 @@ function outgoingMail(
 }
 
 /** Checked at send time, not only at snapshot: an unsubscribe or a bounce takes effect for the next batch. */
-function exclusionReason(context: SendContext, recipient: Recipient): string | undefined {
+function exclusionReason(context: SendContext, recipient: Addressee): string | undefined {
   if (context.suppressed.has(recipient.email)) return 'adresse supprimée (désinscription, rebond ou plainte)';
   if (!context.stillConfirmed.has(recipient.subscriberId)) return 'désinscrit depuis le lancement';
   return undefined;

@@ -6,6 +6,7 @@ import type { SendMessage } from '../ports';
 import type { SendDeps } from './deps';
 import { matchingIds } from './estimate-audience';
 import { finishIfComplete } from './finish-campaign';
+import { packSendMessages } from './send-message-codec';
 
 const DEFAULT_BATCH = 50;
 /** Members read per page; the first page is smaller so that sending starts sooner. */
@@ -60,6 +61,9 @@ export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<
   const owner = randomUUID();
   const lease = await deps.store.acquireSnapshotLease(campaign.id, owner, deps.clock.now().getTime(), SNAPSHOT_LEASE_MS);
   if (!lease.acquired) return 'busy';
+  // Before any membership or suppression is read: every change from here on is in the change
+  // log the batches read (their messages carry what this snapshot knew, so they read nothing else).
+  const snapshotAt = deps.store.audienceChangesMark();
   const batchSize = deps.batchSize ?? DEFAULT_BATCH;
   const mode = lease.firstAttempt ? 'new' : 'unless-present';
   // The segment's filter as frozen at launch: only the members matching it, as profiles stand now.
@@ -92,12 +96,18 @@ export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<
           updatedAt: now,
         }));
       await deps.store.addRecipients(campaign.id, recipients, mode);
-      await enqueueBatches(
-        deps,
-        campaign.id,
-        recipients.map((r) => r.subscriberId),
-        batchSize,
+      // Their names, read once here rather than by every batch (one BatchGetItem per 100).
+      const names = new Map(
+        (await deps.store.getSubscribers(recipients.map((r) => r.subscriberId))).flatMap((s) => (s.name ? [[s.id, s.name] as const] : [])),
       );
+      const queued = recipients.map((r) => ({
+        subscriberId: r.subscriberId,
+        email: r.email,
+        listIds: r.listIds,
+        name: names.get(r.subscriberId),
+      }));
+      const messages = packSendMessages(campaign.id, queued, snapshotAt, batchSize);
+      if (messages.length > 0) await deps.queue.enqueue(messages);
     };
 
     // The other lists first, kept in memory (who is confirmed where), so that the first list

@@ -1,8 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { handleSendMessage } from '../app/handle-send-message';
+import { parseSendMessage } from '../app/send-message-codec';
 import { MAX_RECEIVES, SendTimeBudget } from '../domain/send-time-budget';
-import type { SendMessage } from '../ports';
 import { buildAwsSendDeps, logger } from '../worker-wiring';
 
 const deps = await buildAwsSendDeps();
@@ -12,7 +12,8 @@ const maxReceives = Number(process.env.SEND_MAX_RECEIVES ?? MAX_RECEIVES);
 
 // A failed record goes back to the queue alone (partial batch response); the ledger makes the retry safe.
 const recordHandler = (budget: SendTimeBudget) => async (record: SQSRecord) => {
-  const message = JSON.parse(record.body) as SendMessage;
+  // Checked by hand (send-message-codec.ts), not with zod: the worker's bundle stays small.
+  const message = parseSendMessage(record.body);
   if ('campaignId' in message) logger.appendKeys({ campaignId: message.campaignId });
   await handleSendMessage(deps, message, {
     budget,

@@ -450,5 +450,45 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         expect(await store.isSuppressed(email)).toBe(true);
       });
     });
+
+    describe('audience changes since a snapshot (what a send batch reads instead of each recipient)', () => {
+      it('honours suppressions, unsubscriptions and removals made after the mark, per list, with the names the message carries', async () => {
+        const { store } = await make();
+        const member = (listId: string, subscriberId: string, email: string) =>
+          store.putMembership({ listId, subscriberId, email, status: 'confirmed', updatedAt: at });
+        const queued = [
+          { subscriberId: 'a', email: 'a@example.org', name: 'Anne', listIds: ['l1'] },
+          { subscriberId: 'b', email: 'b@example.org', listIds: ['l1', 'l2'] },
+          { subscriberId: 'c', email: 'c@example.org', listIds: ['l1'] },
+          { subscriberId: 'd', email: 'd@example.org', listIds: ['l1'] },
+          { subscriberId: 'e', email: 'e@example.org', listIds: ['l1'] },
+        ];
+        for (const r of queued) for (const l of r.listIds) await member(l, r.subscriberId, r.email);
+        const mark = store.audienceChangesMark();
+
+        await store.suppress('a@example.org', 'hard-bounce', at); // suppressed after the snapshot
+        await store.setMembershipStatus('l1', 'b', 'unsubscribed', at); // left one of two lists: still on l2
+        await store.setMembershipStatus('l1', 'c', 'unsubscribed', at); // left its only list
+        await store.deleteMembership('l1', 'd'); // removed from its only list
+        const context = await store.loadSendContextSince(mark, queued);
+
+        expect(context.suppressed).toEqual(new Set(['a@example.org']));
+        expect([...context.stillConfirmed].sort()).toEqual(['a', 'b', 'e']);
+        expect(context.names).toEqual(new Map([['a', 'Anne']]));
+      });
+
+      it('a member who leaves and comes back after the mark is still confirmed', async () => {
+        const { store } = await make();
+        await store.putMembership({ listId: 'l1', subscriberId: 'f', email: 'f@example.org', status: 'confirmed', updatedAt: at });
+        const mark = store.audienceChangesMark();
+
+        await store.setMembershipStatus('l1', 'f', 'unsubscribed', at);
+        await store.setMembershipStatus('l1', 'f', 'confirmed', at);
+
+        const context = await store.loadSendContextSince(mark, [{ subscriberId: 'f', email: 'f@example.org', listIds: ['l1'] }]);
+        expect(context.stillConfirmed).toEqual(new Set(['f']));
+        expect(context.suppressed).toEqual(new Set());
+      });
+    });
   });
 }

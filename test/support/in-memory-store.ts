@@ -27,6 +27,7 @@ import { type SuppressionEntry, suppressionKeepsAddress } from '../../functions/
 import type {
   DeliveryCounter,
   Page,
+  QueuedRecipient,
   RecipientOutcome,
   RecipientSettlement,
   ReleaseVersionInfo,
@@ -701,5 +702,14 @@ export class InMemoryStore implements Store {
   }
   async deleteSegment(id: string) {
     this.segments.delete(id);
+  }
+  // The audience change log (DynamoDB: audience-changes-store.ts): here, the state as it stands
+  // now is the snapshot's plus every change since, so it is read directly.
+  audienceChangesMark() {
+    return new Date().toISOString();
+  }
+  async loadSendContextSince(_since: string, recipients: readonly QueuedRecipient[]): Promise<SendContext> {
+    const read = await this.loadSendContext(recipients.map((r) => ({ ...r, campaignId: '', status: 'pending' as const, updatedAt: '' })));
+    return { ...read, names: new Map(recipients.flatMap((r) => (r.name ? [[r.subscriberId, r.name] as const] : []))) };
   }
 }

@@ -8,6 +8,7 @@ import { emailHash } from '../../domain/email-hash';
 import { ConflictError } from '../../domain/errors';
 import { type SuppressionEntry, suppressionKeepsAddress } from '../../domain/suppression';
 import type { AudienceStore, Page } from '../../ports';
+import { recordAudienceChange } from './audience-changes-store';
 import { lookupContacts as lookupContactsInBatches, writeContacts as writeContactsInBatches } from './contact-batches';
 import { gsi, keys } from './keys';
 import { isConditionFailure, newCallId, strip, type TableAccess, transactionToken } from './table-access';
@@ -87,6 +88,7 @@ export class DynamoAudienceStore implements AudienceStore {
   }
 
   async putMembership(m: Membership): Promise<void> {
+    await recordAudienceChange(this.table, { kind: 'membership', subscriberId: m.subscriberId, listId: m.listId, status: m.status });
     await this.table.doc.send(
       new PutCommand({
         TableName: this.table.tableName,
@@ -106,6 +108,8 @@ export class DynamoAudienceStore implements AudienceStore {
   }
 
   async setMembershipStatus(listId: string, subscriberId: string, status: SubscriptionStatus, at: string): Promise<void> {
+    // Logged first (see audience-changes-store.ts): campaigns already snapshotted honour it at send time.
+    await recordAudienceChange(this.table, { kind: 'membership', subscriberId, listId, status });
     await this.table.doc.send(
       new UpdateCommand({
         TableName: this.table.tableName,
@@ -158,6 +162,8 @@ export class DynamoAudienceStore implements AudienceStore {
     const key = this.table.hmac(email);
     // Listed newest first; the address is kept (to list and search) except for an erasure, which must forget it.
     const listing = { gsi1pk: suppressionsIndex, gsi1sk: `${at}#${key}`, ...(suppressionKeepsAddress(reason) ? { email } : {}) };
+    // Logged first, under the HMAC only (an erasure too): campaigns already snapshotted skip the address at send time.
+    await recordAudienceChange(this.table, { kind: 'suppressed', addressKey: key });
     try {
       await this.table.doc.send(
         new PutCommand({
@@ -374,6 +380,7 @@ export class DynamoAudienceStore implements AudienceStore {
   }
 
   async deleteMembership(listId: string, subscriberId: string): Promise<void> {
+    await recordAudienceChange(this.table, { kind: 'membership', subscriberId, listId, status: 'removed' });
     await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: keys.membership(listId, subscriberId) }));
   }
 

@@ -12,8 +12,9 @@ import {
   type RecipientStatus,
 } from '../../domain/campaign';
 import { emailHash } from '../../domain/email-hash';
-import type { CampaignStore, Page, RecipientOutcome, RecipientSettlement, SendContext } from '../../ports';
+import type { CampaignStore, Page, QueuedRecipient, RecipientOutcome, RecipientSettlement, SendContext } from '../../ports';
 import type { CompiledMail } from '../../render/compiled-mail';
+import { audienceChangesSince, CHANGE_LOG_SPAN_MS, changeLogMark, sendContextFromChanges } from './audience-changes-store';
 import { gsi, keys } from './keys';
 import {
   type ConditionalUpdate,
@@ -607,5 +608,22 @@ export class DynamoCampaignStore implements CampaignStore {
         },
       })),
     );
+  }
+
+  /** Where the audience change log stands (see audience-changes-store.ts). */
+  audienceChangesMark(): string {
+    return changeLogMark();
+  }
+
+  async loadSendContextSince(since: string, recipients: readonly QueuedRecipient[]): Promise<SendContext> {
+    const sinceMs = Date.parse(since);
+    if (Number.isNaN(sinceMs) || Date.now() - sinceMs > CHANGE_LOG_SPAN_MS) {
+      // Older than the log is read for: each recipient's items, as before, and the names the message carries.
+      const read = await this.loadSendContext(
+        recipients.map((r) => ({ ...r, campaignId: '', status: 'pending' as const, updatedAt: since })),
+      );
+      return { ...read, names: sendContextFromChanges(recipients, [], (e) => e).names };
+    }
+    return sendContextFromChanges(recipients, await audienceChangesSince(this.table, since), (e) => this.table.hmac(e));
   }
 }

@@ -338,4 +338,12 @@ export class DynamoStore implements Store {
   deleteSegment(...a: Parameters<GovernanceStore['deleteSegment']>) {
     return this.governance.deleteSegment(...a);
   }
+
+  // --- audience change log (dynamodb/audience-changes-store.ts): what a send batch reads instead of each recipient's items
+  audienceChangesMark(...a: Parameters<CampaignStore['audienceChangesMark']>) {
+    return this.campaigns.audienceChangesMark(...a);
+  }
+  loadSendContextSince(...a: Parameters<CampaignStore['loadSendContextSince']>) {
+    return this.campaigns.loadSendContextSince(...a);
+  }
 }

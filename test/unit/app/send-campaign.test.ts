@@ -400,10 +400,11 @@ describe('counts, batches and the ledger', () => {
     const [a, , c] = (await store.listRecipients(campaign.id)).items;
     const taken = [a?.subscriberId ?? '', c?.subscriberId ?? ''];
     const takenMails = (await store.listRecipients(campaign.id)).items.filter((r) => taken.includes(r.subscriberId)).map((r) => r.email);
-    // another delivery of the batch claims two of them just after this worker read them as pending
-    const getRecipients = store.getRecipients.bind(store);
-    store.getRecipients = async (...args) => {
-      const read = await getRecipients(...args);
+    // another delivery of the batch claims two of them just before this worker's group claim
+    // (its message carries the recipients: it reads the audience changes, then claims)
+    const loadSendContextSince = store.loadSendContextSince.bind(store);
+    store.loadSendContextSince = async (...args) => {
+      const read = await loadSendContextSince(...args);
       for (const id of taken) expect(await store.claimRecipient(campaign.id, id, clock.now().toISOString())).toBe(true);
       return read;
     };

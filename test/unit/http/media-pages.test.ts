@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { releaseContentSchema } from '../../../functions/domain/release';
 import { csrfFieldName, sessionCookieName } from '../../../functions/http/pages/workspace-env';
 import { pdfBytes, pngBytes, textBytes } from '../../support/media-samples';
 import { type SignedIn, workspaceHarness } from '../../support/workspace-harness';
@@ -90,5 +91,36 @@ describe('Médiathèque (/mediatheque)', () => {
     const anonymous = await h.app.request('/mediatheque');
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toMatch(/^\/connexion/);
+  });
+
+  it('the release editor suggests the library’s files in the image and attachment address fields', async () => {
+    const h = await workspaceHarness();
+    const ed = h.as('editor');
+    await upload(h, ed, [pngBytes, 'affiche.png', 'image/png'], { alt: 'Affiche du festival' });
+    await upload(h, ed, [pdfBytes, 'programme.pdf', 'application/pdf'], {});
+    const page = await (await ed.get('/communiques/nouveau')).text();
+    const [image, pdf] = (await h.deps.media.listMedia()).items.sort((a, b) => a.kind.localeCompare(b.kind)).reverse();
+    const imageUrl = `https://communique.example.org/media/${image?.id}/affiche.png`;
+    const pdfUrl = `https://communique.example.org/media/${pdf?.id}/programme.pdf`;
+    const images = /<datalist id="mediatheque-images">(.*?)<\/datalist>/s.exec(page)?.[1] ?? '';
+    const files = /<datalist id="mediatheque-fichiers">(.*?)<\/datalist>/s.exec(page)?.[1] ?? '';
+    expect(images).toContain(`value="${imageUrl}"`);
+    expect(images).toContain('affiche.png — Affiche du festival');
+    expect(images).not.toContain(pdfUrl);
+    expect(files).toContain(`value="${pdfUrl}"`);
+    expect(page).toContain('href="/mediatheque"');
+
+    await h.store.createRelease({
+      id: 'r-img',
+      status: 'draft',
+      version: 1,
+      content: releaseContentSchema.parse({ brandId: 'cd41', title: 'Avec image', images: [{ url: imageUrl, alt: 'Affiche' }] }),
+      createdAt: '2026-03-06T09:00:00.000Z',
+      updatedAt: '2026-03-06T09:00:00.000Z',
+    });
+    const editor = await (await ed.get('/communiques/r-img')).text();
+    expect(editor).toMatch(
+      /<input[^>]*name="images\.0\.url"[^>]*list="mediatheque-images"|<input[^>]*list="mediatheque-images"[^>]*name="images\.0\.url"/,
+    );
   });
 });

@@ -70,7 +70,7 @@ const describedBy = (props: EditorFieldProps) => {
     .join(' ');
 };
 
-export function Input(props: EditorFieldProps & { type?: string }) {
+export function Input(props: EditorFieldProps & { type?: string; list?: string }) {
   const field = props.field ?? props.name;
   return (
     <Frame {...props}>
@@ -79,6 +79,7 @@ export function Input(props: EditorFieldProps & { type?: string }) {
         name={props.name}
         type={props.type ?? 'text'}
         value={props.value ?? ''}
+        list={props.list}
         maxlength={props.maxlength}
         aria-required={props.required ? 'true' : undefined}
         aria-invalid={errorFor(props.errors, field) ? 'true' : undefined}

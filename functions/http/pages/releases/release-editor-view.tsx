@@ -10,7 +10,7 @@ import { frenchWhen, VersionHistory } from '../components/version-history';
 import { Area, Input, Select } from './editor-fields';
 import { type BlockName, blockNames, type ReleaseFormState, repeatedBlocks } from './release-form';
 import { PreviewPanel } from './release-preview-view';
-import { BlockFieldset } from './repeated-blocks-view';
+import { BlockFieldset, mediaFilesList, mediaImagesList } from './repeated-blocks-view';
 
 export interface EditorModel {
   /** Absent for a release not yet created. */
@@ -40,6 +40,8 @@ export interface EditorModel {
   /** The row to focus after an add/remove/move (-1: the block's add button, its last row gone). */
   readonly focus?: { readonly block: BlockName; readonly index: number };
   readonly canWrite: boolean;
+  /** The media library's files, suggested in the image and attachment address fields. */
+  readonly media?: readonly { readonly url: string; readonly label: string; readonly kind: 'image' | 'document' }[];
   /** Reviewers get a way to the review page of a release in review. */
   readonly canReview?: boolean;
   readonly userEmail: string;
@@ -130,6 +132,33 @@ function ConflictPanel(props: { conflict: NonNullable<EditorModel['conflict']>; 
  */
 const namedErrors = (errors: readonly FieldError[] | undefined) =>
   errors?.map((e) => (e.field && e.field !== '(corps)' ? { field: e.field, message: `${fieldLabel(e.field)} : ${e.message}` } : e));
+
+/**
+ * The library's files as suggestions for the address fields (a datalist: no script needed), and
+ * the way to the library to add one. Outside the blocks, so htmx swaps of a block keep them.
+ */
+function MediaChoices(props: { media: NonNullable<EditorModel['media']> }) {
+  return (
+    <>
+      <p class="hint">
+        Images et pièces jointes : choisissez-les dans la <a href="/mediatheque">médiathèque</a> (les adresses sont proposées dans les
+        champs) ; ajoutez-y d’abord un nouveau fichier.
+      </p>
+      <datalist id={mediaImagesList}>
+        {props.media
+          .filter((m) => m.kind === 'image')
+          .map((m) => (
+            <option value={m.url}>{m.label}</option>
+          ))}
+      </datalist>
+      <datalist id={mediaFilesList}>
+        {props.media.map((m) => (
+          <option value={m.url}>{m.label}</option>
+        ))}
+      </datalist>
+    </>
+  );
+}
 
 /** The editor: the whole content model as a form, the live preview beside it, and the release's actions. */
 export function ReleaseEditor(m: EditorModel) {
@@ -277,6 +306,7 @@ export function ReleaseEditor(m: EditorModel) {
           {block('pressContacts')}
           {block('socialLinks')}
           {block('links')}
+          <MediaChoices media={m.media ?? []} />
           {block('images')}
           {block('attachments')}
 

@@ -1,12 +1,13 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from '../../../app/deps';
+import { listMedia } from '../../../app/list-media';
 import { listReleasesPage, releaseFiltersFrom } from '../../../app/list-releases';
 import { createRelease, duplicateRelease, getRelease, updateRelease } from '../../../app/manage-releases';
 import { previewUnsavedRelease } from '../../../app/preview-unsaved-release';
 import { submitForReview } from '../../../app/review-release';
 import { sendTestMail } from '../../../app/send-test-mail';
-import { can, ForbiddenError } from '../../../domain/actor';
+import { type Actor, can, ForbiddenError } from '../../../domain/actor';
 import { ConflictError, DomainError, NotFoundError } from '../../../domain/errors';
 import { formatFrenchTime } from '../../../domain/french-dates';
 import { toLocalTime } from '../../../domain/local-time';
@@ -70,6 +71,14 @@ export function releasePages(deps: AppDeps): Hono<WorkspaceEnv> {
   const app = new Hono<WorkspaceEnv>();
   const auth = requireUser();
 
+  /** The library's newest files, suggested in the image and attachment fields. */
+  const mediaChoices = async (d: AppDeps, actor: Actor) =>
+    (await listMedia(d, actor, { limit: 200 })).items.map((m) => ({
+      url: m.url,
+      label: m.alt ? `${m.filename} — ${m.alt}` : m.filename,
+      kind: m.kind,
+    }));
+
   const brandsList = async () => (await deps.store.listBrands()).map((b) => ({ id: b.id, name: b.name }));
 
   async function editorPage(
@@ -82,6 +91,7 @@ export function releasePages(deps: AppDeps): Hono<WorkspaceEnv> {
       brands: await brandsList(),
       canWrite: can(actor, 'release:write'),
       canReview: can(actor, 'release:review'),
+      media: can(actor, 'release:write') ? await mediaChoices(deps, actor) : [],
       userEmail: c.get('user').email,
       csrfToken: c.get('csrfToken'),
       nonce: c.get('nonce'),

@@ -10,7 +10,13 @@ interface BlockField {
   readonly required?: boolean;
   readonly hint?: string;
   readonly options?: readonly { value: string; label: string }[];
+  /** A <datalist> of suggestions (the media library's files). */
+  readonly list?: string;
 }
+
+/** The ids of the editor's datalists of library files (see MediaChoices in release-editor-view). */
+export const mediaImagesList = 'mediatheque-images';
+export const mediaFilesList = 'mediatheque-fichiers';
 
 const attachmentKinds = [
   { value: 'other', label: 'Autre' },
@@ -82,7 +88,14 @@ export const blockSpecs: Record<BlockName, { title: string; row: string; add: st
     row: 'Image',
     add: 'Ajouter une image',
     fields: [
-      { name: 'url', label: 'Adresse de l’image', type: 'url', required: true },
+      {
+        name: 'url',
+        label: 'Adresse de l’image',
+        type: 'url',
+        required: true,
+        list: mediaImagesList,
+        hint: 'Choisissez une image de la médiathèque parmi les suggestions, ou collez une adresse.',
+      },
       { name: 'alt', label: 'Texte alternatif', required: true, hint: 'Ce que montre l’image, pour qui ne la voit pas.' },
       { name: 'caption', label: 'Légende' },
       { name: 'credit', label: 'Crédit' },
@@ -94,7 +107,14 @@ export const blockSpecs: Record<BlockName, { title: string; row: string; add: st
     add: 'Ajouter une pièce jointe',
     fields: [
       { name: 'label', label: 'Libellé', required: true },
-      { name: 'url', label: 'Adresse du fichier', type: 'url', required: true },
+      {
+        name: 'url',
+        label: 'Adresse du fichier',
+        type: 'url',
+        required: true,
+        list: mediaFilesList,
+        hint: 'Choisissez un fichier de la médiathèque parmi les suggestions, ou collez une adresse.',
+      },
       { name: 'kind', label: 'Type', kind: 'select', options: attachmentKinds },
     ],
   },
@@ -168,7 +188,7 @@ export function BlockFieldset(props: {
                   };
                   if (f.kind === 'area') return <Area {...common} rows={3} />;
                   if (f.kind === 'select') return <Select {...common} options={f.options ?? []} />;
-                  return <Input {...common} type={f.type} />;
+                  return <Input {...common} type={f.type} list={f.list} />;
                 })}
                 {props.enabled ? (
                   <div class="row-actions">

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Membership } from '../domain/audience';
 import type { Campaign, Recipient } from '../domain/campaign';
-import { isEmptyFilter } from '../domain/segment';
+import { isEmptyFilter, matches } from '../domain/segment-match';
 import type { SendMessage } from '../ports';
 import type { SendDeps } from './deps';
-import { matchingIds } from './estimate-audience';
 import { finishIfComplete } from './finish-campaign';
 import { packSendMessages } from './send-message-codec';
 
@@ -70,15 +69,16 @@ export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<
   const filter = campaign.audienceFilter && !isEmptyFilter(campaign.audienceFilter) ? campaign.audienceFilter : undefined;
   try {
     const write = async (all: readonly { subscriberId: string; email: string; listIds: string[] }[]) => {
-      let candidates = all;
-      if (filter && candidates.length > 0) {
-        const kept = await matchingIds(
-          deps,
-          candidates.map((c) => c.subscriberId),
-          filter,
-        );
-        candidates = candidates.filter((c) => kept.has(c.subscriberId));
-      }
+      if (all.length === 0) return;
+      // Their profiles, read once here (one BatchGetItem per 100): the segment's filter, and the
+      // names the send messages carry so that no batch reads them again.
+      const profiles = new Map((await deps.store.getSubscribers(all.map((c) => c.subscriberId))).map((s) => [s.id, s]));
+      const candidates = filter
+        ? all.filter((c) => {
+            const profile = profiles.get(c.subscriberId);
+            return profile !== undefined && matches(profile, filter);
+          })
+        : all;
       if (candidates.length === 0) return;
       if (!(await deps.store.renewSnapshotLease(campaign.id, owner, deps.clock.now().getTime() + SNAPSHOT_LEASE_MS))) {
         throw new Error(`campaign ${campaign.id}: snapshot lease lost (another worker took it over)`);
@@ -96,15 +96,11 @@ export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<
           updatedAt: now,
         }));
       await deps.store.addRecipients(campaign.id, recipients, mode);
-      // Their names, read once here rather than by every batch (one BatchGetItem per 100).
-      const names = new Map(
-        (await deps.store.getSubscribers(recipients.map((r) => r.subscriberId))).flatMap((s) => (s.name ? [[s.id, s.name] as const] : [])),
-      );
       const queued = recipients.map((r) => ({
         subscriberId: r.subscriberId,
         email: r.email,
         listIds: r.listIds,
-        name: names.get(r.subscriberId),
+        name: profiles.get(r.subscriberId)?.name,
       }));
       const messages = packSendMessages(campaign.id, queued, snapshotAt, batchSize);
       if (messages.length > 0) await deps.queue.enqueue(messages);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SubscriberProfile } from './audience';
+import { isEmptyFilter } from './segment-match';
 import { singleLine } from './text-fields';
 
 export const mediumTypes = ['print', 'radio', 'tv', 'web', 'agency'] as const;
@@ -60,39 +60,8 @@ export interface Segment {
   readonly createdBy?: string;
 }
 
-/** Case and accents ignored: "nouvelle republique" finds "La Nouvelle République". */
-const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
-
-export function isEmptyFilter(f: SegmentFilter): boolean {
-  return !f.mediumTypes?.length && !f.departments?.length && !f.tags?.length && !f.outletContains?.trim() && !f.language?.trim();
-}
-
-/** Whether a contact's press fields satisfy the filter. Pure: the same answer at count time and at launch. */
-export function matches(
-  subscriber: Partial<Pick<SubscriberProfile, 'mediumType' | 'department' | 'tags' | 'outlet' | 'language'>>,
-  filter: SegmentFilter,
-): boolean {
-  if (filter.mediumTypes?.length && !(subscriber.mediumType && filter.mediumTypes.includes(subscriber.mediumType))) return false;
-  if (filter.departments?.length) {
-    const dep = fold(subscriber.department ?? '');
-    if (!dep || !filter.departments.some((d) => fold(d) === dep)) return false;
-  }
-  if (filter.tags?.length) {
-    const has = new Set((subscriber.tags ?? []).map(fold));
-    const wanted = filter.tags.map(fold);
-    const ok = filter.tagsMode === 'all' ? wanted.every((t) => has.has(t)) : wanted.some((t) => has.has(t));
-    if (!ok) return false;
-  }
-  const outlet = filter.outletContains ? fold(filter.outletContains) : '';
-  if (outlet && !fold(subscriber.outlet ?? '').includes(outlet)) return false;
-  const language = filter.language ? fold(filter.language) : '';
-  if (language) {
-    // `fr` takes `fr-FR` too: the primary language is what a release is written in.
-    const theirs = fold(subscriber.language ?? 'fr');
-    if (theirs !== language && !theirs.startsWith(`${language}-`)) return false;
-  }
-  return true;
-}
+// Zod-free, for the send worker's bundle (the snapshot filters by them).
+export { isEmptyFilter, matches } from './segment-match';
 
 const mediumWords: Record<(typeof mediumTypes)[number], string> = {
   print: 'presse écrite',

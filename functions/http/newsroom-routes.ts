@@ -4,14 +4,8 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { InvalidCursorError } from '../adapters/dynamodb/keys';
 import type { AppDeps } from '../app/deps';
-import {
-  getPublicRelease,
-  listPublishedReleases,
-  type NewsroomPage,
-  publicEventCalendar,
-  publicSince,
-  renderPublicWebVersion,
-} from '../app/newsroom';
+import { listPublishedReleases, type NewsroomPage, publicEventCalendar, publicSince, renderPublicWebVersion } from '../app/newsroom';
+import { buildPressKit, pressKitEntries } from '../app/press-kit';
 import { brandsOf, publicCalendarUrl, publicReleaseUrl } from '../app/release-rendering';
 import type { Brand } from '../domain/brand';
 import { NotFoundError, ValidationError } from '../domain/errors';
@@ -340,16 +334,30 @@ export function newsroomRoutes(deps: AppDeps): Hono {
     }
   });
 
+  pub.get('/releases/:id/dossier-de-presse.zip', async (c) => {
+    try {
+      const kit = await buildPressKit(deps, c.req.param('id'));
+      if (!kit) return c.html(notFoundPage(), 404);
+      return c.body(kit.zip as Uint8Array<ArrayBuffer>, 200, {
+        'content-type': 'application/zip',
+        'content-disposition': `attachment; filename="${kit.filename}"`,
+        'x-content-type-options': 'nosniff',
+      });
+    } catch (e: unknown) {
+      return failure(c, e);
+    }
+  });
+
   pub.get('/releases/:id', async (c) => {
     try {
       const id = c.req.param('id');
       const page = await renderPublicWebVersion(deps, id);
-      const release = await getPublicRelease(deps, id);
+      const { release, files } = await pressKitEntries(deps, id);
       const { brand } = await brandsOf(deps, release.content);
       const url = publicReleaseUrl(base, release.id);
       const tags = await releaseHeadTags({ release, brand, url, newsroomUrl: homeOf(brand), publishedAt: publicSince(release) });
       const band =
-        await html`<nav aria-label="Salle de presse" style="font-family: system-ui, sans-serif; padding: 0.6rem 1rem;"><a href="${homeOf(brand)}">Salle de presse — ${brand.name}</a> · <a href="${legalNoticePath(brand.id)}">Mentions légales</a> · <a href="${privacyPath(brand.id)}">Données personnelles</a></nav>`;
+        await html`<nav aria-label="Salle de presse" style="font-family: system-ui, sans-serif; padding: 0.6rem 1rem;"><a href="${homeOf(brand)}">Salle de presse — ${brand.name}</a>${files.length > 0 ? html` · <a href="${publicReleaseUrl(base, release.id)}/dossier-de-presse.zip">Dossier de presse (${files.length} fichier${files.length > 1 ? 's' : ''}, .zip)</a>` : ''} · <a href="${legalNoticePath(brand.id)}">Mentions légales</a> · <a href="${privacyPath(brand.id)}">Données personnelles</a></nav>`;
       return c.html(withHead(page, String(tags), String(band)));
     } catch (e: unknown) {
       return failure(c, e);

@@ -1,10 +1,13 @@
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
+import { uploadMedia } from '../../../functions/app/upload-media';
 import type { Brand } from '../../../functions/domain/brand';
 import { type Release, type ReleaseContentInput, releaseContentSchema } from '../../../functions/domain/release';
 import { buildHttpApp } from '../../../functions/http/app';
 import { mjmlRenderer } from '../../../functions/render/compile-release';
 import { brands, seed000, seed001 } from '../../fixtures/seeds';
 import { fakeDeps, ManualClock } from '../../support/fakes';
+import { pdfBytes, pngBytes } from '../../support/media-samples';
 
 const base = 'https://communique.example.org';
 
@@ -210,5 +213,54 @@ describe('GET /sitemap.xml', () => {
     const { http, clock, embargoed } = await world();
     clock.advance(8 * 24 * 3600 * 1000);
     expect(await (await http.request('/sitemap.xml')).text()).toContain(`${base}/releases/${embargoed.id}</loc>`);
+  });
+});
+
+describe('press kit (GET /releases/:id/dossier-de-presse.zip)', () => {
+  it('zips the release’s library files with a readme naming alt texts and credits; linked from the page', async () => {
+    const { http, store, deps } = await world();
+    const admin = { id: 'admin', name: 'Admin', role: 'admin' as const };
+    const photo = await uploadMedia(deps, admin, { bytes: pngBytes, originalName: 'jury.png', alt: 'Le jury' });
+    const pdf = await uploadMedia(deps, admin, { bytes: pdfBytes, originalName: 'programme.pdf' });
+    await store.createRelease({
+      id: 'r950',
+      status: 'sent',
+      version: 1,
+      sentAt: '2024-03-24T09:00:00Z',
+      publishedAt: '2024-03-24T09:00:00Z',
+      content: releaseContentSchema.parse({
+        brandId: 'cd41',
+        title: 'Festival : le programme',
+        images: [
+          { url: photo.url, alt: 'Le jury', credit: '© CD41' },
+          { url: 'https://ailleurs.example/x.jpg', alt: 'Externe' },
+        ],
+        attachments: [{ label: 'Programme complet', url: pdf.url, kind: 'pdf' }],
+      }),
+      createdAt: '2024-03-24T08:00:00.000Z',
+      updatedAt: '2024-03-24T08:00:00.000Z',
+    });
+    const page = await (await http.request('/releases/r950')).text();
+    expect(page).toContain(`href="${base}/releases/r950/dossier-de-presse.zip"`);
+    expect(page).toContain('Dossier de presse (2 fichiers, .zip)');
+
+    const res = await http.request('/releases/r950/dossier-de-presse.zip');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/zip');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="dossier-de-presse-r950.zip"');
+    const zip = await JSZip.loadAsync(await res.arrayBuffer());
+    expect(Object.keys(zip.files).sort()).toEqual(['jury.png', 'lisez-moi.txt', 'programme.pdf']);
+    expect(Buffer.from(await (zip.file('jury.png')?.async('uint8array') ?? new Uint8Array()))).toEqual(Buffer.from(pngBytes));
+    const readme = (await zip.file('lisez-moi.txt')?.async('string')) ?? '';
+    expect(readme).toContain('jury.png : Le jury — © CD41');
+    expect(readme).toContain('programme.pdf : Programme complet');
+  });
+
+  it('answers a French 404 for a release without library files, and for one not public', async () => {
+    const { http, r001, draft } = await world();
+    const none = await http.request(`/releases/${r001.id}/dossier-de-presse.zip`);
+    expect(none.status).toBe(404);
+    expect(await none.text()).toContain('Page introuvable');
+    expect((await http.request(`/releases/${draft.id}/dossier-de-presse.zip`)).status).toBe(404);
   });
 });

@@ -69,4 +69,6 @@ export interface AppDeps extends SendDeps, Renderer {
   readonly users: UserStore;
   /** The media library (images and PDFs of releases, brand logos). */
   readonly media: MediaStore;
+  /** Uploaded CSV files of the import wizard, until its job has read them (kept in memory when absent). */
+  readonly importFiles?: import('./import-files').ImportFileStore;
 }

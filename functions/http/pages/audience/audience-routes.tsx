@@ -3,6 +3,7 @@ import type { AppDeps } from '../../../app/deps';
 import type { WorkspaceEnv } from '../workspace-env';
 import { requireUser } from '../workspace-security';
 import { contactPages } from './contact-routes';
+import { importPages } from './import-routes';
 import { listPages } from './list-routes';
 import { segmentPages } from './segments-routes';
 import { suppressionPages } from './suppression-routes';
@@ -15,6 +16,7 @@ export function audiencePages(deps: AppDeps): Hono<WorkspaceEnv> {
   app.route('/', listPages(deps));
   app.route('/', contactPages(deps));
   app.route('/', suppressionPages(deps));
+  app.route('/', importPages(deps));
   app.route('/', segmentPages(deps));
   return app;
 }

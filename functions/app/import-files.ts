@@ -1,0 +1,49 @@
+import type { RejectedRow } from './import-contacts';
+
+/**
+ * Where an import job keeps its uploaded CSV until the worker reads it, and the rejected lines
+ * of its report (too many, on a bad file, for one table item). Private: never served, never in
+ * the media library (the file holds personal data). Locally a folder under DATA_DIR; in AWS the
+ * intended home is a private S3 prefix written by a presigned upload (see docs in the report).
+ */
+export interface ImportFileStore {
+  putFile(jobId: string, bytes: Uint8Array): Promise<void>;
+  readFile(jobId: string): Promise<Uint8Array | undefined>;
+  putRejected(jobId: string, rejected: readonly RejectedRow[]): Promise<void>;
+  readRejected(jobId: string): Promise<RejectedRow[] | undefined>;
+}
+
+/** Job ids become file names: nothing but letters, digits and dashes. */
+export const isImportJobId = (id: string): boolean => /^[A-Za-z0-9-]{1,64}$/.test(id);
+
+/** For tests and for a runtime wired without a folder: the files live as long as the process. */
+export class InMemoryImportFiles implements ImportFileStore {
+  private readonly files = new Map<string, Uint8Array>();
+  private readonly rejected = new Map<string, RejectedRow[]>();
+
+  async putFile(jobId: string, bytes: Uint8Array): Promise<void> {
+    this.files.set(jobId, new Uint8Array(bytes));
+  }
+  async readFile(jobId: string): Promise<Uint8Array | undefined> {
+    return this.files.get(jobId);
+  }
+  async putRejected(jobId: string, rejected: readonly RejectedRow[]): Promise<void> {
+    this.rejected.set(jobId, [...rejected]);
+  }
+  async readRejected(jobId: string): Promise<RejectedRow[] | undefined> {
+    return this.rejected.get(jobId);
+  }
+}
+
+const fallback = new WeakMap<object, ImportFileStore>();
+
+/** The wired store, or one kept in memory for these deps (the same one for every request). */
+export function importFilesOf(deps: { readonly importFiles?: ImportFileStore; readonly store: object }): ImportFileStore {
+  if (deps.importFiles) return deps.importFiles;
+  let files = fallback.get(deps.store);
+  if (!files) {
+    files = new InMemoryImportFiles();
+    fallback.set(deps.store, files);
+  }
+  return files;
+}

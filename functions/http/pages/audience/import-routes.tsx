@@ -1,0 +1,195 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../../../app/deps';
+import { chooseImportBasis, createImportJob, importJobFor, proposedMapping, saveImportMapping } from '../../../app/import-jobs';
+import { importReportCsv, importReportFor } from '../../../app/import-report-csv';
+import { startImportJob } from '../../../app/run-import-job';
+import { assertCan, ForbiddenError } from '../../../domain/actor';
+import { NotFoundError } from '../../../domain/errors';
+import { fieldErrorsOf } from '../components/forms';
+import { renderFragment, renderPage } from '../render-page';
+import type { WorkspaceEnv } from '../workspace-env';
+import { setNotice } from '../workspace-security';
+import {
+  BasisPage,
+  importPath,
+  LaunchPage,
+  MappingPage,
+  PreviewPage,
+  ProgressFragment,
+  ProgressPage,
+  ReportPage,
+  UploadPage,
+} from './import-pages';
+
+const title = 'Importer des contacts';
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+/** Errors the person can fix re-render the form; the rest (403, 404, 409) go to the error page. */
+const fixable = (e: unknown) => {
+  const errors = fieldErrorsOf(e);
+  const code = (e as { code?: string }).code;
+  return errors && !(e instanceof ForbiddenError) && code === 'invalid' ? errors : undefined;
+};
+
+/**
+ * The import wizard: file (with what was detected and the first rows) → columns → lawful basis →
+ * run (in the background, a progress bar polled every second) → report, downloadable as CSV.
+ * Every step is a page with a plain form; the use-cases check the role (audience:manage).
+ */
+export function importPages(deps: AppDeps): Hono<WorkspaceEnv> {
+  const app = new Hono<WorkspaceEnv>();
+
+  const lists = () => deps.store.listLists();
+
+  app.get('/audience/import', async (c) => {
+    assertCan(c.get('actor'), 'audience:manage');
+    return renderPage(
+      c,
+      { title, area: 'audience' },
+      <UploadPage lists={await lists()} listId={c.req.query('liste') || undefined} csrfToken={c.get('csrfToken')} />,
+    );
+  });
+
+  app.post('/audience/import', async (c) => {
+    assertCan(c.get('actor'), 'audience:manage');
+    const form = await c.req.parseBody();
+    const listId = str(form.listId) ?? '';
+    const file = form.file;
+    try {
+      const bytes = file instanceof File ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array();
+      const job = await createImportJob(deps, c.get('actor'), {
+        listId,
+        filename: file instanceof File ? file.name : '',
+        bytes,
+      });
+      return c.redirect(importPath(job.id), 303);
+    } catch (e: unknown) {
+      const errors = fixable(e);
+      if (!errors) throw e;
+      return renderPage(
+        c,
+        { title: `Erreur : ${title}`, area: 'audience', status: 400 },
+        <UploadPage lists={await lists()} listId={listId || undefined} csrfToken={c.get('csrfToken')} errors={errors} />,
+      );
+    }
+  });
+
+  app.get('/audience/import/:id', async (c) => {
+    const job = await importJobFor(deps, c.get('actor'), c.req.param('id'));
+    return renderPage(c, { title: `Aperçu : ${job.filename}`, area: 'audience' }, <PreviewPage job={job} />);
+  });
+
+  app.get('/audience/import/:id/colonnes', async (c) => {
+    const job = await importJobFor(deps, c.get('actor'), c.req.param('id'));
+    const mapping = await proposedMapping(deps, job);
+    return renderPage(
+      c,
+      { title: `Colonnes : ${job.filename}`, area: 'audience' },
+      <MappingPage job={job} mapping={mapping} csrfToken={c.get('csrfToken')} />,
+    );
+  });
+
+  app.post('/audience/import/:id/colonnes', async (c) => {
+    const id = c.req.param('id');
+    const form = await c.req.parseBody();
+    const job = await importJobFor(deps, c.get('actor'), id);
+    const chosen = job.headers.map((_, i) => str(form[`colonne-${i}`]));
+    try {
+      await saveImportMapping(deps, c.get('actor'), id, chosen);
+      return c.redirect(importPath(id, 'base-legale'), 303);
+    } catch (e: unknown) {
+      const errors = fixable(e);
+      if (!errors) throw e;
+      const mapping = Object.fromEntries(job.headers.map((h, i) => [h, chosen[i] ?? 'ignore']));
+      return renderPage(
+        c,
+        { title: `Erreur : colonnes de ${job.filename}`, area: 'audience', status: 400 },
+        <MappingPage job={job} mapping={mapping} csrfToken={c.get('csrfToken')} errors={errors} />,
+      );
+    }
+  });
+
+  const listOf = async (listId: string) => {
+    const list = await deps.store.getList(listId);
+    if (!list) throw new NotFoundError('Liste', listId);
+    return list;
+  };
+
+  app.get('/audience/import/:id/base-legale', async (c) => {
+    const job = await importJobFor(deps, c.get('actor'), c.req.param('id'));
+    if (!job.mapping) return c.redirect(importPath(job.id, 'colonnes'), 303);
+    return renderPage(
+      c,
+      { title: `Base légale : ${job.filename}`, area: 'audience' },
+      <BasisPage job={job} list={await listOf(job.listId)} csrfToken={c.get('csrfToken')} />,
+    );
+  });
+
+  app.post('/audience/import/:id/base-legale', async (c) => {
+    const id = c.req.param('id');
+    const basis = str((await c.req.parseBody()).basis);
+    try {
+      await chooseImportBasis(deps, c.get('actor'), id, basis);
+      return c.redirect(importPath(id, 'lancement'), 303);
+    } catch (e: unknown) {
+      const errors = fixable(e);
+      if (!errors) throw e;
+      const job = await importJobFor(deps, c.get('actor'), id);
+      return renderPage(
+        c,
+        { title: `Erreur : base légale de ${job.filename}`, area: 'audience', status: 400 },
+        <BasisPage job={job} list={await listOf(job.listId)} csrfToken={c.get('csrfToken')} errors={errors} />,
+      );
+    }
+  });
+
+  app.get('/audience/import/:id/lancement', async (c) => {
+    const job = await importJobFor(deps, c.get('actor'), c.req.param('id'));
+    if (job.status === 'running' || job.status === 'done' || job.status === 'failed')
+      return c.redirect(importPath(job.id, 'progression'), 303);
+    if (!job.mapping) return c.redirect(importPath(job.id, 'colonnes'), 303);
+    if (!job.basis) return c.redirect(importPath(job.id, 'base-legale'), 303);
+    return renderPage(
+      c,
+      { title: `Lancer l’import : ${job.filename}`, area: 'audience' },
+      <LaunchPage job={job} csrfToken={c.get('csrfToken')} />,
+    );
+  });
+
+  app.post('/audience/import/:id/lancement', async (c) => {
+    const job = await startImportJob(deps, c.get('actor'), c.req.param('id'));
+    setNotice(c, `Import de ${job.filename} lancé.`);
+    return c.redirect(importPath(job.id, 'progression'), 303);
+  });
+
+  app.get('/audience/import/:id/progression', async (c) => {
+    const job = await importJobFor(deps, c.get('actor'), c.req.param('id'));
+    return renderPage(c, { title: `Import en cours : ${job.filename}`, area: 'audience' }, <ProgressPage job={job} />);
+  });
+
+  app.get('/audience/import/:id/progression/etat', async (c) => {
+    const job = await importJobFor(deps, c.get('actor'), c.req.param('id'));
+    c.header('cache-control', 'no-store');
+    return renderFragment(c, <ProgressFragment job={job} />);
+  });
+
+  app.get('/audience/import/:id/compte-rendu', async (c) => {
+    const view = await importReportFor(deps, c.get('actor'), c.req.param('id'));
+    return renderPage(
+      c,
+      { title: `Compte rendu : ${view.job.filename}`, area: 'audience' },
+      <ReportPage job={view.job} rejected={view.rejected} />,
+    );
+  });
+
+  app.get('/audience/import/:id/compte-rendu.csv', async (c) => {
+    const view = await importReportFor(deps, c.get('actor'), c.req.param('id'));
+    const name = `compte-rendu-import-${view.job.createdAt.slice(0, 10)}.csv`;
+    return c.body(importReportCsv(view), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${name}"`,
+      'cache-control': 'no-store',
+    });
+  });
+
+  return app;
+}

@@ -56,10 +56,13 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
   const { releaseId, idempotencyKey, sendAt: localSendAt, timeZone, ambiguity } = parsed;
   const listIds = [...new Set(input.listIds)];
   const id = idempotencyKey ? campaignIdForKey(idempotencyKey) : deps.newId();
-  const target = await audienceTarget(deps, parsed.segmentId, parsed.filter);
-  const request = { releaseId, listIds, localSendAt, timeZone, filter: target.audienceFilter };
+  if (parsed.segmentId && parsed.filter)
+    throw new ValidationError('Choisissez un segment (segmentId) ou un filtre (filter), pas les deux.', 'filter');
+  const inlineFilter = parsed.filter && !isEmptyFilter(parsed.filter) ? parsed.filter : undefined;
+  const request = { releaseId, listIds, localSendAt, timeZone, segmentId: parsed.segmentId, filter: inlineFilter };
   const existing = idempotencyKey ? await deps.store.getCampaign(id) : undefined;
   if (existing) return { campaign: await sameRequestOrRefuse(deps, existing, request), created: false };
+  const target = await audienceTarget(deps, parsed.segmentId, inlineFilter);
 
   const release = await getRelease(deps, releaseId);
   const lists: MailingList[] = [];
@@ -153,13 +156,12 @@ async function audienceTarget(
   segmentId: string | undefined,
   filter: SegmentFilter | undefined,
 ): Promise<{ segment?: { id: string; name: string }; audienceFilter?: SegmentFilter }> {
-  if (segmentId && filter) throw new ValidationError('Choisissez un segment (segmentId) ou un filtre (filter), pas les deux.', 'filter');
   if (segmentId) {
     const segment = await deps.store.getSegment(segmentId);
     if (!segment) throw new NotFoundError('Segment', segmentId);
     return { segment: { id: segment.id, name: segment.name }, audienceFilter: segment.filter };
   }
-  return filter && !isEmptyFilter(filter) ? { audienceFilter: filter } : {};
+  return filter ? { audienceFilter: filter } : {};
 }
 
 /** An idempotency key names one request: reused for another (release, lists, time), it is refused, never silently answered. */
@@ -175,12 +177,22 @@ export class IdempotencyKeyReusedError extends DomainError {
 async function sameRequestOrRefuse(
   deps: AppDeps,
   campaign: Campaign,
-  request: { releaseId: string; listIds: readonly string[]; localSendAt?: string; timeZone: string; filter?: SegmentFilter },
+  request: {
+    releaseId: string;
+    listIds: readonly string[];
+    localSendAt?: string;
+    timeZone: string;
+    segmentId?: string;
+    filter?: SegmentFilter;
+  },
 ): Promise<Campaign> {
   const sorted = (ids: readonly string[]) => [...new Set(ids)].sort().join('\n');
   const same =
     campaign.releaseId === request.releaseId &&
-    sameFilter(campaign.audienceFilter, request.filter) &&
+    // The same segment, even if edited since (a retry after a lost answer), or the same inline filter.
+    (request.segmentId
+      ? campaign.segment?.id === request.segmentId
+      : !campaign.segment && sameFilter(campaign.audienceFilter, request.filter)) &&
     sorted(campaign.listIds) === sorted(request.listIds) &&
     campaign.localSendAt === request.localSendAt &&
     (request.localSendAt === undefined || campaign.timeZone === request.timeZone);

@@ -80,4 +80,14 @@ describe('POST /api/media', () => {
     expect((await app.request('/media/20260101t000000-zz/dossier.pdf')).status).toBe(404);
     expect((await app.request(`/media/${body.id}/dossier.pdf`)).headers.get('content-type')).toBe('application/pdf');
   });
+
+  it('is described in /api/openapi.json as multipart with its 201 and 413 answers', async () => {
+    const { app } = setup();
+    const doc = (await (await app.request('/api/openapi.json')).json()) as {
+      paths: Record<string, { post?: { requestBody?: { content?: Record<string, unknown> }; responses?: Record<string, unknown> } }>;
+    };
+    const post = doc.paths['/media']?.post;
+    expect(Object.keys(post?.requestBody?.content ?? {})).toEqual(['multipart/form-data']);
+    expect(Object.keys(post?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '413']));
+  });
 });

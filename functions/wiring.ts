@@ -6,6 +6,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Hono } from 'hono';
 import { DynamoMediaIndex } from './adapters/dynamodb/media-store';
 import { DynamoUserStore } from './adapters/dynamodb/user-store';
+import { FileImportFiles } from './adapters/local/file-import-files';
 import { FileMediaStore } from './adapters/local/file-media-store';
 import { InProcessDeadLetters, InProcessQueue } from './adapters/local/in-process-queue';
 import { S3MediaStore } from './adapters/s3/s3-media-store';
@@ -143,6 +144,7 @@ export function buildLocalWiring(
     renderWebPage: renderer.renderWebPage,
     users: new DynamoUserStore(dynamo, config.tableName),
     media: new FileMediaStore(options.mediaDir ?? join((config as Partial<LocalConfig>).dataDir ?? '.data', 'media')),
+    importFiles: new FileImportFiles(join((config as Partial<LocalConfig>).dataDir ?? '.data', 'imports')),
   };
   const http = buildHttpApp(deps, {
     adminToken: secrets.adminToken,

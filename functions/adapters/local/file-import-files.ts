@@ -30,15 +30,15 @@ export class FileImportFiles implements ImportFileStore {
     }
   }
 
-  putFile(jobId: string, bytes: Uint8Array): Promise<void> {
-    return this.write(this.path(jobId, '.csv'), bytes);
+  async putFile(jobId: string, bytes: Uint8Array): Promise<void> {
+    await this.write(this.path(jobId, '.csv'), bytes);
   }
   async readFile(jobId: string): Promise<Uint8Array | undefined> {
     const buf = await this.read(this.path(jobId, '.csv'));
     return buf ? new Uint8Array(buf) : undefined;
   }
-  putRejected(jobId: string, rejected: readonly RejectedRow[]): Promise<void> {
-    return this.write(this.path(jobId, '.rejected.json'), JSON.stringify(rejected));
+  async putRejected(jobId: string, rejected: readonly RejectedRow[]): Promise<void> {
+    await this.write(this.path(jobId, '.rejected.json'), JSON.stringify(rejected));
   }
   async readRejected(jobId: string): Promise<RejectedRow[] | undefined> {
     const buf = await this.read(this.path(jobId, '.rejected.json'));

@@ -184,7 +184,8 @@ export function ListPage(props: { view: MembersView; canManage: boolean; brandNa
       </dl>
       {props.canManage ? (
         <p>
-          <a href={`${listPath(l.id)}/modifier`}>Modifier la liste</a>
+          <a href={`${listPath(l.id)}/modifier`}>Modifier la liste</a> ·{' '}
+          <a href={`/audience/import?liste=${encodeURIComponent(l.id)}`}>Importer des contacts (CSV)</a>
         </p>
       ) : null}
 

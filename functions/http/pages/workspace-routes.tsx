@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import type { AppDeps } from '../../app/deps';
+import { IMPORT_MAX_BYTES } from '../../app/import-jobs';
 import { DomainError } from '../../domain/errors';
 import { htmxSource, htmxVersion } from '../assets/vendor/htmx';
 import { workspaceCss } from '../assets/workspace-css';
@@ -102,13 +103,29 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
         413,
       ),
   });
+  // The import wizard's upload takes CSV files up to 10 MB (50,000 contacts); every other /audience form keeps the 1 MB limit.
+  const importLimit = bodyLimit({
+    maxSize: IMPORT_MAX_BYTES + 64 * 1024,
+    onError: (c) =>
+      c.html(
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Fichier trop volumineux — Communiqué</title></head><body><main><h1>Fichier trop volumineux</h1><p>Ce fichier dépasse 10 Mo : découpez-le en plusieurs fichiers. Rien n’a été importé.</p><p><a href="/audience/import">Revenir à l’import</a></p></main></body></html>',
+        413,
+      ),
+  });
+  const audienceLimit: typeof limit = (c, next) => (c.req.path === '/audience/import' ? importLimit(c, next) : limit(c, next));
   for (const prefix of workspacePrefixes) {
     // Hono's `/x/*` also matches `/x`: registering both would run the body limit twice (locked stream).
     for (const path of prefix === '/' ? ['/'] : [`${prefix}/*`]) {
-      app.use(path, securityHeaders(), prefix === '/mediatheque' ? mediaLimit : limit, loadSession(options.auth), async (c, next) => {
-        c.set('frameBrand', await frameBrand());
-        return next();
-      });
+      app.use(
+        path,
+        securityHeaders(),
+        prefix === '/mediatheque' ? mediaLimit : prefix === '/audience' ? audienceLimit : limit,
+        loadSession(options.auth),
+        async (c, next) => {
+          c.set('frameBrand', await frameBrand());
+          return next();
+        },
+      );
       app.use(path, requireCsrf());
     }
   }

@@ -85,6 +85,22 @@ describe('import wizard, step 1: the file', () => {
     expect(await noList.text()).toContain('Choisissez la liste où importer les contacts.');
   });
 
+  it('takes a file over the workspace’s 1 MB form limit (2 MB, 60,000 rows); over 10 MB answers 413 in French', async () => {
+    const { h, list, pub } = await setUp();
+    const lines = ['Adresse e-mail;Nom'];
+    for (let i = 0; i < 60_000; i++) lines.push(`contact${i}@example.org;Personne ${i}`);
+    const big = new TextEncoder().encode(lines.join('\r\n'));
+
+    const ok = await upload(h, pub, list.id, big);
+    const tooBig = await upload(h, pub, list.id, new Uint8Array(10 * 1024 * 1024 + 100 * 1024).fill(0x41));
+
+    expect(big.length).toBeGreaterThan(2 * 1024 * 1024);
+    expect(ok.status).toBe(303);
+    expect(await (await pub.get(jobPathOf(ok))).text()).toContain('<dd>60000</dd>');
+    expect(tooBig.status).toBe(413);
+    expect(await tooBig.text()).toContain('Ce fichier dépasse 10 Mo');
+  });
+
   it('refuses an upload without the CSRF field (403), and creates no job', async () => {
     const { h, list, pub } = await setUp();
 

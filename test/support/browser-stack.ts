@@ -28,6 +28,8 @@ export const chromiumArgs = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // date and time inputs follow the browser's language, not the page's: French, as the office's
+  '--lang=fr-FR',
 ] as const;
 
 export const screenshotDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
@@ -188,7 +190,12 @@ export async function checkA11y(page: Page): Promise<void> {
           .map((n) => n.target.join(' '))
           .join(' | ')}${v.nodes.length > 5 ? ` and ${v.nodes.length - 5} more` : ''}`,
     );
-  expect(serious, `axe on ${new URL(page.url()).pathname} (${await page.title()})`).toEqual([]);
+  if (serious.length > 0) {
+    // a thrown message is printed whole (an expect diff of a long list gets truncated)
+    throw new Error(
+      `axe on ${new URL(page.url()).pathname} (${await page.title()}): ${serious.length} serious or critical violation(s)\n  ${serious.join('\n  ')}`,
+    );
+  }
 }
 
 /** Writes docs/screenshots/<name> (committed: the README shows them). */
@@ -200,4 +207,46 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
 /** Mails to `address` in the stack's outbox, oldest first. */
 export async function mailsTo(stack: BrowserStack, address: string): Promise<StoredEmail[]> {
   return (await stack.outbox()).filter((m) => m.destination.to.some((t) => t.toLowerCase().includes(address.toLowerCase())));
+}
+
+export interface Person extends Credentials {
+  readonly name: string;
+  readonly role: 'editor' | 'reviewer' | 'publisher' | 'admin';
+}
+
+/**
+ * A second person, the way an admin brings one in: Réglages → Utilisateurs, the invitation
+ * form, the link from the invitation mail in the SES emulator, a password chosen on its page.
+ * Answers a new browser (context) signed in as them, on the dashboard. axe checks both pages.
+ */
+export async function invitePerson(
+  stack: BrowserStack,
+  adminPage: Page,
+  person: Omit<Person, 'password'>,
+): Promise<{ page: Page; who: Person }> {
+  const who: Person = { ...person, password: `phrase de passe de ${person.name.toLowerCase()} 2026` };
+  await adminPage.goto('/reglages/utilisateurs');
+  await checkA11y(adminPage);
+  await field(adminPage, 'Nom et prénom').fill(who.name);
+  await field(adminPage, 'Adresse e-mail').fill(who.email);
+  await field(adminPage, 'Rôle').selectOption(who.role);
+  await adminPage.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+  await adminPage.waitForLoadState();
+
+  // a plain loop rather than expect.poll: this also runs in beforeAll, where poll is not allowed
+  let link = '';
+  for (const until = Date.now() + 30_000; !link && Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+    const [mail] = await mailsTo(stack, who.email);
+    link = /https?:\/\/\S+\/invitation\/[A-Za-z0-9._~-]+/.exec(mail?.body.text ?? '')?.[0] ?? '';
+  }
+  if (!link) throw new Error(`no invitation mail with a link reached ${who.email}`);
+
+  const page = await stack.newPage();
+  await page.goto(new URL(link).pathname);
+  await checkA11y(page);
+  await field(page, 'Mot de passe').fill(who.password);
+  await field(page, 'Mot de passe, une seconde fois').fill(who.password);
+  await page.getByRole('button', { name: 'Activer mon compte' }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+  return { page, who };
 }

@@ -71,7 +71,10 @@ export function PreviewPanel(props: { preview?: UnsavedPreview | null; isEvent: 
       </section>
       <section id="apercu-texte" class="preview-pane" aria-label="Version texte">
         <h3>Version texte</h3>
-        <pre class="preview-text">{p.text}</pre>
+        {/* focusable: a long text part scrolls, and the keyboard must reach it to scroll it (WCAG 2.1.1) */}
+        <pre class="preview-text" tabindex={0}>
+          {p.text}
+        </pre>
       </section>
       <section id="apercu-web" class="preview-pane" aria-label="Version web">
         <h3>Version web</h3>
@@ -80,7 +83,9 @@ export function PreviewPanel(props: { preview?: UnsavedPreview | null; isEvent: 
       {p.ics ? (
         <section id="apercu-agenda" class="preview-pane" aria-label="Entrée d’agenda">
           <h3>Entrée d’agenda (.ics)</h3>
-          <pre class="preview-text">{p.ics}</pre>
+          <pre class="preview-text" tabindex={0}>
+            {p.ics}
+          </pre>
         </section>
       ) : null}
     </>

@@ -6,6 +6,7 @@ import { type Campaign, emptyCounts } from '../domain/campaign';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors';
 import { resolveLocalTime } from '../domain/local-time';
 import { embargoRefusal } from '../domain/release';
+import { awaitsApproval } from '../domain/review-gate';
 import { isEmptyFilter, type SegmentFilter, segmentFilterSchema } from '../domain/segment';
 import { audit } from './audit-log';
 import { controlQueueOf } from './control-queue';
@@ -72,7 +73,7 @@ export async function launchCampaign(deps: AppDeps, input: LaunchCampaignInput, 
     lists.push(list);
   }
   const { brand, coBrands } = await brandsOf(deps, release.content);
-  if (brand.review.required && release.status !== 'approved' && release.status !== 'sent') {
+  if (awaitsApproval(brand, release.status)) {
     throw new ConflictError(
       'Ce communiqué n’est pas approuvé : la relecture est obligatoire pour cette marque avant tout envoi ou programmation.',
     );

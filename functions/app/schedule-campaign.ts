@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors'
 import { type Ambiguity, resolveLocalTime } from '../domain/local-time';
 import type { Release } from '../domain/release';
 import { embargoRefusal } from '../domain/release-embargo';
+import { awaitsApproval } from '../domain/review-gate';
 import type { AppDeps, SendDeps } from './deps';
 import { markLaunched } from './publish-release';
 import { reconcileClaims } from './reconcile-claims';
@@ -103,7 +104,7 @@ async function fireTimeRefusal(deps: SendDeps, campaign: Campaign, now: Date): P
     return `Le communiqué a été modifié depuis la programmation (version ${campaign.releaseVersion} programmée, version ${release.version} maintenant) : rien n’a été envoyé. Programmez un nouvel envoi pour envoyer le texte actuel.`;
   }
   const brand = await deps.store.getBrand(release.content.brandId);
-  if (brand?.review.required && release.status !== 'approved' && release.status !== 'sent') {
+  if (brand && awaitsApproval(brand, release.status)) {
     return 'Le communiqué n’est plus approuvé (modifié depuis la programmation) : rien n’a été envoyé.';
   }
   const lists = [];

@@ -3,6 +3,7 @@ import type { MailingList } from '../domain/audience';
 import { DEFAULT_TIME_ZONE } from '../domain/french-dates';
 import { type LocalTimeReading, readLocalTime } from '../domain/local-time-choice';
 import type { Release } from '../domain/release';
+import { awaitsApproval } from '../domain/review-gate';
 import type { Segment } from '../domain/segment';
 import { subjectOf } from '../render/subject';
 import type { AppDeps } from './deps';
@@ -99,10 +100,9 @@ export async function sendDialogView(
   lists.sort((a, b) => Number(b.list.kind === 'press') - Number(a.list.kind === 'press') || a.list.name.localeCompare(b.list.name, 'fr'));
   const counted = lists.filter((l) => l.checked && !l.embargoed).map((l) => l.list.id);
   const total = counted.length > 0 ? await estimateAudience(deps, counted, filter) : { recipients: 0, suppressed: 0, notConfirmed: 0 };
-  const blocked =
-    brand.review.required && release.status !== 'approved' && release.status !== 'sent'
-      ? 'Ce communiqué n’est pas encore approuvé : la relecture est obligatoire pour cette marque avant tout envoi ou programmation.'
-      : undefined;
+  const blocked = awaitsApproval(brand, release.status)
+    ? 'Ce communiqué n’est pas encore approuvé : la relecture est obligatoire pour cette marque avant tout envoi ou programmation.'
+    : undefined;
   const subject = subjectOf(release.content);
   return {
     release,

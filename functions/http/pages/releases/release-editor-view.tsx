@@ -44,6 +44,10 @@ export interface EditorModel {
   readonly media?: readonly { readonly url: string; readonly label: string; readonly kind: 'image' | 'document' }[];
   /** Reviewers get a way to the review page of a release in review. */
   readonly canReview?: boolean;
+  /** The person may send campaigns (`campaign:send`). */
+  readonly canSend?: boolean;
+  /** The stored release passes the review gate (approved, or its brand has no review): it may be sent. */
+  readonly sendable?: boolean;
   readonly userEmail: string;
   readonly csrfToken: string;
   /** The editor's script (toolbar, focus after a swap), with this response's nonce. */
@@ -442,6 +446,11 @@ function ReleaseActions(m: EditorModel & { releaseId: string }) {
           <CsrfField token={m.csrfToken} />
           <button type="submit">Soumettre à la relecture</button>
         </form>
+      ) : null}{' '}
+      {m.canSend && m.sendable && !m.gone ? (
+        <a class="button" href={`${base}/envoi`}>
+          Envoyer ou programmer…
+        </a>
       ) : null}{' '}
       {m.canReview && m.status === 'in_review' ? (
         <a class="button" href={`/relecture/${encodeURIComponent(m.releaseId)}`}>

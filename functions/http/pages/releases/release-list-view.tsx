@@ -14,6 +14,8 @@ export interface ReleaseListModel {
   /** Shown on pages after the first. */
   readonly firstHref?: string;
   readonly canWrite: boolean;
+  /** Releases on this page the person may send now (review gate passed, `campaign:send`). */
+  readonly sendableIds?: ReadonlySet<string>;
   readonly csrfToken: string;
 }
 
@@ -22,6 +24,8 @@ const releaseDate = (r: Release) => formatFrenchLongDate(r.content.dateline?.dat
 /** /communiques: filters (status, brand, kind), search by title, a page of releases, the way to the next page. */
 export function ReleaseList(m: ReleaseListModel) {
   const brandName = new Map(m.brands.map((b) => [b.id, b.name]));
+  const sendable = m.sendableIds ?? new Set<string>();
+  const actions = m.canWrite || sendable.size > 0;
   const filtered = Boolean(m.filters.status || m.filters.brandId || m.filters.kind || m.filters.q);
   return (
     <>
@@ -90,7 +94,7 @@ export function ReleaseList(m: ReleaseListModel) {
               <th scope="col">Marque</th>
               <th scope="col">Statut</th>
               <th scope="col">Date</th>
-              {m.canWrite ? <th scope="col">Actions</th> : null}
+              {actions ? <th scope="col">Actions</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -105,14 +109,21 @@ export function ReleaseList(m: ReleaseListModel) {
                   <span class={`status status-${r.status}`}>{releaseStatusLabels[r.status]}</span>
                 </td>
                 <td>{releaseDate(r)}</td>
-                {m.canWrite ? (
+                {actions ? (
                   <td>
-                    <form method="post" action={`/communiques/${encodeURIComponent(r.id)}/dupliquer`} class="inline">
-                      <CsrfField token={m.csrfToken} />
-                      <button type="submit" class="link-button">
-                        Dupliquer<span class="visually-hidden"> « {r.content.title} »</span>
-                      </button>
-                    </form>
+                    {sendable.has(r.id) ? (
+                      <a href={`/communiques/${encodeURIComponent(r.id)}/envoi`}>
+                        Envoyer ou programmer…<span class="visually-hidden"> « {r.content.title} »</span>
+                      </a>
+                    ) : null}{' '}
+                    {m.canWrite ? (
+                      <form method="post" action={`/communiques/${encodeURIComponent(r.id)}/dupliquer`} class="inline">
+                        <CsrfField token={m.csrfToken} />
+                        <button type="submit" class="link-button">
+                          Dupliquer<span class="visually-hidden"> « {r.content.title} »</span>
+                        </button>
+                      </form>
+                    ) : null}
                   </td>
                 ) : null}
               </tr>

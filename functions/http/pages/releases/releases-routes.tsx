@@ -13,6 +13,7 @@ import { formatFrenchTime } from '../../../domain/french-dates';
 import { toLocalTime } from '../../../domain/local-time';
 import { type Release, releaseContentSchema } from '../../../domain/release';
 import { diffReleaseContent } from '../../../domain/release-diff';
+import { awaitsApproval } from '../../../domain/review-gate';
 import { type FieldError, fieldErrorsOf } from '../components/forms';
 import { frenchWhen } from '../components/version-history';
 import { renderFragment, renderPage } from '../render-page';
@@ -50,9 +51,11 @@ const statusOf: Record<string, ContentfulStatusCode> = { not_found: 404, forbidd
 async function storedParts(deps: AppDeps, release: Release): Promise<Partial<EditorModel>> {
   const comment =
     release.status === 'draft' && release.review?.comment ? { comment: release.review.comment, at: release.review.decidedAt } : undefined;
+  const brand = await deps.store.getBrand(release.content.brandId);
   return {
     releaseId: release.id,
     action: editorUrl(release.id),
+    sendable: brand !== undefined && !awaitsApproval(brand, release.status),
     version: release.version,
     status: release.status,
     savedAt: release.updatedAt,
@@ -91,6 +94,7 @@ export function releasePages(deps: AppDeps): Hono<WorkspaceEnv> {
       brands: await brandsList(),
       canWrite: can(actor, 'release:write'),
       canReview: can(actor, 'release:review'),
+      canSend: can(actor, 'campaign:send'),
       media: can(actor, 'release:write') ? await mediaChoices(deps, actor) : [],
       userEmail: c.get('user').email,
       csrfToken: c.get('csrfToken'),
@@ -149,6 +153,20 @@ export function releasePages(deps: AppDeps): Hono<WorkspaceEnv> {
     const query = c.req.query();
     const filters = releaseFiltersFrom(query);
     const page = await listReleasesPage(deps, filters, { cursor: query.apres || undefined });
+    const brands = await deps.store.listBrands();
+    const actor = c.get('actor');
+    const brandById = new Map(brands.map((b) => [b.id, b]));
+    // The rows whose release passes the review gate, for who may send.
+    const sendableIds = can(actor, 'campaign:send')
+      ? new Set(
+          page.items
+            .filter((r) => {
+              const brand = brandById.get(r.content.brandId);
+              return brand !== undefined && !awaitsApproval(brand, r.status);
+            })
+            .map((r) => r.id),
+        )
+      : new Set<string>();
     const params = (extra: Record<string, string>) => {
       const p = new URLSearchParams();
       if (filters.q) p.set('q', filters.q);
@@ -165,10 +183,11 @@ export function releasePages(deps: AppDeps): Hono<WorkspaceEnv> {
       <ReleaseList
         filters={filters}
         items={page.items}
-        brands={await brandsList()}
+        brands={brands.map((b) => ({ id: b.id, name: b.name }))}
+        sendableIds={sendableIds}
         nextHref={page.cursor ? params({ apres: page.cursor }) : undefined}
         firstHref={query.apres ? params({}) : undefined}
-        canWrite={can(c.get('actor'), 'release:write')}
+        canWrite={can(actor, 'release:write')}
         csrfToken={c.get('csrfToken')}
       />,
     );

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// Before any schema parses: zod's own messages in French, for every process that uses the domain.
+import './zod-locale';
 
 /** A single-line text: no CR/LF (they would allow header injection in subjects and names). */
 export const singleLine = (max: number) =>

@@ -1,3 +1,5 @@
+import { type Role, roles } from './domain/actor';
+
 /** Thrown once at start with every missing or invalid variable, so a deploy fails loudly and completely. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -134,6 +136,8 @@ export interface LocalConfig extends AppConfig {
   readonly externalDynamo: boolean;
   readonly externalSes: boolean;
   readonly adminToken?: string;
+  /** OIDC sign-in next to local accounts (OIDC_* variables), when configured. */
+  readonly oidc?: OidcConfig;
 }
 
 /** Local runtime: every variable has a default that just works. */
@@ -169,6 +173,80 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     externalDynamo: env.AWS_ENDPOINT_URL_DYNAMODB !== undefined,
     externalSes: env.AWS_ENDPOINT_URL_SESV2 !== undefined,
     adminToken: env.COMMUNIQUE_ADMIN_TOKEN,
+    oidc: loadOidcConfig(env),
+  };
+}
+
+/**
+ * Sign-in through the organisation's OpenID Connect provider, next to local accounts. The role
+ * comes from one claim of the ID token (`roleClaim`, e.g. `groups`), mapped by `roleMap`.
+ */
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Shown on the button: « Se connecter avec <providerName> ». */
+  readonly providerName: string;
+  readonly roleClaim: string;
+  /** Claim value (a group) → role. A person none of whose values is here is refused. */
+  readonly roleMap: Readonly<Record<string, Role>>;
+}
+
+const oidcVariables = [
+  'OIDC_ISSUER',
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'OIDC_PROVIDER_NAME',
+  'OIDC_ROLE_CLAIM',
+  'OIDC_ROLE_MAP',
+] as const;
+
+/** Only a loopback issuer may be plain http (the local runtime and its tests). */
+export const isLoopbackHttp = (url: URL) => url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+
+/**
+ * OIDC sign-in: undefined when none of the OIDC_* variables is set; all six together otherwise,
+ * or a ConfigError naming what is missing or wrong (a half-configured provider never starts).
+ */
+export function loadOidcConfig(env: NodeJS.ProcessEnv): OidcConfig | undefined {
+  const value = (name: (typeof oidcVariables)[number]) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const set = oidcVariables.filter((n) => value(n) !== undefined);
+  if (set.length === 0) return undefined;
+  const problems: string[] = [];
+  const missing = oidcVariables.filter((n) => value(n) === undefined);
+  if (missing.length > 0)
+    problems.push(`OIDC sign-in is partly configured: set all of ${oidcVariables.join(', ')} or none (missing: ${missing.join(', ')})`);
+  const issuer = value('OIDC_ISSUER');
+  if (issuer !== undefined) {
+    const url = URL.canParse(issuer) ? new URL(issuer) : undefined;
+    if (!url) problems.push(`OIDC_ISSUER: Invalid URL « ${issuer} »`);
+    else if (url.protocol !== 'https:' && !isLoopbackHttp(url)) problems.push(`OIDC_ISSUER: https required (got « ${issuer} »)`);
+  }
+  const roleMap: Record<string, Role> = {};
+  const rawMap = value('OIDC_ROLE_MAP');
+  if (rawMap !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawMap);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.keys(parsed).length === 0)
+      problems.push(`OIDC_ROLE_MAP: a JSON object of claim value → role expected, e.g. {"presse":"publisher"} (got « ${rawMap} »)`);
+    else
+      for (const [group, role] of Object.entries(parsed)) {
+        if (typeof role === 'string' && (roles as readonly string[]).includes(role)) roleMap[group] = role as Role;
+        else problems.push(`OIDC_ROLE_MAP: « ${group} » maps to « ${String(role)} », not one of ${roles.join(', ')}`);
+      }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    issuer: issuer as string,
+    clientId: value('OIDC_CLIENT_ID') as string,
+    clientSecret: value('OIDC_CLIENT_SECRET') as string,
+    providerName: (value('OIDC_PROVIDER_NAME') as string).trim(),
+    roleClaim: (value('OIDC_ROLE_CLAIM') as string).trim(),
+    roleMap,
   };
 }
 

@@ -9,12 +9,13 @@ import { DynamoUserStore } from './adapters/dynamodb/user-store';
 import { FileImportFiles } from './adapters/local/file-import-files';
 import { FileMediaStore } from './adapters/local/file-media-store';
 import { InProcessDeadLetters, InProcessQueue } from './adapters/local/in-process-queue';
+import { openIdRelyingParty } from './adapters/oidc/openid-relying-party';
 import { S3MediaStore } from './adapters/s3/s3-media-store';
 import { tableScheduler } from './adapters/scheduler/eventbridge-scheduler';
 import { EmulatorSentMail } from './adapters/ses/emulator-sent-mail';
 import type { AppDeps, Renderer } from './app/deps';
 import { handleSendMessage } from './app/handle-send-message';
-import { type AppConfig, type LocalConfig, loadAwsConfig, requireAdminTokenArn } from './config';
+import { type AppConfig, type LocalConfig, loadAwsConfig, loadOidcConfig, type OidcConfig, requireAdminTokenArn } from './config';
 import { SendPacer } from './domain/send-pacer';
 import type { TokenKeyRing } from './domain/tokens';
 import { buildHttpApp } from './http/app';
@@ -31,6 +32,7 @@ import { awsBaseDeps, buildStoreAndMailer, logger, readSecret, sleep, systemCloc
  */
 export async function buildAwsHttpApp(renderer: Renderer, env: NodeJS.ProcessEnv = process.env) {
   const config = loadAwsConfig(env);
+  const oidc = loadOidcConfig(env);
   const secrets = new SecretsManagerClient({ region: config.region });
   // Set by the stack when CloudFront fronts the API (infra/constructs/edge.ts): only requests
   // carrying its secret header get through, and the client address is the one the edge saw.
@@ -58,6 +60,7 @@ export async function buildAwsHttpApp(renderer: Renderer, env: NodeJS.ProcessEnv
       auth: sessionAuth(deps),
       clientAddress: originSecret ? edgeClientAddress : lambdaClientAddress,
       bootstrapToken: adminToken.trim(),
+      oidc: oidc ? openIdRelyingParty(oidc) : undefined,
     },
   });
   if (!originSecret) return http;
@@ -107,6 +110,8 @@ export function buildLocalWiring(
     mediaDir?: string;
     /** Who is asking, for the sign-in and sign-up limits; the socket's address when absent (tests play several clients). */
     clientAddress?: ClientAddress;
+    /** OIDC sign-in; `config.oidc` (OIDC_* variables) when absent. */
+    oidc?: OidcConfig;
   } = {},
 ): LocalWiring {
   const built = buildStoreAndMailer(config, secrets.addressPepper);
@@ -146,6 +151,7 @@ export function buildLocalWiring(
     media: new FileMediaStore(options.mediaDir ?? join((config as Partial<LocalConfig>).dataDir ?? '.data', 'media')),
     importFiles: new FileImportFiles(join((config as Partial<LocalConfig>).dataDir ?? '.data', 'imports')),
   };
+  const localOidc = options.oidc ?? (config as Partial<LocalConfig>).oidc;
   const http = buildHttpApp(deps, {
     adminToken: secrets.adminToken,
     health: async () => ({
@@ -153,7 +159,11 @@ export function buildLocalWiring(
       mailer: await mailer.ping(),
     }),
     logError: (e) => logger.error('unhandled error', { error: e as Error }),
-    workspace: { auth: sessionAuth(deps), clientAddress: options.clientAddress },
+    workspace: {
+      auth: sessionAuth(deps),
+      clientAddress: options.clientAddress,
+      oidc: localOidc ? openIdRelyingParty(localOidc) : undefined,
+    },
   });
   return {
     deps,

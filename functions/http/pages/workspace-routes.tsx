@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
+import type { OidcRelyingParty } from '../../adapters/oidc/openid-relying-party';
 import type { AppDeps } from '../../app/deps';
 import { IMPORT_MAX_BYTES } from '../../app/import-jobs';
 import { DomainError } from '../../domain/errors';
@@ -11,6 +12,7 @@ import { MEDIA_MAX_BODY_BYTES, mediaTooLargeMessage } from '../media-routes';
 import { audiencePages } from './audience/audience-routes';
 import { authPages } from './auth/auth-routes';
 import type { ClientAddress } from './auth/client-address';
+import { oidcPages } from './auth/oidc-routes';
 import { campaignPages } from './campaigns/campaign-routes';
 import { dashboardPages } from './dashboard/dashboard-routes';
 import { mediaPages } from './media/media-routes';
@@ -36,6 +38,8 @@ export interface WorkspaceOptions {
   readonly clientAddress?: ClientAddress;
   /** The admin bearer token: it lets whoever holds it create the first account where `npm start` does not (AWS). */
   readonly bootstrapToken?: string;
+  /** Sign-in through the organisation's OpenID Connect provider, next to local accounts (OIDC_* configured). */
+  readonly oidc?: OidcRelyingParty;
 }
 
 const statusOf = { not_found: 404, forbidden: 403, conflict: 409, invalid: 400, invalid_token: 403, rate_limited: 429 } as const;
@@ -174,6 +178,7 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
   app.route('/', releasePages(deps));
   app.route('/', reviewPages(deps));
   app.route('/', authPages(deps, options));
+  app.route('/', oidcPages(deps, options));
   app.route('/', settingsPages(deps));
   app.route('/', tokenPages(deps));
   app.route('/', auditPages(deps));

@@ -20,6 +20,8 @@ export interface AuthPagesOptions {
   readonly clientAddress?: ClientAddress;
   /** The admin bearer token; when given, /connexion/premier-compte creates the first account with it. */
   readonly bootstrapToken?: string;
+  /** OIDC sign-in, when configured: the sign-in page offers « Se connecter avec <fournisseur> ». */
+  readonly oidc?: { readonly mapping: { readonly providerName: string } };
 }
 
 /** Attempts at the first-account page, per client, in 15 minutes: the admin token is long, but guessing is still bounded. */
@@ -42,7 +44,7 @@ export function safeReturnPath(raw: string | undefined): string {
 }
 
 /** The session cookie: HttpOnly, SameSite=Lax, Secure over https; lives as long as the session may. */
-function setSessionCookie(c: Context, opened: OpenedSession): void {
+export function setSessionCookie(c: Context, opened: OpenedSession): void {
   setCookie(c, sessionCookieName, opened.cookieValue, {
     path: '/',
     httpOnly: true,
@@ -56,7 +58,14 @@ function setSessionCookie(c: Context, opened: OpenedSession): void {
 
 const field = (form: Record<string, unknown>, name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
 
-function SignInForm(props: { csrfToken: string; email?: string; retour: string; errors?: readonly FieldError[]; firstAccount?: boolean }) {
+function SignInForm(props: {
+  csrfToken: string;
+  email?: string;
+  retour: string;
+  errors?: readonly FieldError[];
+  firstAccount?: boolean;
+  oidcProvider?: string;
+}) {
   return (
     <>
       <h1>Connexion à l’espace de travail</h1>
@@ -76,6 +85,13 @@ function SignInForm(props: { csrfToken: string; email?: string; retour: string; 
         <TextField name="password" label="Mot de passe" type="password" autocomplete="current-password" required />
         <button type="submit">Se connecter</button>
       </form>
+      {props.oidcProvider ? (
+        // A GET form: works without JavaScript, and carries where to go back to.
+        <form method="get" action="/connexion/oidc" class="oidc-sign-in">
+          {props.retour !== '/' ? <input type="hidden" name="retour" value={props.retour} /> : null}
+          <button type="submit">Se connecter avec {props.oidcProvider}</button>
+        </form>
+      ) : null}
       <p class="hint">Pas encore de compte ? Un administrateur de l’espace vous envoie une invitation par e-mail.</p>
       {props.firstAccount ? (
         <p>
@@ -209,7 +225,12 @@ export function authPages(deps: AppDeps, options: AuthPagesOptions = {}): Hono<W
     return renderPage(
       c,
       { title: 'Connexion', area: 'none' },
-      <SignInForm csrfToken={c.get('csrfToken')} retour={retour} firstAccount={await noAccountYet()} />,
+      <SignInForm
+        csrfToken={c.get('csrfToken')}
+        retour={retour}
+        firstAccount={await noAccountYet()}
+        oidcProvider={options.oidc?.mapping.providerName}
+      />,
     );
   });
 
@@ -287,7 +308,13 @@ export function authPages(deps: AppDeps, options: AuthPagesOptions = {}): Hono<W
       return renderPage(
         c,
         { title: 'Connexion', area: 'none', status: limited ? 429 : 400 },
-        <SignInForm csrfToken={c.get('csrfToken')} email={email} retour={retour} errors={[{ field: 'email', message: e.message }]} />,
+        <SignInForm
+          csrfToken={c.get('csrfToken')}
+          email={email}
+          retour={retour}
+          errors={[{ field: 'email', message: e.message }]}
+          oidcProvider={options.oidc?.mapping.providerName}
+        />,
       );
     }
   });

@@ -58,6 +58,8 @@ export interface AppConfig {
   /** Explicit endpoints (local emulators); absent in AWS. */
   readonly dynamoEndpoint?: string;
   readonly sesEndpoint?: string;
+  /** COMMUNIQUE_BRAND_ID: the press office's own brand, shown in the workspace frame (else the first in the table). */
+  readonly brandId?: string;
 }
 
 export interface AwsConfig extends AppConfig {
@@ -99,6 +101,7 @@ export function loadAwsConfig(env: NodeJS.ProcessEnv): AwsConfig {
     /** Seconds a running campaign's ledger may stay still before the sweep queues its pending recipients again (sendQueueSizing). */
     UNCOVERED_AFTER_SECONDS: r.positive('UNCOVERED_AFTER_SECONDS'),
     SCHEDULE_LATE_CUTOFF_MINUTES: r.positive('SCHEDULE_LATE_CUTOFF_MINUTES', { fallback: 15 }) as number,
+    COMMUNIQUE_BRAND_ID: r.text('COMMUNIQUE_BRAND_ID', 'optional'),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return {
@@ -124,6 +127,7 @@ export function loadAwsConfig(env: NodeJS.ProcessEnv): AwsConfig {
           }
         : undefined,
     lateCutoffMs: e.SCHEDULE_LATE_CUTOFF_MINUTES * 60_000,
+    brandId: e.COMMUNIQUE_BRAND_ID,
   };
 }
 
@@ -173,6 +177,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     externalDynamo: env.AWS_ENDPOINT_URL_DYNAMODB !== undefined,
     externalSes: env.AWS_ENDPOINT_URL_SESV2 !== undefined,
     adminToken: env.COMMUNIQUE_ADMIN_TOKEN,
+    brandId: env.COMMUNIQUE_BRAND_ID?.trim() || undefined,
     oidc: loadOidcConfig(env),
   };
 }

@@ -60,6 +60,7 @@ export async function buildAwsHttpApp(renderer: Renderer, env: NodeJS.ProcessEnv
       auth: sessionAuth(deps),
       clientAddress: originSecret ? edgeClientAddress : lambdaClientAddress,
       bootstrapToken: adminToken.trim(),
+      brandId: config.brandId,
       oidc: oidc ? openIdRelyingParty(oidc) : undefined,
     },
   });
@@ -162,6 +163,7 @@ export function buildLocalWiring(
     workspace: {
       auth: sessionAuth(deps),
       clientAddress: options.clientAddress,
+      brandId: config.brandId,
       oidc: localOidc ? openIdRelyingParty(localOidc) : undefined,
     },
   });

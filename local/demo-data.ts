@@ -7,6 +7,9 @@ import { type BrandInput, brandSchema } from '../functions/domain/brand';
 import { resolveLocalTime } from '../functions/domain/local-time';
 import type { Release, ReleaseContentInput } from '../functions/domain/release';
 
+/** The press office's own brand in the demo (Loir-et-Cher): the workspace frame shows it locally. */
+export const demoMainBrandId = 'cd41';
+
 const demoFile = (name: string) => fileURLToPath(new URL(`./demo/${name}`, import.meta.url));
 const readJson = <T>(name: string): T => JSON.parse(readFileSync(demoFile(name), 'utf8')) as T;
 

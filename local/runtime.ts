@@ -7,7 +7,7 @@ import { sweepCampaigns } from '../functions/app/schedule-campaign';
 import type { LocalConfig } from '../functions/config';
 import { mjmlRenderer } from '../functions/render/compile-release';
 import { buildLocalWiring, type LocalWiring } from '../functions/wiring';
-import { loadDemoData } from './demo-data';
+import { demoMainBrandId, loadDemoData } from './demo-data';
 import { LOOPBACK, type RunningService, startDynamoLocal, startSesEmulator } from './emulators';
 import { ensureLocalFirstAdmin, type FirstAdminCredentials } from './first-admin';
 import { loadOrCreateLocalSecrets } from './secrets';
@@ -48,7 +48,10 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
     }
     const secrets = loadOrCreateLocalSecrets(config.dataDir, config.adminToken);
     // A test switch (test/e2e/kill-restart.test.ts): die right after SES accepts a given mail.
-    const wiring = buildLocalWiring(config, secrets, mjmlRenderer, { wrapMailer: crashSwitchFromEnv(process.env) });
+    // The frame shows COMMUNIQUE_BRAND_ID, else the demo's own brand (the first in the table when it is gone).
+    const wiring = buildLocalWiring({ ...config, brandId: config.brandId ?? demoMainBrandId }, secrets, mjmlRenderer, {
+      wrapMailer: crashSwitchFromEnv(process.env),
+    });
     services.push({ endpoint: '', stop: async () => wiring.close() });
     if ((await ensureTable(wiring.dynamo, config.tableName)) === 'created') log(`table ${config.tableName} créée`);
     const demoLoaded = await loadDemoData(wiring.deps);

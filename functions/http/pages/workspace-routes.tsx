@@ -29,7 +29,7 @@ import { CsrfError, loadSession, requireCsrf, securityHeaders } from './workspac
 
 export interface WorkspaceOptions {
   readonly auth: WorkspaceAuth;
-  /** The brand shown in the frame; the first brand in the table when absent. */
+  /** The brand shown in the frame; the first brand in the table when absent or unknown. */
   readonly brandId?: string;
   /** Largest request body a workspace form may post (bytes); larger gets 413. */
   readonly maxBodyBytes?: number;
@@ -85,7 +85,8 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
   let brand: FrameBrand | undefined;
   const frameBrand = async (): Promise<FrameBrand | undefined> => {
     if (brand) return brand;
-    const b = options.brandId ? await deps.store.getBrand(options.brandId) : (await deps.store.listBrands())[0];
+    // The configured brand; the first in the table when none is configured or it is gone.
+    const b = (options.brandId ? await deps.store.getBrand(options.brandId) : undefined) ?? (await deps.store.listBrands())[0];
     if (b) brand = { name: b.name, primary: b.colours.primary, logo: b.logo };
     return brand;
   };

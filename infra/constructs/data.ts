@@ -38,7 +38,11 @@ export class DataConstruct extends Construct {
       indexName: GSI1,
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
+      // Keys, and the attributes gsi1's queries filter on; the store reads the rest back by key,
+      // so that claim and settle writes on recipients never rewrite their index entries. Same as
+      // gsi1Projection (functions/adapters/dynamodb/table-definition.ts); test/infra/table-definition.test.ts.
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: ['email', 'id'],
     });
   }
 }

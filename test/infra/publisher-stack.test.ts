@@ -65,7 +65,7 @@ describe('DataConstruct', () => {
             { AttributeName: 'gsi1pk', KeyType: 'HASH' },
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['email', 'id'] },
         },
       ],
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
 import type { MediaItem } from '../../domain/media';
 import type { Page } from '../../ports';
 import { decodeCursor, encodeCursor } from './keys';
+import { fullItemsOf } from './table-access';
 
 /**
  * What the table knows of each media file (the bytes live in S3):
@@ -61,6 +62,8 @@ export class DynamoMediaIndex {
       }),
     );
     const cursor = encodeCursor(out.LastEvaluatedKey);
-    return { items: (out.Items ?? []).map(strip), ...(cursor ? { cursor } : {}) };
+    // gsi1 holds keys, email and id only (see gsi1Projection): the items are read back by key.
+    const items = await fullItemsOf(this.doc, this.tableName, out.Items ?? []);
+    return { items: items.map(strip), ...(cursor ? { cursor } : {}) };
   }
 }

@@ -21,6 +21,12 @@ import { addressKey } from '../../domain/email-hash';
 import { decodeCursor, encodeCursor } from './keys';
 
 export type Item = Record<string, unknown>;
+
+/**
+ * The one secondary index (overloaded: lists, brands, campaigns, memberships and sends of a
+ * subscriber, …). Its projection is in table-definition.ts, kept out of the functions' bundles.
+ */
+export const GSI1 = 'gsi1';
 export type Key = { pk: string; sk: string };
 
 /** Attributes the store adds to every item; stripped before handing an entity back. */
@@ -114,9 +120,11 @@ export class TableAccess {
     return r.Item ? strip<T>(r.Item) : undefined;
   }
 
+  /** A query on the table or on gsi1; gsi1's answers are the whole items, read back by key (see gsi1Projection). */
   async query(input: Omit<QueryCommandInput, 'TableName'>, cursor?: string): Promise<{ items: Item[]; cursor?: string }> {
     const r = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: decodeCursor(cursor) }));
-    return { items: r.Items ?? [], cursor: encodeCursor(r.LastEvaluatedKey) };
+    const items = input.IndexName === GSI1 ? await fullItemsOf(this.doc, this.tableName, r.Items ?? []) : (r.Items ?? []);
+    return { items, cursor: encodeCursor(r.LastEvaluatedKey) };
   }
 
   async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
@@ -197,6 +205,26 @@ export class TableAccess {
       }
     }
   }
+}
+
+/**
+ * The whole items behind gsi1 entries, which hold only keys, `email` and `id` (gsi1Projection):
+ * BatchGetItem by `pk`/`sk`, 100 at a time, in the index's order. An item deleted between the
+ * index read and this one is left out, as a later index read would leave it out.
+ */
+export async function fullItemsOf(doc: DynamoDBDocumentClient, tableName: string, entries: readonly Item[]): Promise<Item[]> {
+  if (entries.length === 0) return [];
+  const id = (i: Item) => `${String(i.pk)}\u0000${String(i.sk)}`;
+  const found = new Map<string, Item>();
+  for (let i = 0; i < entries.length; i += 100) {
+    let pending: Item[] | undefined = entries.slice(i, i + 100).map((e) => ({ pk: e.pk, sk: e.sk }));
+    while (pending && pending.length > 0) {
+      const r = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
+      for (const item of r.Responses?.[tableName] ?? []) found.set(id(item), item);
+      pending = r.UnprocessedKeys?.[tableName]?.Keys as Item[] | undefined;
+    }
+  }
+  return entries.map((e) => found.get(id(e))).filter((i): i is Item => i !== undefined);
 }
 
 /**

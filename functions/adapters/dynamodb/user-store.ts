@@ -11,6 +11,7 @@ import {
 import { ConflictError } from '../../domain/errors';
 import { EmailTakenError, type SessionRecord, sessionExpiresAtSeconds, type UserAccount } from '../../domain/user-account';
 import type { UserStore } from '../../ports';
+import { fullItemsOf } from './table-access';
 
 /**
  * Keys of the workspace's accounts and sessions in the single table:
@@ -131,7 +132,8 @@ export class DynamoUserStore implements UserStore {
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of r.Items ?? []) out.push(strip<UserAccount>(item));
+      // gsi1 holds keys, email and id only (see gsi1Projection): the accounts are read back by key.
+      for (const item of await fullItemsOf(this.doc, this.tableName, r.Items ?? [])) out.push(strip<UserAccount>(item));
       start = r.LastEvaluatedKey;
     } while (start);
     return out;

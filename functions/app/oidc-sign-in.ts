@@ -75,8 +75,8 @@ export async function oidcSignIn(deps: AppDeps, input: OidcSignInInput): Promise
   const { claims, mapping } = input;
   const provider = mapping.providerName;
   const rawEmail = text(claims, 'email');
-  // An address the provider has not verified could name someone else's local account.
-  if (!rawEmail || claims.email_verified === false)
+  // An address the provider has not verified could name someone else's local account (some providers send the flag as a string).
+  if (!rawEmail || claims.email_verified === false || claims.email_verified === 'false')
     throw new OidcSignInRefusedError(
       `${provider} n’a pas transmis d’adresse e-mail vérifiée pour votre compte : la connexion à Communiqué est impossible. Adressez-vous au service informatique.`,
     );

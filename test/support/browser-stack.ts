@@ -250,3 +250,23 @@ export async function invitePerson(
   await page.waitForURL((u) => u.pathname === '/');
   return { page, who };
 }
+
+/** French typography puts (narrow) no-break spaces in times and before « : ; ! ? »: compare with plain spaces. */
+export const plain = (s: string | null | undefined): string => (s ?? '').replace(/&nbsp;|&#160;|&#8239;|&#x202f;|\u00a0|\u202f/gi, ' ');
+
+/** The text of the one live region (notices after a redirect), spaces made plain. */
+export const noticeOf = async (page: Page): Promise<string> => plain(await page.locator('#annonces').textContent());
+
+/**
+ * Clicks a button that posts a form and waits for the page the post leads to. Scrolled into
+ * view first: the editor's preview frames load their images late and shift the layout, so a
+ * click aimed during the shift can miss.
+ */
+export async function submitWith(page: Page, button: Locator, postPath: RegExp | string): Promise<number> {
+  await button.scrollIntoViewIfNeeded();
+  const matches = (url: string) =>
+    typeof postPath === 'string' ? new URL(url).pathname === postPath : postPath.test(new URL(url).pathname);
+  const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && matches(r.url())), button.click()]);
+  await page.waitForLoadState();
+  return answer.status();
+}

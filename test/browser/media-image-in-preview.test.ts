@@ -69,7 +69,17 @@ describe('an image from the media library shows in the release’s mail preview'
     await image.waitFor();
     expect(await image.getAttribute('alt')).toBe(alt);
     // loaded from the app (the media route) and decoded: a 1×1 PNG, not a broken-image icon
-    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(
+        () =>
+          image.evaluate((img) => {
+            // no DOM types in this project's lib: the element's two properties, typed here
+            const loaded = img as unknown as { complete: boolean; naturalWidth: number };
+            return loaded.complete && loaded.naturalWidth;
+          }),
+        { timeout: 20_000 },
+      )
+      .toBe(1);
     expectNoScriptErrors(page);
   });
 });

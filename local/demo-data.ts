@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AppDeps } from '../functions/app/deps';
 import { addSubscriberToList, createList } from '../functions/app/manage-audience';
 import { createRelease } from '../functions/app/manage-releases';
+import { uploadMedia } from '../functions/app/upload-media';
+import { bootstrapAdmin } from '../functions/domain/actor';
 import { type BrandInput, brandSchema } from '../functions/domain/brand';
 import { resolveLocalTime } from '../functions/domain/local-time';
 import type { Release, ReleaseContentInput } from '../functions/domain/release';
@@ -27,6 +29,18 @@ const partners = [
 ] as const;
 
 /**
+ * The brand's logo (demo/logo-<id>.png, made by render-demo-logos.ts) put in the media library:
+ * the brand points at the served file, absolute with the public base URL so mails can show it.
+ */
+async function demoLogo(deps: AppDeps, brand: BrandInput): Promise<BrandInput['logo']> {
+  const file = demoFile(`logo-${brand.id}.png`);
+  if (!existsSync(file)) return brand.logo;
+  const alt = brand.logo?.alt ?? brand.name;
+  const { url } = await uploadMedia(deps, bootstrapAdmin, { bytes: readFileSync(file), originalName: `logo-${brand.id}.png`, alt });
+  return { url, alt };
+}
+
+/**
  * Seed 000 is a real communiqué the press office sent on its dateline's day: it goes into the
  * newsroom with that date (10:00, Paris). Seed 001 (no dateline) stays a draft to work on. To
  * work on a sent one, duplicate it (a sent release is never edited):
@@ -41,12 +55,13 @@ async function markPublishedOnItsDate(deps: AppDeps, release: Release): Promise<
 
 /**
  * Loads the demo data on first start: the Loir-et-Cher brand (and the co-brand of the CLTS
- * 37/41), both seed releases, lists "Presse" and "Partenaires" with a few fictional members.
+ * 37/41) with their logos in the media library, both seed releases, lists "Presse" and "Partenaires" with a few fictional members.
  * Returns false when data is already there, so a restart never duplicates it.
  */
 export async function loadDemoData(deps: AppDeps): Promise<boolean> {
   if ((await deps.store.listBrands()).length > 0) return false;
-  for (const brand of readJson<BrandInput[]>('brands.json')) await deps.store.putBrand(brandSchema.parse(brand));
+  for (const brand of readJson<BrandInput[]>('brands.json'))
+    await deps.store.putBrand(brandSchema.parse({ ...brand, logo: await demoLogo(deps, brand) }));
   for (const seed of ['seed-000.json', 'seed-001.json']) {
     const release = await createRelease(deps, readJson<ReleaseContentInput>(seed));
     await markPublishedOnItsDate(deps, release);

@@ -66,7 +66,12 @@ describe('npm start and the first admin', () => {
     expect(session).toBeTruthy();
     const dashboard = await fetch(`${app}/`, { headers: { cookie: `communique_session=${session}` } });
     expect(dashboard.status).toBe(200);
-    expect(await dashboard.text()).toContain('<h1>Tableau de bord</h1>');
+    const dashboardPage = await dashboard.text();
+    expect(dashboardPage).toContain('<h1>Tableau de bord</h1>');
+    // The frame: the demo's own brand (Loir-et-Cher), its logo served from the media library.
+    expect(dashboardPage).toContain('<span class="brand-name">Conseil départemental de Loir-et-Cher</span>');
+    const logoUrl = /<img src="(http:\/\/localhost:\d+\/media\/[^"]+)"/.exec(dashboardPage)?.[1] ?? '';
+    expect((await fetch(logoUrl)).headers.get('content-type')).toBe('image/png');
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
 
@@ -77,6 +82,7 @@ describe('npm start and the first admin', () => {
     expect(second.output()).toContain(`mot de passe     ${credentials?.password}`);
     expect(readFirstAdmin(dataDir)).toEqual(credentials);
     expect((await fetch(`${app}/`, { headers: { cookie: `communique_session=${session}` } })).status).toBe(200);
+    expect((await fetch(logoUrl)).status).toBe(200);
     expect(await signIn(app, 'autre@example.org', 'un autre mot de passe')).toBeUndefined();
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadAwsConfig, loadLocalConfig } from '../../functions/config';
 import { buildLocalWiring, type LocalWiring } from '../../functions/wiring';
@@ -20,7 +23,9 @@ afterEach(() => wiring?.close());
 /** The brand name in the frame's header of the sign-in page. */
 async function frameBrandOf(brandId: string | undefined): Promise<string> {
   const { tableName } = await freshTable('frame');
-  wiring = buildLocalWiring(localConfigFor(tableName, brandId ? { brandId } : {}), secrets, fakeRenderer);
+  wiring = buildLocalWiring(localConfigFor(tableName, brandId ? { brandId } : {}), secrets, fakeRenderer, {
+    mediaDir: mkdtempSync(join(tmpdir(), 'frame-media-')),
+  });
   await loadDemoData(wiring.deps);
   const page = await (await wiring.http.request('/connexion')).text();
   return /<span class="brand-name">([^<]*)<\/span>/.exec(page)?.[1] ?? '';

@@ -4,7 +4,6 @@ import {
   type BrowserStack,
   checkA11y,
   expectNoScriptErrors,
-  field,
   noticeOf,
   plain,
   signIn,

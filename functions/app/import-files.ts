@@ -1,8 +1,15 @@
-import type { RejectedRow } from './import-contacts';
+import type { ImportRowOutcome, RejectedRow } from './import-contacts';
+
+/** A row the import settled without rejecting it, for the report: its line, its address, what became of it. */
+export interface SettledRow {
+  readonly line: number;
+  readonly email: string;
+  readonly outcome: Exclude<ImportRowOutcome, 'rejected'>;
+}
 
 /**
- * Where an import job keeps its uploaded CSV until the worker reads it, and the rejected lines
- * of its report (too many, on a bad file, for one table item). Private: never served, never in
+ * Where an import job keeps its uploaded CSV until the worker reads it, and the lines of its
+ * report (rejected, and settled: created, updated, unchanged, skipped) (too many, on a bad file, for one table item). Private: never served, never in
  * the media library (the file holds personal data). Locally a folder under DATA_DIR; in AWS the
  * intended home is a private S3 prefix written by a presigned upload (see docs in the report).
  */
@@ -11,6 +18,9 @@ export interface ImportFileStore {
   readFile(jobId: string): Promise<Uint8Array | undefined>;
   putRejected(jobId: string, rejected: readonly RejectedRow[]): Promise<void>;
   readRejected(jobId: string): Promise<RejectedRow[] | undefined>;
+  /** The other rows (created, updated, unchanged, skipped), sorted by line. */
+  putSettled(jobId: string, rows: readonly SettledRow[]): Promise<void>;
+  readSettled(jobId: string): Promise<SettledRow[] | undefined>;
 }
 
 /** Job ids become file names: nothing but letters, digits and dashes. */
@@ -20,6 +30,7 @@ export const isImportJobId = (id: string): boolean => /^[A-Za-z0-9-]{1,64}$/.tes
 export class InMemoryImportFiles implements ImportFileStore {
   private readonly files = new Map<string, Uint8Array>();
   private readonly rejected = new Map<string, RejectedRow[]>();
+  private readonly settled = new Map<string, SettledRow[]>();
 
   async putFile(jobId: string, bytes: Uint8Array): Promise<void> {
     this.files.set(jobId, new Uint8Array(bytes));
@@ -32,6 +43,12 @@ export class InMemoryImportFiles implements ImportFileStore {
   }
   async readRejected(jobId: string): Promise<RejectedRow[] | undefined> {
     return this.rejected.get(jobId);
+  }
+  async putSettled(jobId: string, rows: readonly SettledRow[]): Promise<void> {
+    this.settled.set(jobId, [...rows]);
+  }
+  async readSettled(jobId: string): Promise<SettledRow[] | undefined> {
+    return this.settled.get(jobId);
   }
 }
 

@@ -1,6 +1,7 @@
 import { type Actor, assertCan } from '../domain/actor';
 import type { LawfulBasis } from '../domain/consent';
 import { type ContactField, contactFields, headerKey, parseMapping, resolveColumns } from '../domain/contact-header-matching';
+import { importBasisRefusal } from '../domain/contact-row-rules';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { audit } from './audit-log';
 import type { DetectedEncoding } from './contact-csv-reader';
@@ -212,11 +213,8 @@ export async function chooseImportBasis(deps: ImportDeps, actor: Actor, id: stri
     throw new ValidationError('Choisissez la base légale de l’inscription.', 'basis');
   const list = await deps.store.getList(job.listId);
   if (!list) throw new NotFoundError('Liste', job.listId);
-  if (basis === 'legitimate-interest' && list.kind !== 'press')
-    throw new ValidationError(
-      'L’intérêt légitime ne vaut que pour les listes presse (contacts professionnels) : choisissez le consentement, chaque personne recevra un lien de confirmation.',
-      'basis',
-    );
+  const refusal = importBasisRefusal(basis, list);
+  if (refusal) throw new ValidationError(refusal, 'basis');
   const updated: ImportJob = { ...job, basis, status: 'ready' };
   await writeImportJob(deps, updated);
   return updated;

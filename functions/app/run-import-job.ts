@@ -2,18 +2,18 @@ import type { Actor } from '../domain/actor';
 import { DomainError } from '../domain/errors';
 import type { AppDeps } from './deps';
 import { type ImportProgress, importContacts } from './import-contacts';
-import { importFilesOf } from './import-files';
+import { importFilesOf, type SettledRow } from './import-files';
 import { type ImportJob, markImportRunning, readImportJob, writeImportJob } from './import-jobs';
 import { piecesOf } from './preview-csv';
-import { requestConfirmation } from './request-confirmation';
 
 type RunDeps = AppDeps;
 
 /**
  * Runs an import job to its end: the file read from the import file store, the contacts written by
  * importContacts (its bulk path, unchanged), the job's progress saved as it goes (one write at a
- * time, the newest figures), then the report: counts on the job, rejected lines in the file store.
- * On a double opt-in list, every member the import left unconfirmed gets a confirmation mail.
+ * time, the newest figures), then the report: counts on the job, each row's outcome with its line
+ * in the file store. The job's lawful basis goes to the import: on a double opt-in list, every
+ * member the import left unconfirmed gets a confirmation mail.
  * Never throws: a failure is written on the job, in French, for its page.
  */
 export async function runImportJob(deps: RunDeps, jobId: string, actor: Actor): Promise<ImportJob | undefined> {
@@ -39,8 +39,13 @@ export async function runImportJob(deps: RunDeps, jobId: string, actor: Actor): 
   try {
     const bytes = await files.readFile(jobId);
     if (!bytes) throw new DomainError('invalid', 'Le fichier de cet import n’est plus disponible : importez-le à nouveau.');
+    const settled: SettledRow[] = [];
     const report = await importContacts(deps, job.listId, piecesOf(bytes), {
       mapping: job.mapping,
+      ...(job.basis ? { lawfulBasis: job.basis } : {}),
+      onRow: (line, outcome, email) => {
+        if (outcome !== 'rejected') settled.push({ line, email: email ?? '', outcome });
+      },
       actor: `${actor.name} (${actor.id}) : ${job.filename}`,
       onProgress,
       progressEvery: Math.max(1, Math.min(500, Math.ceil(job.totalRows / 50))),
@@ -48,7 +53,11 @@ export async function runImportJob(deps: RunDeps, jobId: string, actor: Actor): 
     latest = undefined;
     await writing;
     await files.putRejected(jobId, report.rejected);
-    const confirmationsSent = await confirmNewMembers(deps, job);
+    await files.putSettled(
+      jobId,
+      settled.sort((a, b) => a.line - b.line),
+    );
+    const confirmationsSent = report.confirmationsSent ?? 0;
     const done: ImportJob = {
       ...job,
       status: 'done',
@@ -89,27 +98,6 @@ export async function runImportJob(deps: RunDeps, jobId: string, actor: Actor): 
     await writeImportJob(deps, failed).catch(() => undefined);
     return failed;
   }
-}
-
-/**
- * The members of a double opt-in list that this import put there unconfirmed (membership written
- * since the job started): each gets the confirmation link. requestConfirmation skips blocked
- * addresses and any address mailed in the last minutes.
- */
-async function confirmNewMembers(deps: RunDeps, job: ImportJob): Promise<number> {
-  const list = await deps.store.getList(job.listId);
-  if (list?.optIn !== 'double' || !job.startedAt) return 0;
-  let sent = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.listMembers(list.id, { limit: 200, cursor });
-    for (const m of page.items) {
-      if (m.status !== 'unconfirmed' || m.updatedAt < job.startedAt) continue;
-      if (await requestConfirmation(deps, { id: m.subscriberId, email: m.email }, [list], 'admin')) sent++;
-    }
-    cursor = page.cursor;
-  } while (cursor);
-  return sent;
 }
 
 const running = new Set<Promise<unknown>>();

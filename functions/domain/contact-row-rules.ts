@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ZodError } from 'zod';
 import { type MailingList, type Membership, type Subscriber, type SubscriberProfile, subscriberProfileSchema } from './audience';
-import type { ConsentRecord } from './consent';
+import type { ConsentRecord, LawfulBasis } from './consent';
 import { type ContactField, headerKey, type ResolvedColumns } from './contact-header-matching';
 import { normaliseEmail } from './email-address';
 
@@ -217,19 +217,34 @@ const profileKeys = ['name', 'organisation', 'role', 'outlet', 'mediumType', 'ta
 /** Refusal when an address is claimed by a subscriber that is not there yet. */
 export const addressBeingRegistered = 'Cette adresse est en cours d’enregistrement : réessayez dans un instant.';
 
+/** The lawful basis a list takes by default: legitimate interest for a press list, consent otherwise. */
+export const defaultImportBasis = (list: Pick<MailingList, 'kind'>): LawfulBasis =>
+  list.kind === 'press' ? 'legitimate-interest' : 'consent';
+
+/**
+ * Why `basis` cannot be chosen for an import into `list`, if so: legitimate interest only covers
+ * professional (press) contacts; consent is allowed everywhere.
+ */
+export function importBasisRefusal(basis: LawfulBasis, list: Pick<MailingList, 'kind'>): string | undefined {
+  return basis === 'legitimate-interest' && list.kind !== 'press'
+    ? 'L’intérêt légitime ne vaut que pour les listes presse (contacts professionnels) : choisissez le consentement, chaque personne recevra un lien de confirmation.'
+    : undefined;
+}
+
 /**
  * What importing `row` into `list` does, given what the store holds. The same rules as an admin
  * adding the address (see addSubscriberToList): a suppressed address, or one that unsubscribed
  * from this list, is never brought back; a single opt-in list (press contacts) confirms at once,
  * a double opt-in list keeps the member unconfirmed (only the person can confirm); a press list
- * records the legitimate-interest basis, the others consent. Every membership written comes with
- * its consent record (`imported`).
+ * records the legitimate-interest basis, the others consent, unless the caller chose the basis
+ * (`lawfulBasis`, checked by importBasisRefusal). Every membership written comes with its consent
+ * record (`imported`).
  */
 export function planContactImport(
   row: Pick<ValidRow, 'email' | 'profile'>,
   found: ContactLookup | undefined,
   list: Pick<MailingList, 'id' | 'kind' | 'optIn'>,
-  context: { readonly now: string; readonly newId: () => string; readonly actor?: string },
+  context: { readonly now: string; readonly newId: () => string; readonly actor?: string; readonly lawfulBasis?: LawfulBasis },
 ): ContactPlan {
   if (found?.suppression) return { outcome: 'suppressed' };
   if (found?.claimedWithoutSubscriber) return { outcome: 'rejected', reason: addressBeingRegistered };
@@ -238,7 +253,7 @@ export function planContactImport(
   const joined = (subscriberId: string) => ({
     membership: { listId: list.id, subscriberId, email: row.email, status, updatedAt: now },
     consent: {
-      lawfulBasis: list.kind === 'press' ? 'legitimate-interest' : 'consent',
+      lawfulBasis: context.lawfulBasis ?? defaultImportBasis(list),
       ...(context.actor ? { actor: context.actor } : {}),
       source: 'import',
       subscriberId,

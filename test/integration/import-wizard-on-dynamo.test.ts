@@ -98,6 +98,7 @@ describe('import wizard on DynamoDB Local', () => {
       Société: 'organisation',
     });
     const files = await readdir(folder);
-    expect(files.sort()).toEqual([`${path.split('/').pop()}.csv`, `${path.split('/').pop()}.rejected.json`]);
+    const jobId = path.split('/').pop();
+    expect(files.sort()).toEqual([`${jobId}.csv`, `${jobId}.rejected.json`, `${jobId}.settled.json`]);
   });
 });

@@ -1,10 +1,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RejectedRow } from '../../app/import-contacts';
-import { type ImportFileStore, isImportJobId } from '../../app/import-files';
+import { type ImportFileStore, isImportJobId, type SettledRow } from '../../app/import-files';
 
 /**
- * Import files of the local runtime: `<root>/<jobId>.csv` and `<root>/<jobId>.rejected.json`
+ * Import files of the local runtime: `<root>/<jobId>.csv`, `<root>/<jobId>.rejected.json` and `.settled.json`
  * (root = `$DATA_DIR/imports`), written through a rename so a reader never sees half a file.
  */
 export class FileImportFiles implements ImportFileStore {
@@ -43,5 +43,12 @@ export class FileImportFiles implements ImportFileStore {
   async readRejected(jobId: string): Promise<RejectedRow[] | undefined> {
     const buf = await this.read(this.path(jobId, '.rejected.json'));
     return buf ? (JSON.parse(buf.toString('utf8')) as RejectedRow[]) : undefined;
+  }
+  async putSettled(jobId: string, rows: readonly SettledRow[]): Promise<void> {
+    await this.write(this.path(jobId, '.settled.json'), JSON.stringify(rows));
+  }
+  async readSettled(jobId: string): Promise<SettledRow[] | undefined> {
+    const buf = await this.read(this.path(jobId, '.settled.json'));
+    return buf ? (JSON.parse(buf.toString('utf8')) as SettledRow[]) : undefined;
   }
 }

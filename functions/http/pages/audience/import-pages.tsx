@@ -1,5 +1,7 @@
 import type { RejectedRow } from '../../../app/import-contacts';
+import type { SettledRow } from '../../../app/import-files';
 import { type ColumnTarget, columnTargetLabel, columnTargets, type ImportJob } from '../../../app/import-jobs';
+import { settledOutcomeLabels } from '../../../app/import-report-csv';
 import type { MailingList } from '../../../domain/audience';
 import { CsrfField, ErrorSummary, errorFor, type FieldError, fieldId, SelectField } from '../components/forms';
 import { listKindLabels, listPath, optInLabels } from './audience-labels';
@@ -326,8 +328,9 @@ export function ProgressPage(props: { job: ImportJob }) {
 /** Beyond this many, the rejected lines are in the CSV only (a page of 50,000 rows helps nobody). */
 const shownRejected = 500;
 
-export function ReportPage(props: { job: ImportJob; rejected: readonly RejectedRow[] }) {
+export function ReportPage(props: { job: ImportJob; rejected: readonly RejectedRow[]; settled?: readonly SettledRow[] }) {
   const { job, rejected } = props;
+  const settled = props.settled ?? [];
   const r = job.result;
   return (
     <>
@@ -401,6 +404,30 @@ export function ReportPage(props: { job: ImportJob; rejected: readonly RejectedR
       )}
       {rejected.length > shownRejected ? (
         <p>{`Seules les ${shownRejected} premières lignes rejetées sont affichées : le compte rendu CSV les contient toutes.`}</p>
+      ) : null}
+      {settled.length > 0 ? (
+        <table>
+          <caption>Lignes importées ou ignorées</caption>
+          <thead>
+            <tr>
+              <th scope="col">Ligne</th>
+              <th scope="col">Adresse e-mail</th>
+              <th scope="col">Résultat</th>
+            </tr>
+          </thead>
+          <tbody>
+            {settled.slice(0, shownRejected).map((row) => (
+              <tr>
+                <td>{row.line}</td>
+                <td>{row.email}</td>
+                <td>{settledOutcomeLabels[row.outcome]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {settled.length > shownRejected ? (
+        <p>{`Seules les ${shownRejected} premières de ces lignes sont affichées : le compte rendu CSV les contient toutes.`}</p>
       ) : null}
     </>
   );

@@ -177,7 +177,7 @@ export function importPages(deps: AppDeps): Hono<WorkspaceEnv> {
     return renderPage(
       c,
       { title: `Compte rendu : ${view.job.filename}`, area: 'audience' },
-      <ReportPage job={view.job} rejected={view.rejected} />,
+      <ReportPage job={view.job} rejected={view.rejected} settled={view.settled} />,
     );
   });
 

@@ -71,14 +71,20 @@ export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<
     const write = async (all: readonly { subscriberId: string; email: string; listIds: string[] }[]) => {
       if (all.length === 0) return;
       // Their profiles, read once here (one BatchGetItem per 100): the segment's filter, and the
-      // names the send messages carry so that no batch reads them again.
-      const profiles = new Map((await deps.store.getSubscribers(all.map((c) => c.subscriberId))).map((s) => [s.id, s]));
-      const candidates = filter
-        ? all.filter((c) => {
-            const profile = profiles.get(c.subscriberId);
-            return profile !== undefined && matches(profile, filter);
-          })
-        : all;
+      // names the send messages carry so that no batch reads them again. Without a filter the
+      // read runs beside the suppression read, so the first messages leave no later for it.
+      const profilesRead = deps.store
+        .getSubscribers(all.map((c) => c.subscriberId))
+        .then((subscribers) => new Map(subscribers.map((s) => [s.id, s])));
+      profilesRead.catch(() => undefined); // awaited below; a failure is thrown there
+      const matching = filter ? await profilesRead : undefined;
+      const candidates =
+        filter && matching
+          ? all.filter((c) => {
+              const profile = matching.get(c.subscriberId);
+              return profile !== undefined && matches(profile, filter);
+            })
+          : all;
       if (candidates.length === 0) return;
       if (!(await deps.store.renewSnapshotLease(campaign.id, owner, deps.clock.now().getTime() + SNAPSHOT_LEASE_MS))) {
         throw new Error(`campaign ${campaign.id}: snapshot lease lost (another worker took it over)`);
@@ -96,6 +102,7 @@ export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<
           updatedAt: now,
         }));
       await deps.store.addRecipients(campaign.id, recipients, mode);
+      const profiles = await profilesRead;
       const queued = recipients.map((r) => ({
         subscriberId: r.subscriberId,
         email: r.email,

@@ -9,6 +9,7 @@ import {
   screenshot,
   signIn,
   startBrowserStack,
+  submitWith,
 } from '../support/browser-stack';
 
 let stack: BrowserStack;
@@ -87,7 +88,9 @@ describe('a press attaché writes an event announcement from scratch, watches th
   });
 
   it('saves it: version 1, a draft, with its preview beside the form (screenshot for the README)', async () => {
-    await page.getByRole('button', { name: 'Enregistrer', exact: true }).first().click();
+    expect(await submitWith(page, page.getByRole('button', { name: 'Enregistrer', exact: true }).first(), '/communiques/nouveau')).toBe(
+      303,
+    );
     await page.waitForURL((u) => /^\/communiques\/[^/]+$/.test(u.pathname) && u.pathname !== '/communiques/nouveau');
 
     expect(await page.locator('#annonces').textContent()).toContain('Communiqué créé (version 1, brouillon).');
@@ -101,8 +104,9 @@ describe('a press attaché writes an event announcement from scratch, watches th
   });
 
   it('test-sends it to the signed-in person; the mail is in the SES emulator, marked as a test, with the programme', async () => {
-    await page.getByRole('button', { name: `M’envoyer un test (${stack.admin.email})` }).click();
-    await page.waitForLoadState();
+    expect(await submitWith(page, page.getByRole('button', { name: `M’envoyer un test (${stack.admin.email})` }), /\/envoi-test$/)).toBe(
+      303,
+    );
 
     expect(await page.locator('#annonces').textContent()).toContain(`Mail de test envoyé à ${stack.admin.email}`);
     await expect

@@ -31,6 +31,7 @@ afterAll(async () => {
 describe('a festival organiser plans the announcements of an event, then moves the event', { timeout: 150_000 }, () => {
   it('writes the event announcement (festival on 12 June 2027, 9:00, Paris time)', async () => {
     await page.goto('/communiques/nouveau?genre=evenement');
+    await checkA11y(page);
     await page.locator('[name="title"]').fill('Festival des solidarités 2027');
     await field(page, 'Nom de l’événement').fill('Festival des solidarités');
     await field(page, 'Début (heure de Paris)').fill('2027-06-12T09:00');
@@ -40,6 +41,7 @@ describe('a festival organiser plans the announcements of an event, then moves t
       303,
     );
     expect(await noticeOf(page)).toContain('Communiqué créé');
+    await checkA11y(page);
   });
 
   it('creates its plan from Plans: J-60, J-30, J-7, the day, J+1 by default, to the press list', async () => {

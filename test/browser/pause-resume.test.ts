@@ -52,14 +52,17 @@ afterAll(async () => {
 
 describe('pause a running campaign, then resume it: everyone gets it once', { timeout: 180_000 }, () => {
   it('sends seed 001 to the 44 members of « Presse »', async () => {
+    await checkA11y(page);
     await page.getByRole('checkbox', { name: /^Presse/ }).check();
     await page.getByRole('button', { name: 'Continuer' }).click();
     await page.waitForURL((u) => u.pathname.endsWith('/envoi/confirmation'));
+    await checkA11y(page);
 
     expect(await submitWith(page, page.getByRole('button', { name: 'Envoyer à 44 destinataires' }), /\/envoi$/)).toBe(303);
     await page.waitForURL((u) => /^\/campagnes\/[^/]+$/.test(u.pathname));
     campaignPath = new URL(page.url()).pathname;
     await expect.poll(() => status(page), live).toBe('en cours');
+    await checkA11y(page);
   });
 
   it('« Mettre en pause » asks for confirmation on its own page, then pauses', async () => {

@@ -151,6 +151,12 @@ describe('seed 001 from draft to sent, keyboard only', { timeout: 180_000 }, () 
     await expect.poll(() => attache.locator('#progression .status').textContent(), { timeout: 90_000 }).toBe('terminée');
     expect(await attache.locator('#progression').textContent()).toContain('4 traités sur 4 destinataires (100 %)');
     await checkA11y(attache);
+
+    // the polling refreshes the progress only; « Actualiser » brings the page (and its controls) up to date
+    await activate(attache, attache.getByRole('link', { name: 'Actualiser' }));
+    await attache.waitForLoadState();
+    await expect.poll(() => attache.getByRole('link', { name: 'Mettre en pause' }).count()).toBe(0);
+    expect(await attache.getByRole('link', { name: 'Annuler la campagne' }).count()).toBe(0);
     await screenshot(attache, 'campaign.png');
 
     const sent = (await stack.outbox()).filter((m) => !m.subject.startsWith('Invitation'));

@@ -624,6 +624,21 @@ export class DynamoCampaignStore implements CampaignStore {
       );
       return { ...read, names: sendContextFromChanges(recipients, [], (e) => e).names };
     }
-    return sendContextFromChanges(recipients, await audienceChangesSince(this.table, since), (e) => this.table.hmac(e));
+    const fromLog = sendContextFromChanges(recipients, await audienceChangesSince(this.table, since), (e) => this.table.hmac(e));
+    // The log says who may have changed, not what holds now: a suppression lifted or a membership
+    // confirmed again since (an erased person who signed up again, within the log's skew
+    // allowance) leaves an entry that no later one cancels. Those few are read from their items.
+    const flagged = recipients.filter((r) => fromLog.suppressed.has(r.email) || !fromLog.stillConfirmed.has(r.subscriberId));
+    if (flagged.length === 0) return fromLog;
+    const read = await this.loadSendContext(flagged.map((r) => ({ ...r, campaignId: '', status: 'pending' as const, updatedAt: since })));
+    const suppressed = new Set(fromLog.suppressed);
+    const stillConfirmed = new Set(fromLog.stillConfirmed);
+    for (const r of flagged) {
+      if (read.suppressed.has(r.email)) suppressed.add(r.email);
+      else suppressed.delete(r.email);
+      if (read.stillConfirmed.has(r.subscriberId)) stillConfirmed.add(r.subscriberId);
+      else stillConfirmed.delete(r.subscriberId);
+    }
+    return { suppressed, stillConfirmed, names: fromLog.names };
   }
 }

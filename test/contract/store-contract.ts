@@ -490,5 +490,67 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         expect(context.suppressed).toEqual(new Set());
       });
     });
+
+    describe('members counted by list and status', () => {
+      /** What a walk over every member of the list says: what the counts must equal. */
+      const walk = async (store: Store, listId: string) => {
+        const counts = { unconfirmed: 0, confirmed: 0, unsubscribed: 0 };
+        for (const page of await allPages(50, (cursor) => store.listMembers(listId, { limit: 50, cursor })))
+          for (const m of page) counts[m.status]++;
+        return counts;
+      };
+
+      it('moves a count exactly when a membership is created, changes status or goes, by every kind of write', async () => {
+        const { store } = await make();
+        const member = (subscriberId: string, status: 'unconfirmed' | 'confirmed' | 'unsubscribed', listId = 'l1') => ({
+          listId,
+          subscriberId,
+          email: `${subscriberId}@example.org`,
+          status,
+          updatedAt: at,
+        });
+        expect(await store.countMembersByStatus('l1')).toEqual({ unconfirmed: 0, confirmed: 0, unsubscribed: 0 });
+        for (const id of ['a', 'b', 'c']) await store.putMembership(member(id, 'confirmed'));
+        for (const id of ['d', 'e']) await store.putMembership(member(id, 'unconfirmed'));
+        await store.putMembership(member('x', 'confirmed', 'l2'));
+        expect(await store.countMembersByStatus('l1')).toEqual({ unconfirmed: 2, confirmed: 3, unsubscribed: 0 });
+
+        await store.putMembership(member('a', 'confirmed')); // written again, same status: no move
+        await store.setMembershipStatus('l1', 'd', 'confirmed', at);
+        await store.setMembershipStatus('l1', 'b', 'unsubscribed', at);
+        await store.setMembershipStatus('l1', 'b', 'unsubscribed', at); // already so: no move
+        await expect(store.setMembershipStatus('l1', 'ghost', 'confirmed', at)).rejects.toThrow();
+        await store.deleteMembership('l1', 'c');
+        await store.deleteMembership('l1', 'ghost'); // nobody: no move
+        expect(await store.countMembersByStatus('l1')).toEqual({ unconfirmed: 1, confirmed: 2, unsubscribed: 1 });
+
+        // An import: one membership unchanged, one changing status, two new (one of them on another list).
+        const results = await store.writeContacts([
+          { membership: member('a', 'confirmed') },
+          { membership: member('e', 'confirmed') },
+          { membership: member('f', 'unconfirmed') },
+          { membership: member('g', 'confirmed', 'l2') },
+        ]);
+        expect(results).toEqual(['written', 'written', 'written', 'written']);
+        expect(await store.countMembersByStatus('l1')).toEqual({ unconfirmed: 1, confirmed: 3, unsubscribed: 1 });
+
+        // Erasure: every membership of the person left unsubscribed, on each of their lists.
+        await store.createSubscriber(subscriber('a', 'a@example.org'));
+        await store.putMembership(member('a', 'confirmed', 'l2'));
+        await store.eraseSubscriber('a', at);
+        expect(await store.countMembersByStatus('l1')).toEqual({ unconfirmed: 1, confirmed: 2, unsubscribed: 2 });
+        expect(await store.countMembersByStatus('l2')).toEqual({ unconfirmed: 0, confirmed: 2, unsubscribed: 1 });
+
+        // At the same moment, on the same members: whatever order they land in, the counts follow the members.
+        await Promise.all([
+          ...['h', 'i', 'j', 'k'].map((id) => store.putMembership(member(id, 'unconfirmed'))),
+          store.setMembershipStatus('l1', 'e', 'unsubscribed', at),
+          store.putMembership(member('e', 'confirmed')),
+          store.deleteMembership('l1', 'f'),
+          store.writeContacts([{ membership: member('f', 'confirmed') }, { membership: member('h', 'confirmed') }]),
+        ]);
+        for (const listId of ['l1', 'l2', 'none']) expect(await store.countMembersByStatus(listId)).toEqual(await walk(store, listId));
+      });
+    });
   });
 }

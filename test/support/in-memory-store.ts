@@ -77,6 +77,38 @@ function paginate<T>(
 const releaseKey = (r: Release) => `${r.content.dateline?.date ?? r.createdAt.slice(0, 10)}#${r.id}`;
 
 /** The Store port in memory, for unit tests of use-cases: same contract as DynamoStore, no I/O. */
+/**
+ * The memberships, with their counts by list and status moved on each `set` and `delete` (in the
+ * same synchronous step, as DynamoStore moves its counter in the membership's transaction), so a
+ * count is read without walking the members.
+ */
+class CountedMemberships extends Map<string, Membership> {
+  private readonly counts = new Map<string, Record<SubscriptionStatus, number>>();
+  private move(listId: string, status: SubscriptionStatus, by: number) {
+    let c = this.counts.get(listId);
+    if (!c) this.counts.set(listId, (c = { unconfirmed: 0, confirmed: 0, unsubscribed: 0 }));
+    c[status] += by;
+  }
+  override set(key: string, m: Membership): this {
+    const before = this.get(key);
+    if (before) this.move(before.listId, before.status, -1);
+    this.move(m.listId, m.status, 1);
+    return super.set(key, m);
+  }
+  override delete(key: string): boolean {
+    const before = this.get(key);
+    if (before) this.move(before.listId, before.status, -1);
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.counts.clear();
+    super.clear();
+  }
+  countsOf(listId: string): Record<SubscriptionStatus, number> {
+    return { unconfirmed: 0, confirmed: 0, unsubscribed: 0, ...this.counts.get(listId) };
+  }
+}
+
 export class InMemoryStore implements Store {
   /** Suppressions and transient bounces are held by keyed HMAC of the address, as in the table. */
   constructor(private readonly addressPepper = developmentAddressPepper) {}
@@ -88,7 +120,8 @@ export class InMemoryStore implements Store {
   readonly versions = new Map<string, ReleaseContent>();
   readonly lists = new Map<string, MailingList>();
   readonly subscribers = new Map<string, Subscriber>();
-  readonly memberships = new Map<string, Membership>();
+  /** Counts by list and status kept on every set and delete, as DynamoStore's counter items (see CountedMemberships). */
+  readonly memberships = new CountedMemberships();
   /** By `addressKey` of the address. */
   readonly suppressed = new Map<string, { reason: string; at: string; email?: string }>();
   readonly campaigns = new Map<
@@ -608,9 +641,7 @@ export class InMemoryStore implements Store {
     this.lists.set(l.id, clone(l));
   }
   async countMembersByStatus(listId: string) {
-    const counts: Record<SubscriptionStatus, number> = { unconfirmed: 0, confirmed: 0, unsubscribed: 0 };
-    for (const m of this.memberships.values()) if (m.listId === listId) counts[m.status]++;
-    return counts;
+    return this.memberships.countsOf(listId);
   }
   async getSubscribers(ids: readonly string[]) {
     return [...new Set(ids)].flatMap((id) => {

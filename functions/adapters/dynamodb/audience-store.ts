@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { redactAddress } from '../../domain/address-redaction';
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../domain/audience';
@@ -11,6 +12,7 @@ import type { AudienceStore, Page } from '../../ports';
 import { recordAudienceChange } from './audience-changes-store';
 import { lookupContacts as lookupContactsInBatches, writeContacts as writeContactsInBatches } from './contact-batches';
 import { gsi, keys } from './keys';
+import { changeMembership, emptyMembershipCounts, readMembershipCounts } from './membership-counts';
 import { isConditionFailure, newCallId, strip, type TableAccess, transactionToken } from './table-access';
 
 /**
@@ -21,12 +23,20 @@ export class DynamoAudienceStore implements AudienceStore {
   constructor(private readonly table: TableAccess) {}
 
   async createList(list: MailingList): Promise<void> {
-    await this.table.doc.send(
-      new PutCommand({
-        TableName: this.table.tableName,
-        Item: { ...keys.list(list.id), gsi1pk: gsi.lists, gsi1sk: `${list.name}#${list.id}`, type: 'list', ...list },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+    const { tableName } = this.table;
+    // Born with its counts at zero (see membership-counts.ts): its first members need no walk to count from.
+    await this.table.transact(
+      [
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...keys.list(list.id), gsi1pk: gsi.lists, gsi1sk: `${list.name}#${list.id}`, type: 'list', ...list },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        { Put: { TableName: tableName, Item: emptyMembershipCounts(list.id), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ],
+      transactionToken(newCallId(), 'create-list', list.id),
     );
   }
 
@@ -89,18 +99,8 @@ export class DynamoAudienceStore implements AudienceStore {
 
   async putMembership(m: Membership): Promise<void> {
     await recordAudienceChange(this.table, { kind: 'membership', subscriberId: m.subscriberId, listId: m.listId, status: m.status });
-    await this.table.doc.send(
-      new PutCommand({
-        TableName: this.table.tableName,
-        Item: {
-          ...keys.membership(m.listId, m.subscriberId),
-          gsi1pk: gsi.listsOfSubscriber(m.subscriberId),
-          gsi1sk: `LIST#${m.listId}`,
-          type: 'membership',
-          ...m,
-        },
-      }),
-    );
+    // With the list's count, in one transaction (see membership-counts.ts).
+    await changeMembership(this.table, m.listId, m.subscriberId, () => ({ put: m }));
   }
 
   getMembership(listId: string, subscriberId: string): Promise<Membership | undefined> {
@@ -110,16 +110,12 @@ export class DynamoAudienceStore implements AudienceStore {
   async setMembershipStatus(listId: string, subscriberId: string, status: SubscriptionStatus, at: string): Promise<void> {
     // Logged first (see audience-changes-store.ts): campaigns already snapshotted honour it at send time.
     await recordAudienceChange(this.table, { kind: 'membership', subscriberId, listId, status });
-    await this.table.doc.send(
-      new UpdateCommand({
-        TableName: this.table.tableName,
-        Key: keys.membership(listId, subscriberId),
-        UpdateExpression: 'SET #s = :s, updatedAt = :at',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':s': status, ':at': at },
-      }),
-    );
+    await changeMembership(this.table, listId, subscriberId, (current) => {
+      // As the conditional update this replaces: no membership, no status to set.
+      if (!current)
+        throw new ConditionalCheckFailedException({ message: `no membership of ${subscriberId} in list ${listId}`, $metadata: {} });
+      return { update: { status, set: { updatedAt: at } } };
+    });
   }
 
   async listMembers(listId: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Membership>> {
@@ -243,14 +239,9 @@ export class DynamoAudienceStore implements AudienceStore {
       }),
     );
     for (const m of memberships) {
-      await doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.membership(m.listId, subscriberId),
-          UpdateExpression: 'SET #s = :u, email = :e, updatedAt = :at',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':u': 'unsubscribed', ':e': erasedEmail, ':at': at },
-        }),
+      // Gone meanwhile (removed from the list): nothing left to erase there, nor to count.
+      await changeMembership(this.table, m.listId, subscriberId, (current) =>
+        current ? { update: { status: 'unsubscribed', set: { email: erasedEmail, updatedAt: at } } } : undefined,
       );
     }
     for (const r of sends) {
@@ -362,16 +353,9 @@ export class DynamoAudienceStore implements AudienceStore {
     );
   }
 
-  async countMembersByStatus(listId: string): Promise<Record<SubscriptionStatus, number>> {
-    const items = await this.table.queryAll({
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :m)',
-      ProjectionExpression: '#s',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':p': keys.list(listId).pk, ':m': 'MEMBER#' },
-    });
-    const counts: Record<SubscriptionStatus, number> = { unconfirmed: 0, confirmed: 0, unsubscribed: 0 };
-    for (const i of items) if (typeof i.status === 'string' && i.status in counts) counts[i.status as SubscriptionStatus]++;
-    return counts;
+  /** Read from the list's counter item, not by walking the members (see membership-counts.ts). */
+  countMembersByStatus(listId: string): Promise<Record<SubscriptionStatus, number>> {
+    return readMembershipCounts(this.table, listId);
   }
 
   async getSubscribers(ids: readonly string[]): Promise<Subscriber[]> {
@@ -381,7 +365,7 @@ export class DynamoAudienceStore implements AudienceStore {
 
   async deleteMembership(listId: string, subscriberId: string): Promise<void> {
     await recordAudienceChange(this.table, { kind: 'membership', subscriberId, listId, status: 'removed' });
-    await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: keys.membership(listId, subscriberId) }));
+    await changeMembership(this.table, listId, subscriberId, (current) => (current ? { delete: true } : undefined));
   }
 
   /** Imports: see contact-batches.ts. */

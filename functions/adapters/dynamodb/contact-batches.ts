@@ -5,7 +5,8 @@ import type { Membership, Subscriber } from '../../domain/audience';
 import type { ConsentRecord } from '../../domain/consent';
 import type { ContactLookup, ContactWrite, ContactWriteResult } from '../../domain/contact-row-rules';
 import { emailHash } from '../../domain/email-hash';
-import { gsi, keys } from './keys';
+import { keys } from './keys';
+import { putMembershipsCounted } from './membership-counts';
 import { type Item, inParallel, type Key, newCallId, strip, type TableAccess, transactionToken } from './table-access';
 
 /**
@@ -174,12 +175,19 @@ export async function writeContacts(table: TableAccess, writes: readonly Contact
     }
   });
 
-  // 2. Memberships and consent records of the rows written (or with nothing to write first), in batches of 25.
+  // 2. Memberships of the rows written (or with nothing to write first), each conditioned on the status it had and
+  //    counted in the same transaction as the list's counter (see membership-counts.ts). A blind BatchWriteItem cannot
+  //    say which puts created or changed a status, so it could not keep the counts exact against a concurrent sign-up.
+  const memberships: Membership[] = [];
+  writes.forEach((w, index) => {
+    if (results[index] === 'written' && w.membership) memberships.push(w.membership);
+  });
+  await putMembershipsCounted(table, memberships);
+
+  // 3. Consent records of the same rows, append-only, in batches of 25.
   const puts: Item[] = [];
   writes.forEach((w, index) => {
-    if (results[index] !== 'written') return;
-    if (w.membership) puts.push(membershipItem(w.membership));
-    if (w.consent) puts.push(consentItem(w.consent));
+    if (results[index] === 'written' && w.consent) puts.push(consentItem(w.consent));
   });
   const batches: Item[][] = [];
   for (let i = 0; i < puts.length; i += 25) batches.push(puts.slice(i, i + 25));
@@ -187,14 +195,6 @@ export async function writeContacts(table: TableAccess, writes: readonly Contact
   await inParallel(batches, IN_FLIGHT, (batch) => table.batchWrite(batch));
   return results;
 }
-
-const membershipItem = (m: Membership): Item => ({
-  ...keys.membership(m.listId, m.subscriberId),
-  gsi1pk: gsi.listsOfSubscriber(m.subscriberId),
-  gsi1sk: `LIST#${m.listId}`,
-  type: 'membership',
-  ...m,
-});
 
 // Append-only: a fresh key per record (as appendConsent), so a batch put never replaces one.
 const consentItem = (record: ConsentRecord): Item => ({

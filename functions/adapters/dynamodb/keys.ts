@@ -15,6 +15,8 @@ export const keys = {
   releaseCoBrand: (id: string, brandId: string) => ({ pk: `RELEASE#${id}`, sk: `COBRAND#${brandId}` }),
   releaseVersion: (id: string, version: number) => ({ pk: `RELEASE#${id}`, sk: `VERSION#${String(version).padStart(6, '0')}` }),
   list: (id: string) => ({ pk: `LIST#${id}`, sk: '#LIST' }),
+  /** Members of the list counted by status (see membership-counts.ts). */
+  listCounts: (id: string) => ({ pk: `LIST#${id}`, sk: '#COUNTS' }),
   subscriber: (id: string) => ({ pk: `SUB#${id}`, sk: '#SUB' }),
   email: (email: string) => ({ pk: `EMAIL#${email}`, sk: '#EMAIL' }),
   membership: (listId: string, subscriberId: string) => ({ pk: `LIST#${listId}`, sk: `MEMBER#${subscriberId}` }),

@@ -298,6 +298,10 @@ describe('campaign page', () => {
     expect(fragment).not.toContain('every 2s');
     expect(fragment).toContain('terminée');
     expect(fragment).toMatch(/2 traités sur 2 destinataires \(100 %\)/);
+    // the last poll also replaces the controls out of band: nothing left to pause or cancel
+    expect(fragment).toMatch(/<div id="controles-campagne" hx-swap-oob="true">/);
+    expect(fragment).not.toContain('Mettre en pause');
+    expect(fragment).not.toContain('Annuler la campagne');
     expect(page).toContain('Destinataires en échec et raison');
     expect(page).toMatch(/@example\.org<\/td><td>[^<]+<\/td>/);
   });

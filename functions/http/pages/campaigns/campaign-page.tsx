@@ -101,26 +101,16 @@ export function CampaignProgress(props: { view: CampaignProgressView }) {
   );
 }
 
-export function CampaignPage(props: { view: CampaignPageView; failuresFrom?: string }) {
+/**
+ * Pause, resume, reschedule and cancel, each leading to its confirmation page. The container
+ * keeps its id even when empty, so the polled progress can replace it out of band once the
+ * campaign's state changes (no stale "Mettre en pause" left on a finished campaign).
+ */
+export function CampaignControls(props: { view: CampaignPageView; outOfBand?: boolean }) {
   const v = props.view;
   const c = v.campaign;
   return (
-    <>
-      <h1>Campagne : {v.releaseTitle ?? c.releaseId}</h1>
-      <p>
-        {campaignWhen(c)}. Listes : {v.listNames.join(', ')}.
-        {c.audienceFilter
-          ? ` Segment : ${c.segment ? `« ${c.segment.name} », ` : ''}${describeFilter(c.audienceFilter)} (critères figés au lancement).`
-          : ''}{' '}
-        Expéditeur : {c.sender.name} &lt;{c.sender.address}&gt;.
-      </p>
-      <p>
-        <a href={`/communiques/${c.releaseId}`}>Voir le communiqué</a>
-      </p>
-      <CampaignProgress view={v} />
-      <p>
-        <a href={`/campagnes/${c.id}`}>Actualiser</a>
-      </p>
+    <div id="controles-campagne" {...(props.outOfBand ? { 'hx-swap-oob': 'true' } : {})}>
       {v.canControl && (v.controls.pause || v.controls.resume || v.controls.cancel || v.controls.reschedule) ? (
         <div class="actions">
           {v.controls.pause ? (
@@ -145,6 +135,31 @@ export function CampaignPage(props: { view: CampaignPageView; failuresFrom?: str
           ) : null}
         </div>
       ) : null}
+    </div>
+  );
+}
+
+export function CampaignPage(props: { view: CampaignPageView; failuresFrom?: string }) {
+  const v = props.view;
+  const c = v.campaign;
+  return (
+    <>
+      <h1>Campagne : {v.releaseTitle ?? c.releaseId}</h1>
+      <p>
+        {campaignWhen(c)}. Listes : {v.listNames.join(', ')}.
+        {c.audienceFilter
+          ? ` Segment : ${c.segment ? `« ${c.segment.name} », ` : ''}${describeFilter(c.audienceFilter)} (critères figés au lancement).`
+          : ''}{' '}
+        Expéditeur : {c.sender.name} &lt;{c.sender.address}&gt;.
+      </p>
+      <p>
+        <a href={`/communiques/${c.releaseId}`}>Voir le communiqué</a>
+      </p>
+      <CampaignProgress view={v} />
+      <p>
+        <a href={`/campagnes/${c.id}`}>Actualiser</a>
+      </p>
+      <CampaignControls view={v} />
       <section aria-labelledby="titre-echecs">
         <h2 id="titre-echecs">Échecs</h2>
         {v.failures.length === 0 ? (

@@ -13,7 +13,7 @@ import type { WorkspaceEnv } from '../workspace-env';
 import { requireUser, setNotice } from '../workspace-security';
 import { ControlConfirmPage, controlTexts, ReschedulePage } from './campaign-control-page';
 import { CampaignListPage } from './campaign-list-page';
-import { CampaignPage, CampaignProgress } from './campaign-page';
+import { CampaignControls, CampaignPage, CampaignProgress } from './campaign-page';
 import { sendDialogPages } from './send-dialog-routes';
 
 const one = (v: unknown) =>
@@ -41,9 +41,19 @@ export function campaignPages(deps: AppDeps): Hono<WorkspaceEnv> {
     );
   });
 
-  app.get('/campagnes/:id/progression', requireUser(), async (c) =>
-    renderFragment(c, <CampaignProgress view={await campaignProgressView(deps, c.req.param('id'))} />),
-  );
+  app.get('/campagnes/:id/progression', requireUser(), async (c) => {
+    const view = await campaignProgressView(deps, c.req.param('id'));
+    if (view.live) return renderFragment(c, <CampaignProgress view={view} />);
+    // The last poll: the state changed (finished, paused, cancelled), so the controls follow it.
+    const page = await campaignPageView(deps, c.get('actor'), c.req.param('id'));
+    return renderFragment(
+      c,
+      <>
+        <CampaignProgress view={page} />
+        <CampaignControls view={page} outOfBand />
+      </>,
+    );
+  });
 
   for (const action of ['pause', 'resume', 'cancel'] as const satisfies readonly CampaignAction[]) {
     const path = `/campagnes/:id/${controlTexts[action].path}`;

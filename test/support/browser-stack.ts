@@ -198,10 +198,15 @@ export async function checkA11y(page: Page): Promise<void> {
   }
 }
 
-/** Writes docs/screenshots/<name> (committed: the README shows them). */
+/**
+ * Takes a screenshot. With `UPDATE_SCREENSHOTS=1` it replaces docs/screenshots/<name> (committed:
+ * the README shows them); otherwise it goes to test-output/screenshots/ (ignored by git), so that
+ * a test run leaves the working tree as it found it.
+ */
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
-  mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, name), fullPage: options.fullPage ?? false, animations: 'disabled' });
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? screenshotDir : join(screenshotDir, '..', '..', 'test-output', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, name), fullPage: options.fullPage ?? false, animations: 'disabled' });
 }
 
 /** Mails to `address` in the stack's outbox, oldest first. */

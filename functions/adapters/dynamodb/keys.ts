@@ -2,6 +2,7 @@
  * Single-table keys. Access patterns (see docs/data-model.md):
  * - entity by id: pk = `<TYPE>#<id>`, sk = `#<TYPE>`
  * - members of a list by cursor: pk = `LIST#<listId>`, sk begins with `MEMBER#`
+ * - members of a list counted by status: pk = `LIST#<listId>`, sk = `#COUNTS` (membership-counts.ts)
  * - lists of a subscriber: gsi1pk = `SUB#<subscriberId>`, gsi1sk = `LIST#<listId>`
  * - subscriber by email: pk = `EMAIL#<normalised email>` (uniqueness guard holding the id)
  * - releases by brand and date: gsi1pk = `BRAND#<brandId>#RELEASES`, gsi1sk = `<date>#<id>`

@@ -240,7 +240,8 @@ export async function putMembershipsCounted(table: TableAccess, memberships: rea
     if (chunk.length > 0) chunks.push(chunk);
   }
   const call = newCallId();
-  await inParallel(chunks, IN_FLIGHT, async (chunk) => {
+  const numbered = chunks.map((chunk, index) => ({ chunk, index }));
+  await inParallel(numbered, IN_FLIGHT, async ({ chunk, index }) => {
     const listId = (chunk[0] as Membership).listId;
     for (let attempt = 0; ; attempt++) {
       const current = new Map<string, Item>();
@@ -255,11 +256,7 @@ export async function putMembershipsCounted(table: TableAccess, memberships: rea
         ...chunk.map((m) => membershipWrite(table, listId, m.subscriberId, current.get(m.subscriberId), { put: m })),
         ...(counter ? [counter] : []),
       ];
-      const outcome = await tryTransact(
-        table,
-        items,
-        transactionToken(call, 'import-members', listId, chunk[0]?.subscriberId ?? '', attempt),
-      );
+      const outcome = await tryTransact(table, items, transactionToken(call, 'import-members', index, attempt));
       if (outcome === 'done') return;
       if (attempt >= MAX_ATTEMPTS) throw new Error(`import memberships of list ${listId}: still contended after ${attempt + 1} attempts`);
       if (counter && outcome.failed.has(chunk.length)) await backfillMembershipCounts(table, listId);

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { EmfMailMetrics } from './adapters/cloudwatch/emf-mail-metrics';
 import { DynamoStore } from './adapters/dynamodb/dynamo-store';
 import { EventBridgeCampaignScheduler } from './adapters/scheduler/eventbridge-scheduler';
 import { SesMailer, sesSendingClient } from './adapters/ses/ses-mailer';
@@ -104,7 +105,10 @@ export async function awsBaseDeps(config: AwsConfig, secrets: SecretsManagerClie
   };
 }
 
-async function awsSendDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<SendDeps> {
+/** The workers' deps in AWS, with the mail counts that their handler flushes at the end of each invocation. */
+export type AwsWorkerDeps<D> = D & { readonly metrics: EmfMailMetrics };
+
+async function awsSendDeps(config: AwsConfig, secrets: SecretsManagerClient): Promise<AwsWorkerDeps<SendDeps>> {
   const base = await awsBaseDeps(config, secrets);
   // The rate is read before the first batch sends (sendBatch calls ensureSendRate), not guessed:
   // when GetAccount fails the campaign pauses with the reason, and the next batch asks again.
@@ -118,16 +122,18 @@ async function awsSendDeps(config: AwsConfig, secrets: SecretsManagerClient): Pr
     pacer.setRate(rate / config.sendConcurrency);
     known = true;
   };
-  return { ...base, pacer, ensureSendRate };
+  return { ...base, pacer, ensureSendRate, metrics: new EmfMailMetrics() };
 }
 
-export async function buildAwsSendDeps(env: NodeJS.ProcessEnv = process.env): Promise<SendDeps> {
+export async function buildAwsSendDeps(env: NodeJS.ProcessEnv = process.env): Promise<AwsWorkerDeps<SendDeps>> {
   const config = loadAwsConfig(env);
   return awsSendDeps(config, new SecretsManagerClient({ region: config.region }));
 }
 
 /** The feedback Lambda needs only the store, and the address pepper to suppress by: no queue. */
-export async function buildAwsFeedbackDeps(env: NodeJS.ProcessEnv = process.env): Promise<Pick<SendDeps, 'store' | 'clock'>> {
+export async function buildAwsFeedbackDeps(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AwsWorkerDeps<Pick<SendDeps, 'store' | 'clock'>>> {
   const region = env.AWS_REGION;
   const tableName = env.TABLE_NAME;
   const secretArn = env.TOKEN_KEYS_SECRET_ARN;
@@ -135,5 +141,5 @@ export async function buildAwsFeedbackDeps(env: NodeJS.ProcessEnv = process.env)
   if (missing.length > 0 || !region || !tableName || !secretArn) throw new ConfigError(missing.map((m) => `${m}: Required`));
   const addressPepper = addressPepperFromSecret(await readSecret(new SecretsManagerClient({ region }), secretArn));
   const dynamo = new DynamoDBClient({ region });
-  return { store: new DynamoStore(dynamo, tableName, { addressPepper }), clock: systemClock };
+  return { store: new DynamoStore(dynamo, tableName, { addressPepper }), clock: systemClock, metrics: new EmfMailMetrics(env) };
 }

@@ -50,6 +50,22 @@ export interface SendDeps {
   readonly lateCutoffMs?: number;
   /** Backoff between throttled attempts; absent = retry at once (tests). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Counts of what became of mails (AWS: CloudWatch EMF through Powertools); absent = not counted (local runtime, tests). */
+  readonly metrics?: MailMetrics;
+}
+
+/**
+ * The mail counts the workers report, all of unit Count (see worker-wiring.ts; the dashboard in
+ * infra/constructs/monitoring.ts graphs them):
+ * - `MailsSent`: accepted by SES and recorded `sent` by the send worker;
+ * - `MailsFailed`: recorded `failed` (refused for the recipient, or a passing failure at the last delivery);
+ * - `MailsSkipped`: not sent at send time, the address suppressed or unsubscribed since the launch;
+ * - `MailsSuppressed`: addresses put on the suppression list by SES feedback (permanent bounce,
+ *   complaint, transient bounces past the limit).
+ * Counted once per settle group or per event, for what was actually written: a redelivery counts nothing twice.
+ */
+export interface MailMetrics {
+  count(name: 'MailsSent' | 'MailsFailed' | 'MailsSkipped' | 'MailsSuppressed', value: number): void;
 }
 
 /**

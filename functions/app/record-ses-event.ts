@@ -27,7 +27,7 @@ const safeEmail = (s: string) => {
  * suppression; what is not (counters) is done once, after the mark.
  */
 export async function recordSesEvent(
-  deps: Pick<SendDeps, 'store' | 'clock'>,
+  deps: Pick<SendDeps, 'store' | 'clock' | 'metrics'>,
   raw: unknown,
   options: { transientBounceLimit?: number } = {},
 ): Promise<FeedbackOutcome> {
@@ -83,5 +83,7 @@ export async function recordSesEvent(
     default:
       return { kind: 'ignored', eventType: event.eventType };
   }
+  // Here only on the event's first recording: a redelivered event suppresses again but counts nothing.
+  if (suppressed.length > 0) deps.metrics?.count('MailsSuppressed', suppressed.length);
   return { kind: 'recorded', eventType: event.eventType, suppressed };
 }

@@ -246,12 +246,19 @@ export async function sendBatch(
     const group = outcomes.splice(0);
     if (group.length === 0) return;
     const write = deps.store.settleRecipients(campaignId, group, at()).then((settled) => {
+      const counted = { sent: 0, failed: 0, skipped: 0 };
       for (const { subscriberId, outcome } of group) {
         // Not settled here: a SES Send event or reconciliation settled it meanwhile, and counted it.
         if (!settled.has(subscriberId)) continue;
         unreported.sending--;
-        if (outcome.status !== 'pending') unreported[outcome.status]++;
+        if (outcome.status !== 'pending') {
+          unreported[outcome.status]++;
+          counted[outcome.status]++;
+        }
       }
+      if (counted.sent > 0) deps.metrics?.count('MailsSent', counted.sent);
+      if (counted.failed > 0) deps.metrics?.count('MailsFailed', counted.failed);
+      if (counted.skipped > 0) deps.metrics?.count('MailsSkipped', counted.skipped);
     }, fail);
     flushes.add(write);
     void write.then(() => flushes.delete(write));

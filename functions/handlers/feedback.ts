@@ -11,7 +11,11 @@ const deps = await buildAwsFeedbackDeps();
  * retry, then parks the event in the feedback dead-letter queue; records are idempotent.
  */
 export const handler = async (event: EventBridgeEvent<string, unknown>) => {
-  const outcome = await recordSesEvent(deps, event);
-  logger.info('ses event', { detailType: event['detail-type'], outcome });
-  return outcome;
+  try {
+    const outcome = await recordSesEvent(deps, event);
+    logger.info('ses event', { detailType: event['detail-type'], outcome });
+    return outcome;
+  } finally {
+    deps.metrics.flush();
+  }
 };

@@ -23,12 +23,18 @@ const recordHandler = (budget: SendTimeBudget) => async (record: SQSRecord) => {
 };
 
 // One budget for the whole invocation: its records run at once and share the pacer.
-export const handler = (event: SQSEvent, context: Context) =>
-  processPartialResponse(
-    event,
-    recordHandler(new SendTimeBudget(deps.clock.now().getTime() + context.getRemainingTimeInMillis())),
-    processor,
-    {
-      context,
-    },
-  );
+export const handler = async (event: SQSEvent, context: Context) => {
+  try {
+    return await processPartialResponse(
+      event,
+      recordHandler(new SendTimeBudget(deps.clock.now().getTime() + context.getRemainingTimeInMillis())),
+      processor,
+      {
+        context,
+      },
+    );
+  } finally {
+    // The invocation's mail counts, one EMF line, before Lambda freezes the instance.
+    deps.metrics.flush();
+  }
+};

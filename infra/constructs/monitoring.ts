@@ -171,6 +171,15 @@ export class MonitoringConstruct extends Construct {
       }),
     );
 
+    // The workers' own counts, as EMF lines (functions/adapters/cloudwatch/emf-mail-metrics.ts): Powertools adds the `service` dimension.
+    const mailCount = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'Communique',
+        metricName,
+        dimensionsMap: { service: 'communique' },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
     const perMinute = (metricName: string) =>
       new cloudwatch.Metric({ namespace: 'AWS/SES', metricName, statistic: 'Sum', period: Duration.minutes(1) });
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -201,6 +210,13 @@ export class MonitoringConstruct extends Construct {
             width: 12,
           }),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Mails sent, failed, skipped and suppressed (workers, per 5 minutes)',
+            left: ['MailsSent', 'MailsFailed', 'MailsSkipped', 'MailsSuppressed'].map(mailCount),
+            width: 24,
+          }),
         ],
       ],
     });

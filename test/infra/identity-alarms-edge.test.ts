@@ -150,6 +150,13 @@ describe('alarms and dashboard', () => {
       expect(body).toContain(text);
     }
   });
+
+  it('graph the workers’ EMF mail counts (namespace Communique, service communique)', () => {
+    const body = JSON.stringify(resources('AWS::CloudWatch::Dashboard')[0]?.Properties.DashboardBody);
+    for (const name of ['MailsSent', 'MailsFailed', 'MailsSkipped', 'MailsSuppressed']) {
+      expect(body).toContain(`[\\"Communique\\",\\"${name}\\",\\"service\\",\\"communique\\"`);
+    }
+  });
 });
 
 describe('media bucket', () => {

@@ -395,7 +395,9 @@ export type SendMessage =
   /** A one-time schedule came due (EventBridge Scheduler → queue). */
   | { readonly type: 'fire'; readonly campaignId: string }
   /** Periodic: fire due schedules that were missed, reconcile stuck claims. */
-  | { readonly type: 'sweep' };
+  | { readonly type: 'sweep' }
+  /** The import wizard's run step: read the job's file and import it (see runImportJob); who launched it, for the audit trail. */
+  | { readonly type: 'import'; readonly jobId: string; readonly actor: { readonly id: string; readonly name: string } };
 
 /** One-time schedules of campaigns (AWS: EventBridge Scheduler; local: due items read from the table). */
 export interface CampaignScheduler {

@@ -15,6 +15,7 @@ import { tableScheduler } from './adapters/scheduler/eventbridge-scheduler';
 import { EmulatorSentMail } from './adapters/ses/emulator-sent-mail';
 import type { AppDeps, Renderer } from './app/deps';
 import { handleSendMessage } from './app/handle-send-message';
+import { runImportJob } from './app/run-import-job';
 import { type AppConfig, type LocalConfig, loadAwsConfig, loadOidcConfig, type OidcConfig, requireAdminTokenArn } from './config';
 import { SendPacer } from './domain/send-pacer';
 import type { TokenKeyRing } from './domain/tokens';
@@ -151,6 +152,10 @@ export function buildLocalWiring(
     users: new DynamoUserStore(dynamo, config.tableName),
     media: new FileMediaStore(options.mediaDir ?? join((config as Partial<LocalConfig>).dataDir ?? '.data', 'media')),
     importFiles: new FileImportFiles(join((config as Partial<LocalConfig>).dataDir ?? '.data', 'imports')),
+    // The in-process queue runs the wizard's `import` messages too (in AWS: see handlers/import.ts).
+    runImport: async (jobId, actor) => {
+      await runImportJob(deps, jobId, actor);
+    },
   };
   const localOidc = options.oidc ?? (config as Partial<LocalConfig>).oidc;
   const http = buildHttpApp(deps, {

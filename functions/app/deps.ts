@@ -52,6 +52,12 @@ export interface SendDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Counts of what became of mails (AWS: CloudWatch EMF through Powertools); absent = not counted (local runtime, tests). */
   readonly metrics?: MailMetrics;
+  /**
+   * Runs an import job for an `import` message (runImportJob, bound to deps with the import file
+   * store). Injected by the entry points that carry the CSV reader, so the send worker's bundle
+   * does not; a worker without it fails the message (it is retried, then dead-lettered).
+   */
+  readonly runImport?: (jobId: string, actor: { readonly id: string; readonly name: string }) => Promise<void>;
 }
 
 /**
@@ -87,4 +93,6 @@ export interface AppDeps extends SendDeps, Renderer {
   readonly media: MediaStore;
   /** Uploaded CSV files of the import wizard, until its job has read them (kept in memory when absent). */
   readonly importFiles?: import('./import-files').ImportFileStore;
+  /** Where the wizard's `import` messages go (AWS: IMPORT_QUEUE_URL, consumed by handlers/import.ts); absent = the control queue. */
+  readonly importQueue?: SendQueue;
 }

@@ -41,5 +41,9 @@ export async function handleSendMessage(deps: SendDeps, message: SendMessage, de
     case 'sweep':
       await sweepCampaigns(deps, { staleClaimMs: STALE_CLAIM_MS, uncoveredAfterMs: deps.uncoveredAfterMs });
       return;
+    case 'import':
+      if (!deps.runImport) throw new Error(`import message for job ${message.jobId} reached a worker wired without runImport`);
+      await deps.runImport(message.jobId, message.actor);
+      return;
   }
 }

@@ -6,7 +6,8 @@ import { importFilesOf, type SettledRow } from './import-files';
 import { type ImportJob, markImportRunning, readImportJob, writeImportJob } from './import-jobs';
 import { piecesOf } from './preview-csv';
 
-type RunDeps = AppDeps;
+/** What a worker needs to run an import (the API's deps have it; so does handlers/import.ts). */
+export type RunDeps = Pick<AppDeps, 'store' | 'clock' | 'newId' | 'mailer' | 'tokenKeys' | 'publicBaseUrl' | 'importFiles'>;
 
 /**
  * Runs an import job to its end: the file read from the import file store, the contacts written by
@@ -15,8 +16,13 @@ type RunDeps = AppDeps;
  * in the file store. The job's lawful basis goes to the import: on a double opt-in list, every
  * member the import left unconfirmed gets a confirmation mail.
  * Never throws: a failure is written on the job, in French, for its page.
+ *
+ * Run from an `import` queue message, delivered at least once: a job already done or failed is
+ * left as it is; a job still `running` (its worker stopped mid-way, the message came back) is
+ * read again from its first row, which is safe because each row's write is idempotent (a row
+ * already written comes out `unchanged`, so the second run's counts say so).
  */
-export async function runImportJob(deps: RunDeps, jobId: string, actor: Actor): Promise<ImportJob | undefined> {
+export async function runImportJob(deps: RunDeps, jobId: string, actor: Pick<Actor, 'id' | 'name'>): Promise<ImportJob | undefined> {
   const job = await readImportJob(deps, jobId);
   if (job?.status !== 'running') return job;
   const files = importFilesOf(deps);
@@ -86,6 +92,9 @@ export async function runImportJob(deps: RunDeps, jobId: string, actor: Actor): 
   } catch (e: unknown) {
     latest = undefined;
     await writing;
+    // A duplicate delivery that finished first keeps its report.
+    const now = await readImportJob(deps, jobId).catch(() => undefined);
+    if (now?.status === 'done') return now;
     const failed: ImportJob = {
       ...job,
       status: 'failed',
@@ -100,20 +109,27 @@ export async function runImportJob(deps: RunDeps, jobId: string, actor: Actor): 
   }
 }
 
-const running = new Set<Promise<unknown>>();
-
 /**
- * Step 4: marks the job running and starts it in the background of this process (the local
- * runtime; in AWS the same runImportJob is meant to run in a worker fed by a queue message).
+ * Step 4: marks the job running and queues its `import` message: on the import queue where the
+ * stack has one (AWS: the send worker, which consumes the control queue, does not carry the CSV
+ * reader), else on the control queue (the send backlog never delays it), else the one queue of
+ * the local runtime; the queue's consumer runs runImportJob. Should the message not go
+ * out, the job is ready again, so the person can launch it once more.
  */
-export async function startImportJob(deps: RunDeps, actor: Actor, jobId: string): Promise<ImportJob> {
+export async function startImportJob(
+  deps: Pick<AppDeps, 'store' | 'clock' | 'newId' | 'queue' | 'controlQueue' | 'importQueue'>,
+  actor: Actor,
+  jobId: string,
+): Promise<ImportJob> {
   const job = await markImportRunning(deps, actor, jobId);
-  const work = runImportJob(deps, jobId, actor).finally(() => running.delete(work));
-  running.add(work);
+  try {
+    await (deps.importQueue ?? deps.controlQueue ?? deps.queue).enqueue([
+      { type: 'import', jobId, actor: { id: actor.id, name: actor.name } },
+    ]);
+  } catch (e: unknown) {
+    const { startedAt: _startedAt, ...ready } = job;
+    await writeImportJob(deps, { ...ready, status: 'ready' });
+    throw e;
+  }
   return job;
-}
-
-/** Resolves when every import started in this process has finished (tests, shutdown). */
-export async function importsSettled(): Promise<void> {
-  while (running.size > 0) await Promise.allSettled([...running]);
 }

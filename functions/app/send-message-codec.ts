@@ -82,6 +82,13 @@ export function parseSendMessage(body: string): SendMessage {
     case 'fire':
       if (!isString(m.campaignId)) throw new InvalidSendMessageError(`${m.type}: campaignId missing`);
       return { type: m.type, campaignId: m.campaignId };
+    case 'import': {
+      if (!isString(m.jobId)) throw new InvalidSendMessageError('import: jobId missing');
+      const a = m.actor as Record<string, unknown> | null;
+      if (!a || typeof a !== 'object' || !isString(a.id) || typeof a.name !== 'string')
+        throw new InvalidSendMessageError('import: actor is not { id, name }');
+      return { type: 'import', jobId: m.jobId, actor: { id: a.id, name: a.name } };
+    }
     case 'send': {
       if (!isString(m.campaignId)) throw new InvalidSendMessageError('send: campaignId missing');
       if (!stringArray(m.subscriberIds)) throw new InvalidSendMessageError('send: subscriberIds is not a list of ids');

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileImportFiles } from '../../functions/adapters/local/file-import-files';
 import { createList } from '../../functions/app/manage-audience';
-import { importsSettled } from '../../functions/app/run-import-job';
 import { csrfFieldName, sessionCookieName } from '../../functions/http/pages/workspace-env';
 import { buildLocalWiring, type LocalWiring } from '../../functions/wiring';
 import { freshTable, localConfigFor } from '../support/emulator-context';
@@ -65,7 +64,7 @@ describe('import wizard on DynamoDB Local', () => {
     });
     const based = await pub.post(`${path}/base-legale`, { basis: 'legitimate-interest' });
     const started = await pub.post(`${path}/lancement`, {});
-    await importsSettled();
+    await h.queue.drain();
     const progress = await (await pub.get(`${path}/progression/etat`, { 'hx-request': 'true' })).text();
     const report = await (await pub.get(`${path}/compte-rendu`)).text();
     const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await (await pub.get(`${path}/compte-rendu.csv`)).arrayBuffer());

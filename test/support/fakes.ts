@@ -1,5 +1,6 @@
 import type { AppDeps } from '../../functions/app/deps';
 import { handleSendMessage } from '../../functions/app/handle-send-message';
+import { runImportJob } from '../../functions/app/run-import-job';
 import type { Brand } from '../../functions/domain/brand';
 import type { Clock, Mailer, OutgoingMail, SendMessage, SendQueue } from '../../functions/ports';
 import type { CompiledMail } from '../../functions/render/compiled-mail';
@@ -114,6 +115,9 @@ export function fakeDeps(overrides: Partial<AppDeps> = {}) {
     batchSize: 3,
     users,
     media: new InMemoryMediaStore(),
+    runImport: async (jobId, actor) => {
+      await runImportJob(deps, jobId, actor);
+    },
     ...overrides,
   };
   queue.deps = deps;

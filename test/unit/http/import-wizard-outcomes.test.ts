@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createList } from '../../../functions/app/manage-audience';
-import { importsSettled } from '../../../functions/app/run-import-job';
 import { csrfFieldName, sessionCookieName } from '../../../functions/http/pages/workspace-env';
 import { workspaceHarness } from '../../support/workspace-harness';
 
@@ -34,7 +33,7 @@ async function importedWith(basis: 'consent' | 'legitimate-interest') {
   await pub.post(`${path}/colonnes`, mapping);
   await pub.post(`${path}/base-legale`, { basis });
   await pub.post(`${path}/lancement`, {});
-  await importsSettled();
+  await h.queue.drain();
   return { h, list, pub, path };
 }
 
@@ -82,7 +81,7 @@ describe('import wizard: the chosen basis and each row’s outcome in the report
     await pub.post(`${again}/colonnes`, mapping);
     await pub.post(`${again}/base-legale`, { basis: 'legitimate-interest' });
     await pub.post(`${again}/lancement`, {});
-    await importsSettled();
+    await h.queue.drain();
     const second = await (await pub.get(`${again}/compte-rendu`)).text();
     for (const [line, email] of created) expect(second).toContain(`<tr><td>${line}</td><td>${email}</td><td>inchangé</td></tr>`);
   });

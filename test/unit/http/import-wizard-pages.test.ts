@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createList } from '../../../functions/app/manage-audience';
-import { importsSettled } from '../../../functions/app/run-import-job';
 import { csrfFieldName, sessionCookieName } from '../../../functions/http/pages/workspace-env';
 import { type SignedIn, workspaceHarness } from '../../support/workspace-harness';
 
@@ -232,7 +231,7 @@ describe('import wizard, steps 4 and 5: run, progress, report', () => {
     const summary = await (await pub.get(`${path}/lancement`)).text();
     const before = await (await pub.get(`${path}/compte-rendu`)).status;
     const started = await pub.post(`${path}/lancement`, {});
-    await importsSettled();
+    await h.queue.drain();
     const fragment = await (await pub.get(`${path}/progression/etat`, { 'hx-request': 'true' })).text();
     const report = await (await pub.get(`${path}/compte-rendu`)).text();
     const csv = await pub.get(`${path}/compte-rendu.csv`);
@@ -294,7 +293,7 @@ describe('import wizard, steps 4 and 5: run, progress, report', () => {
     await pub.post(`${path}/base-legale`, { basis: 'consent' });
 
     await pub.post(`${path}/lancement`, {});
-    await importsSettled();
+    await h.queue.drain();
     const report = await (await pub.get(`${path}/compte-rendu`)).text();
 
     const members = await h.store.listMembers(list.id);

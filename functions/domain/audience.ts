@@ -3,8 +3,10 @@ import { singleLine } from './text-fields';
 
 export const listKinds = ['press', 'partners', 'public'] as const;
 export const optInModes = ['single', 'double'] as const;
-export const subscriptionStatuses = ['unconfirmed', 'confirmed', 'unsubscribed'] as const;
-export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
+
+import { type SubscriptionStatus, subscriptionStatuses } from './subscription-status';
+
+export { type SubscriptionStatus, subscriptionStatuses };
 
 export const listInputSchema = z.object({
   name: singleLine(120),

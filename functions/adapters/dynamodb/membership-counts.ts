@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { type Membership, type SubscriptionStatus, subscriptionStatuses } from '../../domain/audience';
+import type { Membership } from '../../domain/audience';
+import { type SubscriptionStatus, subscriptionStatuses } from '../../domain/subscription-status';
 import { gsi, keys } from './keys';
 import { type Item, inParallel, isConditionFailure, newCallId, type TableAccess, transactionToken } from './table-access';
 

@@ -23,6 +23,7 @@ import { buildHttpApp } from './http/app';
 import { edgeClientAddress, originGuard } from './http/origin-guard';
 import { type ClientAddress, lambdaClientAddress } from './http/pages/auth/client-address';
 import { sessionAuth } from './http/pages/auth/session-auth';
+import { awsImportDeps } from './import-wiring';
 import type { Clock, Mailer, MediaStore } from './ports';
 import { awsBaseDeps, buildStoreAndMailer, logger, readSecret, sleep, systemClock } from './worker-wiring';
 
@@ -52,6 +53,7 @@ export async function buildAwsHttpApp(renderer: Renderer, env: NodeJS.ProcessEnv
     renderWebPage: renderer.renderWebPage,
     users,
     media: awsMediaStore(env.MEDIA_BUCKET, config.region, new DynamoMediaIndex(dynamo, config.tableName)),
+    ...awsImportDeps(env, config.region),
   };
   const http = buildHttpApp(deps, {
     adminToken: adminToken.trim(),

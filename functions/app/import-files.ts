@@ -21,6 +21,27 @@ export interface ImportFileStore {
   /** The other rows (created, updated, unchanged, skipped), sorted by line. */
   putSettled(jobId: string, rows: readonly SettledRow[]): Promise<void>;
   readSettled(jobId: string): Promise<SettledRow[] | undefined>;
+  /**
+   * Where the store takes uploads straight from the browser (AWS: a presigned S3 POST, so a large
+   * file never crosses API Gateway). Absent = the wizard takes the file in its own form (local).
+   */
+  presignUpload?(jobId: string, options: { redirectUrl: string; maxBytes: number }): Promise<DirectUpload>;
+  /** The file received through `presignUpload`, by the key the store's redirect names; undefined when absent or not this job's. */
+  readUpload?(jobId: string, key: string): Promise<UploadedImport | undefined>;
+  discardUpload?(jobId: string, key: string): Promise<void>;
+}
+
+/** A form posted straight to the store: its address, its hidden fields, the name the list field must have. */
+export interface DirectUpload {
+  readonly url: string;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly listField: string;
+}
+
+export interface UploadedImport {
+  readonly bytes: Uint8Array;
+  readonly filename: string;
+  readonly listId: string;
 }
 
 /** Job ids become file names: nothing but letters, digits and dashes. */

@@ -85,7 +85,7 @@ export async function importJobFor(deps: Pick<AppDeps, 'store'>, actor: Actor, i
 export async function createImportJob(
   deps: ImportDeps,
   actor: Actor,
-  input: { listId: string; filename: string; bytes: Uint8Array },
+  input: { listId: string; filename: string; bytes: Uint8Array /** Minted before a direct upload (presignUpload). */; id?: string },
 ): Promise<ImportJob> {
   assertCan(actor, 'audience:manage');
   if (!input.listId) throw new ValidationError('Choisissez la liste où importer les contacts.', 'listId');
@@ -97,7 +97,7 @@ export async function createImportJob(
   const preview = await previewCsv(input.bytes);
   if (preview.totalRows === 0) throw new ValidationError('Ce fichier n’a qu’une ligne d’en-tête : aucun contact à importer.', 'file');
   const job: ImportJob = {
-    id: deps.newId(),
+    id: input.id ?? deps.newId(),
     listId: list.id,
     listName: list.name,
     filename: input.filename.slice(0, 200) || 'contacts.csv',

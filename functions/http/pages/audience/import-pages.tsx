@@ -1,5 +1,5 @@
 import type { RejectedRow } from '../../../app/import-contacts';
-import type { SettledRow } from '../../../app/import-files';
+import type { DirectUpload, SettledRow } from '../../../app/import-files';
 import { type ColumnTarget, columnTargetLabel, columnTargets, type ImportJob } from '../../../app/import-jobs';
 import { settledOutcomeLabels } from '../../../app/import-report-csv';
 import type { MailingList } from '../../../domain/audience';
@@ -38,7 +38,19 @@ function Steps(props: { current: number }) {
   );
 }
 
-export function UploadPage(props: { lists: readonly MailingList[]; listId?: string; csrfToken: string; errors?: readonly FieldError[] }) {
+/**
+ * Step 1's form. With `direct` (AWS) it posts straight to S3 (a presigned POST: the file never
+ * crosses API Gateway), carrying the policy's hidden fields, the list under the name the policy
+ * allows, no CSRF field (S3 refuses fields its policy does not name; the policy is the proof) and
+ * the file last, as S3 requires; S3 then sends the browser back to the wizard.
+ */
+export function UploadPage(props: {
+  lists: readonly MailingList[];
+  listId?: string;
+  csrfToken: string;
+  errors?: readonly FieldError[];
+  direct?: DirectUpload;
+}) {
   const fileError = errorFor(props.errors, 'file');
   const id = fieldId('file');
   return (
@@ -54,10 +66,14 @@ export function UploadPage(props: { lists: readonly MailingList[]; listId?: stri
           Aucune liste pour l’instant : <a href="/audience/listes/nouvelle">créez d’abord une liste</a>.
         </p>
       ) : (
-        <form method="post" action="/audience/import" enctype="multipart/form-data">
-          <CsrfField token={props.csrfToken} />
+        <form method="post" action={props.direct?.url ?? '/audience/import'} enctype="multipart/form-data">
+          {props.direct ? (
+            Object.entries(props.direct.fields).map(([name, value]) => <input type="hidden" name={name} value={value} />)
+          ) : (
+            <CsrfField token={props.csrfToken} />
+          )}
           <SelectField
-            name="listId"
+            name={props.direct?.listField ?? 'listId'}
             label="Liste où importer les contacts"
             required
             value={props.listId ?? ''}

@@ -1,10 +1,19 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../../../app/deps';
-import { chooseImportBasis, createImportJob, importJobFor, proposedMapping, saveImportMapping } from '../../../app/import-jobs';
+import { importFilesOf } from '../../../app/import-files';
+import {
+  chooseImportBasis,
+  createImportJob,
+  IMPORT_MAX_BYTES,
+  importJobFor,
+  proposedMapping,
+  readImportJob,
+  saveImportMapping,
+} from '../../../app/import-jobs';
 import { importReportCsv, importReportFor } from '../../../app/import-report-csv';
 import { startImportJob } from '../../../app/run-import-job';
 import { assertCan, ForbiddenError } from '../../../domain/actor';
-import { NotFoundError } from '../../../domain/errors';
+import { NotFoundError, ValidationError } from '../../../domain/errors';
 import { fieldErrorsOf } from '../components/forms';
 import { renderFragment, renderPage } from '../render-page';
 import type { WorkspaceEnv } from '../workspace-env';
@@ -40,13 +49,63 @@ export function importPages(deps: AppDeps): Hono<WorkspaceEnv> {
 
   const lists = () => deps.store.listLists();
 
+  const files = importFilesOf(deps);
+  /** AWS: a presigned POST to S3 for a job id minted now; locally none (the form posts here). */
+  const directUpload = async () => {
+    if (!files.presignUpload) return undefined;
+    const jobId = deps.newId();
+    return files.presignUpload(jobId, {
+      redirectUrl: `${deps.publicBaseUrl.replace(/\/$/, '')}/audience/import/televerse/${encodeURIComponent(jobId)}`,
+      maxBytes: IMPORT_MAX_BYTES,
+    });
+  };
+
   app.get('/audience/import', async (c) => {
     assertCan(c.get('actor'), 'audience:manage');
     return renderPage(
       c,
       { title, area: 'audience' },
-      <UploadPage lists={await lists()} listId={c.req.query('liste') || undefined} csrfToken={c.get('csrfToken')} />,
+      <UploadPage
+        lists={await lists()}
+        listId={c.req.query('liste') || undefined}
+        csrfToken={c.get('csrfToken')}
+        direct={await directUpload()}
+      />,
     );
+  });
+
+  // Where S3 sends the browser back after a direct upload (`?bucket=…&key=…&etag=…`): the file
+  // is read, kept as the job's and the job opened, as the local form's POST does. Once only: the
+  // job id was minted with the upload's policy, a second visit finds the job and goes to it.
+  app.get('/audience/import/televerse/:id', async (c) => {
+    const actor = c.get('actor');
+    assertCan(actor, 'audience:manage');
+    const id = c.req.param('id');
+    if (await readImportJob(deps, id)) return c.redirect(importPath(id), 303);
+    const key = c.req.query('key') ?? '';
+    const upload = await files.readUpload?.(id, key);
+    let listId = upload?.listId ?? '';
+    try {
+      if (!upload) throw new ValidationError('Le fichier n’est pas arrivé : choisissez-le à nouveau.', 'file');
+      listId = upload.listId;
+      const job = await createImportJob(deps, actor, { id, listId, filename: upload.filename, bytes: upload.bytes });
+      await files.discardUpload?.(id, key);
+      return c.redirect(importPath(job.id), 303);
+    } catch (e: unknown) {
+      const errors = fixable(e);
+      if (!errors) throw e;
+      return renderPage(
+        c,
+        { title: `Erreur : ${title}`, area: 'audience', status: 400 },
+        <UploadPage
+          lists={await lists()}
+          listId={listId || undefined}
+          csrfToken={c.get('csrfToken')}
+          errors={errors}
+          direct={await directUpload()}
+        />,
+      );
+    }
   });
 
   app.post('/audience/import', async (c) => {

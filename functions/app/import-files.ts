@@ -28,7 +28,6 @@ export interface ImportFileStore {
   presignUpload?(jobId: string, options: { redirectUrl: string; maxBytes: number }): Promise<DirectUpload>;
   /** The file received through `presignUpload`, by the key the store's redirect names; undefined when absent or not this job's. */
   readUpload?(jobId: string, key: string): Promise<UploadedImport | undefined>;
-  discardUpload?(jobId: string, key: string): Promise<void>;
 }
 
 /** A form posted straight to the store: its address, its hidden fields, the name the list field must have. */

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -7,6 +7,19 @@ import { acknowledgeRule, acknowledgeWildcardResource } from './nag-acknowledgem
 
 /** Key prefix of the media objects (functions/adapters/s3/s3-media-store.ts mediaObjectKey). */
 export const MEDIA_PREFIX = 'media/';
+
+/** Key prefix of the import wizard's files (functions/adapters/s3/s3-import-files.ts): CSVs and reports, personal data. */
+export const IMPORT_PREFIX = 'imports/';
+
+/**
+ * The import wizard's files are kept no longer than their use: a direct upload (`imports/incoming/`)
+ * a day (the wizard copies it to the job's file at once), a job's file and report 30 days, and
+ * the versions the bucket keeps of them a day.
+ */
+const importLifecycleRules: s3.LifecycleRule[] = [
+  { id: 'ImportUploads', prefix: `${IMPORT_PREFIX}incoming/`, expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1) },
+  { id: 'ImportFiles', prefix: IMPORT_PREFIX, expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1) },
+];
 
 /**
  * The media library's private bucket: images and documents uploaded in the workspace, served by
@@ -26,6 +39,7 @@ export class MediaConstruct extends Construct {
       versioned: true,
       // Mails already sent link to these files.
       removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: importLifecycleRules,
     });
     acknowledgeRule(
       this.bucket,

@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import type { RejectedRow } from '../../app/import-contacts';
 import { type DirectUpload, type ImportFileStore, isImportJobId, type SettledRow, type UploadedImport } from '../../app/import-files';
@@ -16,6 +16,8 @@ const UPLOAD_EXPIRES_SECONDS = 15 * 60;
  * to S3 through a presigned POST (a plain form, no JavaScript), so a large file never goes
  * through API Gateway and its 29 s limit; S3 then redirects the browser back to the wizard,
  * which reads the upload, keeps it as `imports/<jobId>.csv` for the worker and opens the job.
+ * The incoming copy is left to the bucket's lifecycle rule on `imports/incoming/` (no
+ * DeleteObject in the api's role).
  */
 export class S3ImportFiles implements ImportFileStore {
   constructor(
@@ -97,11 +99,5 @@ export class S3ImportFiles implements ImportFileStore {
     const got = await this.get(key);
     if (!got) return undefined;
     return { bytes: got.bytes, filename, listId: got.metadata.liste ?? '' };
-  }
-
-  /** The upload once kept as the job's file (the incoming copy is not needed any more). */
-  async discardUpload(jobId: string, key: string): Promise<void> {
-    if (!isImportJobId(jobId) || !key.startsWith(incomingPrefix(jobId))) return;
-    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 }

@@ -89,7 +89,6 @@ export function importPages(deps: AppDeps): Hono<WorkspaceEnv> {
       if (!upload) throw new ValidationError('Le fichier n’est pas arrivé : choisissez-le à nouveau.', 'file');
       listId = upload.listId;
       const job = await createImportJob(deps, actor, { id, listId, filename: upload.filename, bytes: upload.bytes });
-      await files.discardUpload?.(id, key);
       return c.redirect(importPath(job.id), 303);
     } catch (e: unknown) {
       const errors = fixable(e);

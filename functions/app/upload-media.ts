@@ -1,5 +1,6 @@
 import { type Actor, assertCan } from '../domain/actor';
-import { checkMediaUpload, type MediaItem, type MediaUpload, mediaUrl, newMediaId, safeFilename } from '../domain/media';
+import { checkMediaUpload, formatBytes, type MediaItem, type MediaUpload, mediaUrl, newMediaId, safeFilename } from '../domain/media';
+import { audit } from './audit-log';
 import type { AppDeps } from './deps';
 
 export interface UploadedMedia {
@@ -13,7 +14,7 @@ export interface UploadedMedia {
  * images) before anything is stored. Who may write releases may upload what goes in them.
  */
 export async function uploadMedia(
-  deps: Pick<AppDeps, 'media' | 'clock' | 'newId' | 'publicBaseUrl'>,
+  deps: Pick<AppDeps, 'media' | 'store' | 'clock' | 'newId' | 'publicBaseUrl'>,
   actor: Actor,
   upload: MediaUpload,
 ): Promise<UploadedMedia> {
@@ -34,5 +35,11 @@ export async function uploadMedia(
     uploadedBy: { id: actor.id, name: actor.name },
   };
   await deps.media.putMedia(item, upload.bytes);
+  await auditMediaUpload(deps, actor, item);
   return { item, url: mediaUrl(deps.publicBaseUrl, item) };
+}
+
+/** The audit line of an upload (page, API or direct S3 upload): who added which file. */
+export async function auditMediaUpload(deps: Pick<AppDeps, 'store' | 'clock'>, actor: Actor, item: MediaItem): Promise<void> {
+  await audit(deps, actor, 'media.uploaded', 'media', item.id, `${item.filename} (${item.contentType}, ${formatBytes(item.size)})`);
 }

@@ -4,7 +4,7 @@ export interface AuditEntry {
   readonly actorId: string;
   readonly actorName: string;
   readonly action: string;
-  readonly entity: 'release' | 'campaign' | 'plan' | 'token' | 'subscriber' | 'list' | 'user' | 'setting' | 'segment';
+  readonly entity: 'release' | 'campaign' | 'plan' | 'token' | 'subscriber' | 'list' | 'user' | 'setting' | 'segment' | 'media';
   readonly entityId: string;
   readonly detail?: string;
 }

@@ -29,6 +29,7 @@ const actionLabels: Record<string, string> = {
   'segment.created': 'Segment créé',
   'segment.updated': 'Segment modifié',
   'segment.deleted': 'Segment supprimé',
+  'media.uploaded': 'Fichier ajouté à la médiathèque',
   'token.created': 'Jeton d’API créé',
   'token.revoked': 'Jeton d’API révoqué',
   'user.invite': 'Personne invitée',
@@ -54,4 +55,5 @@ export const auditEntityLabels: Record<AuditEntry['entity'], string> = {
   user: 'utilisateur',
   setting: 'réglage',
   segment: 'segment',
+  media: 'fichier de la médiathèque',
 };

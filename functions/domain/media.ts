@@ -115,14 +115,22 @@ export interface MediaUpload {
  * images. Returns the type found.
  */
 export function checkMediaUpload(upload: MediaUpload): MediaType {
-  if (upload.bytes.length > MEDIA_MAX_BYTES) throw new MediaTooLargeError(upload.bytes.length);
-  if (upload.bytes.length === 0) throw new ValidationError('Fichier vide : choisissez un fichier à envoyer.', 'file');
-  const type = detectMediaType(upload.bytes);
+  return checkMediaFile({ head: upload.bytes, size: upload.bytes.length, alt: upload.alt, credit: upload.credit });
+}
+
+/**
+ * The same checks on a file known by its size and first bytes only (a direct upload to S3,
+ * read back by a ranged GET: the magic numbers fit in the first 32 bytes).
+ */
+export function checkMediaFile(file: { head: Uint8Array; size: number; alt?: string; credit?: string }): MediaType {
+  if (file.size > MEDIA_MAX_BYTES) throw new MediaTooLargeError(file.size);
+  if (file.size === 0) throw new ValidationError('Fichier vide : choisissez un fichier à envoyer.', 'file');
+  const type = detectMediaType(file.head);
   if (!type) throw new ValidationError(unsupportedTypeMessage, 'file');
-  const alt = upload.alt?.trim() ?? '';
+  const alt = file.alt?.trim() ?? '';
   if (type.kind === 'image' && alt === '')
     throw new ValidationError('Texte alternatif obligatoire pour une image : décrivez ce qu’elle montre.', 'alt');
   if (alt.length > 300) throw new ValidationError('Texte alternatif trop long (300 caractères au plus).', 'alt');
-  if ((upload.credit?.trim().length ?? 0) > 200) throw new ValidationError('Crédit trop long (200 caractères au plus).', 'credit');
+  if ((file.credit?.trim().length ?? 0) > 200) throw new ValidationError('Crédit trop long (200 caractères au plus).', 'credit');
   return type;
 }

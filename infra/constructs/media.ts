@@ -22,6 +22,17 @@ const importLifecycleRules: s3.LifecycleRule[] = [
 ];
 
 /**
+ * A direct media upload (`media/incoming/<id>/`, presigned POST from /mediatheque) is copied to
+ * its file's key once checked, or refused: either way it is not needed after a day.
+ */
+const mediaUploadLifecycleRule: s3.LifecycleRule = {
+  id: 'MediaUploads',
+  prefix: `${MEDIA_PREFIX}incoming/`,
+  expiration: Duration.days(1),
+  noncurrentVersionExpiration: Duration.days(1),
+};
+
+/**
  * The media library's private bucket: images and documents uploaded in the workspace, served by
  * the app at `/media/<id>/<filename>` (behind CloudFront), never publicly by S3.
  */
@@ -39,7 +50,7 @@ export class MediaConstruct extends Construct {
       versioned: true,
       // Mails already sent link to these files.
       removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: importLifecycleRules,
+      lifecycleRules: [...importLifecycleRules, mediaUploadLifecycleRule],
     });
     acknowledgeRule(
       this.bucket,
@@ -48,7 +59,10 @@ export class MediaConstruct extends Construct {
     );
   }
 
-  /** `MEDIA_BUCKET`, and GetObject/PutObject on the media objects only (the two calls S3MediaStore makes). */
+  /**
+   * `MEDIA_BUCKET`, and GetObject/PutObject on the media objects only (the calls S3MediaStore makes;
+   * its CopyObject of a direct upload, media/incoming/ to media/<id>/, needs exactly these two).
+   */
   public grantReadWrite(fn: lambda.Function): void {
     fn.addEnvironment('MEDIA_BUCKET', this.bucket.bucketName);
     const objects = this.bucket.arnForObjects(`${MEDIA_PREFIX}*`);

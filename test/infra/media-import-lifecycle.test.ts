@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MediaConstruct } from '../../infra/constructs/media';
 
 describe('the media bucket', () => {
-  it('expires the import wizard’s files: uploads after a day, job files and reports after 30 days, old versions after a day', () => {
+  it('expires the import wizard’s files (uploads after a day, job files and reports after 30 days) and direct media uploads after a day, old versions after a day', () => {
     // prepare
     const stack = new Stack(new App(), 'MediaOnly');
 
@@ -26,6 +26,13 @@ describe('the media bucket', () => {
         Id: 'ImportFiles',
         Prefix: 'imports/',
         ExpirationInDays: 30,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        Status: 'Enabled',
+      },
+      {
+        Id: 'MediaUploads',
+        Prefix: 'media/incoming/',
+        ExpirationInDays: 1,
         NoncurrentVersionExpiration: { NoncurrentDays: 1 },
         Status: 'Enabled',
       },

@@ -45,6 +45,8 @@ export type WorkspaceEnv = {
     notice: string | undefined;
     /** The press office's brand, shown in the frame. */
     frameBrand: FrameBrand | undefined;
+    /** Other origins this page's forms post to (a presigned S3 upload form), added to CSP form-action. */
+    formActionSources: readonly string[] | undefined;
   };
 };
 

@@ -20,7 +20,7 @@ export const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:' 
  * mail (MJML writes style attributes and blocks) in a sandboxed srcdoc iframe, which inherits
  * this policy; a nonce on style-src would disable 'unsafe-inline'.
  */
-export function contentSecurityPolicy(nonce: string): string {
+export function contentSecurityPolicy(nonce: string, formActionSources: readonly string[] = []): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
@@ -30,7 +30,8 @@ export function contentSecurityPolicy(nonce: string): string {
     "connect-src 'self'",
     "frame-src 'self'",
     "frame-ancestors 'none'",
-    "form-action 'self'",
+    // A page whose form posts straight to S3 (presigned upload) names that origin, nothing wider.
+    ["form-action 'self'", ...formActionSources].join(' '),
     "base-uri 'none'",
     "object-src 'none'",
   ].join('; ');
@@ -45,7 +46,7 @@ export const securityHeaders = (): MiddlewareHandler<WorkspaceEnv> => async (c, 
   await next();
   // a notice is shown once: the page that displayed it clears it
   if (notice && c.res.headers.get('content-type')?.startsWith('text/html')) deleteCookie(c, noticeCookieName, { path: '/' });
-  c.res.headers.set('content-security-policy', contentSecurityPolicy(nonce));
+  c.res.headers.set('content-security-policy', contentSecurityPolicy(nonce, c.get('formActionSources')));
   c.res.headers.set('x-content-type-options', 'nosniff');
   c.res.headers.set('referrer-policy', 'same-origin');
   c.res.headers.set('x-frame-options', 'DENY');

@@ -97,7 +97,8 @@ describe('import wizard with direct uploads (AWS)', () => {
     const list = await createList(h.deps, { name: 'Presse régionale', kind: 'press', optIn: 'single' });
 
     // act
-    const page = await (await pub.get('/audience/import')).text();
+    const upload = await pub.get('/audience/import');
+    const page = await upload.text();
     const form = /<form[^>]*amazonaws[\s\S]*?<\/form>/.exec(page)?.[0] ?? '';
     const jobId = /imports\/incoming\/([^/]+)\//.exec(form)?.[1] ?? '';
     const key = `imports/incoming/${jobId}/presse.csv`;
@@ -108,6 +109,8 @@ describe('import wizard with direct uploads (AWS)', () => {
 
     // assess
     expect(form).toContain('action="https://media-bucket.s3.eu-west-3.amazonaws.com/"');
+    // a browser posts the form to S3 only if the page's CSP lets it
+    expect(upload.headers.get('content-security-policy')).toContain("form-action 'self' https://media-bucket.s3.eu-west-3.amazonaws.com");
     expect(form).toContain('name="x-amz-meta-liste"');
     expect(form).not.toContain('name="_csrf"');
     expect(form.indexOf('name="file"')).toBeGreaterThan(form.indexOf('name="Policy"'));

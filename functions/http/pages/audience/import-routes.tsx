@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { AppDeps } from '../../../app/deps';
 import { importFilesOf } from '../../../app/import-files';
 import {
@@ -51,13 +51,16 @@ export function importPages(deps: AppDeps): Hono<WorkspaceEnv> {
 
   const files = importFilesOf(deps);
   /** AWS: a presigned POST to S3 for a job id minted now; locally none (the form posts here). */
-  const directUpload = async () => {
+  const directUpload = async (c: Context<WorkspaceEnv>) => {
     if (!files.presignUpload) return undefined;
     const jobId = deps.newId();
-    return files.presignUpload(jobId, {
+    const direct = await files.presignUpload(jobId, {
       redirectUrl: `${deps.publicBaseUrl.replace(/\/$/, '')}/audience/import/televerse/${encodeURIComponent(jobId)}`,
       maxBytes: IMPORT_MAX_BYTES,
     });
+    // The browser may post this page's form to S3 only if the CSP's form-action names the bucket.
+    c.set('formActionSources', [new URL(direct.url).origin]);
+    return direct;
   };
 
   app.get('/audience/import', async (c) => {
@@ -69,7 +72,7 @@ export function importPages(deps: AppDeps): Hono<WorkspaceEnv> {
         lists={await lists()}
         listId={c.req.query('liste') || undefined}
         csrfToken={c.get('csrfToken')}
-        direct={await directUpload()}
+        direct={await directUpload(c)}
       />,
     );
   });
@@ -101,7 +104,7 @@ export function importPages(deps: AppDeps): Hono<WorkspaceEnv> {
           listId={listId || undefined}
           csrfToken={c.get('csrfToken')}
           errors={errors}
-          direct={await directUpload()}
+          direct={await directUpload(c)}
         />,
       );
     }

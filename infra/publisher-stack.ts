@@ -4,6 +4,7 @@ import { ApiConstruct } from './constructs/api';
 import { DataConstruct } from './constructs/data';
 import { EdgeConstruct } from './constructs/edge';
 import { FeedbackConstruct } from './constructs/feedback';
+import { ImportConstruct } from './constructs/importing';
 import { MediaConstruct } from './constructs/media';
 import { MonitoringConstruct } from './constructs/monitoring';
 import { ReputationGuardConstruct } from './constructs/reputation-guard';
@@ -49,6 +50,7 @@ export class PublisherStack extends Stack {
   public readonly feedback: FeedbackConstruct;
   public readonly edge: EdgeConstruct;
   public readonly media: MediaConstruct;
+  public readonly imports: ImportConstruct;
   public readonly monitoring: MonitoringConstruct;
   public readonly reputationGuard: ReputationGuardConstruct;
 
@@ -91,6 +93,18 @@ export class PublisherStack extends Stack {
     this.media.grantReadWrite(this.api.apiFunction);
     this.sending.grantReadSendingQuota(this.api.apiFunction);
     this.sending.configureLinks({ tokenKeysSecret: this.api.tokenKeysSecret, publicBaseUrl: this.api.publicBaseUrl });
+    // The import wizard: its files under imports/ of the media bucket, its runs on their own queue and worker.
+    this.imports = new ImportConstruct(this, 'Import', {
+      table: this.data.table,
+      bucket: this.media.bucket,
+      tokenKeysSecret: this.api.tokenKeysSecret,
+      publicBaseUrl: this.api.publicBaseUrl,
+      sendQueue: this.sending.queue,
+      configurationSetName: this.sending.configurationSet.configurationSetName,
+      grantSendMail: (fn) => this.sending.grantSendMail(fn),
+      tracing: props.tracing,
+    });
+    this.imports.grantLaunch(this.api.apiFunction, this.media.bucket);
     this.scheduling = new SchedulingConstruct(this, 'Scheduling', { controlQueue: this.sending.controlQueue });
     this.scheduling.grantScheduleCampaigns(this.api.apiFunction);
     this.feedback = new FeedbackConstruct(this, 'Feedback', {
@@ -111,11 +125,13 @@ export class PublisherStack extends Stack {
         Send: this.sending.sendFunction,
         Feedback: this.feedback.feedbackFunction,
         ReputationGuard: this.reputationGuard.guardFunction,
+        Import: this.imports.importFunction,
       },
       deadLetterQueues: {
         Send: this.sending.deadLetterQueue,
         Feedback: this.feedback.deadLetterQueue,
         ReputationGuard: this.reputationGuard.deadLetterQueue,
+        Import: this.imports.deadLetterQueue,
       },
       sendQueue: this.sending.queue,
       controlQueue: this.sending.controlQueue,
@@ -141,6 +157,14 @@ export class PublisherStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: this.sending.deadLetterQueue.queueUrl,
       description: 'Dead letters of the send and control queues (communique dlq list|redrive)',
+    });
+    new CfnOutput(this, 'ImportQueueUrl', {
+      value: this.imports.queue.queueUrl,
+      description: 'Import wizard runs (one message per import)',
+    });
+    new CfnOutput(this, 'ImportDeadLetterQueueUrl', {
+      value: this.imports.deadLetterQueue.queueUrl,
+      description: 'Imports whose worker crashed or timed out three times',
     });
     new CfnOutput(this, 'SesConfigurationSet', { value: this.sending.configurationSet.configurationSetName });
     new CfnOutput(this, 'ScheduleGroupName', {

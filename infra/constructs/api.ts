@@ -8,7 +8,7 @@ import type * as ses from 'aws-cdk-lib/aws-ses';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { grantStoreAccess } from './data';
-import { CommuniqueFunction } from './function-defaults';
+import { CommuniqueFunction, RUNTIME_AWS_SDK_MODULES } from './function-defaults';
 import { grantGetSecretValue } from './grants';
 import { acknowledgeRule } from './nag-acknowledgements';
 
@@ -119,6 +119,9 @@ export class ApiConstruct extends Construct {
       // MJML compilation happens here and is CPU-bound; Lambda CPU grows with memory.
       memorySize: 1024,
       tracing: props.tracing,
+      // The import wizard signs the browser's upload with @aws-sdk/s3-presigned-post, which the
+      // nodejs24.x runtime does not ship: left external, the function would fail to load.
+      externalModules: RUNTIME_AWS_SDK_MODULES,
       environment: {
         TABLE_NAME: props.table.tableName,
         SEND_QUEUE_URL: props.sendQueue.queueUrl,

@@ -17,6 +17,16 @@ export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
  */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/**
+ * The AWS SDK packages the code imports that the nodejs24.x runtime ships (every `client-*` and
+ * lib-dynamodb), for a function that must bundle some other `@aws-sdk/*` package: esbuild's
+ * `--external` cannot say "all of `@aws-sdk/*` but one", so such a function lists what stays
+ * external instead. What the runtime does not ship (`@aws-sdk/s3-presigned-post`) is then bundled,
+ * together with the `@aws-sdk/core` subpaths it imports (`@aws-sdk/core/util`), so it never
+ * depends on which SDK version the runtime happens to carry.
+ */
+export const RUNTIME_AWS_SDK_MODULES: readonly string[] = ['@aws-sdk/client-*', '@aws-sdk/lib-dynamodb'];
+
 export interface CommuniqueFunctionProps {
   /** Handler file, relative to the repository root (e.g. `functions/handlers/api.ts`) or absolute. */
   readonly entry: string;
@@ -36,6 +46,12 @@ export interface CommuniqueFunctionProps {
    * the same place relative to the root.
    */
   readonly bundledDirs?: readonly string[];
+  /**
+   * Modules left out of the bundle, to the runtime. Default `@aws-sdk/*` (the whole SDK v3, which
+   * the runtime provides); RUNTIME_AWS_SDK_MODULES when the function imports an SDK package the
+   * runtime lacks.
+   */
+  readonly externalModules?: readonly string[];
 }
 
 /**
@@ -113,7 +129,7 @@ export class CommuniqueFunction extends NodejsFunction {
         // Keeps the source map small: stack traces need the mappings, not the original text.
         sourcesContent: false,
         // Provided by the nodejs24.x runtime.
-        externalModules: ['@aws-sdk/*'],
+        externalModules: [...(props.externalModules ?? ['@aws-sdk/*'])],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -15,11 +15,16 @@ import { actionsOf, functionResource, resourcesOf, type Synthesised, statementsO
  *            (PutItem, UpdateItem), readSecret (the address pepper in the key ring).
  *   reputation  the same deps; pauseRunningCampaignsForReputation: listCampaigns (Query on gsi1)
  *            and setCampaignStatus (UpdateItem).
+ *   import   functions/handlers/import.ts: awsBaseDeps (DynamoStore, SesMailer for double opt-in
+ *            confirmations, readSecret) + awsImportDeps (S3ImportFiles get/put under imports/);
+ *            it never sends to a queue (the send queue's URL is only there for loadAwsConfig).
+ *   The api also launches imports (the import queue) and keeps the wizard's files (imports/*;
+ *   the presigned POST is signed with its role, which must hold PutObject).
  * `by: 'lambda'` rows are calls the Lambda service makes with the function's role: logs, the SQS
  * event source, the on-failure destination. Every other row must match a command the function's
  * bundle imports (second test), so no permission outlives the code that needed it.
  */
-type Fn = 'api' | 'send' | 'feedback' | 'reputation';
+type Fn = 'api' | 'send' | 'feedback' | 'reputation' | 'import';
 interface Row {
   readonly action: string;
   readonly resources: readonly string[];
@@ -42,7 +47,7 @@ const row = (action: string, resources: string[], by: Row['by'] = 'code'): Row =
 const EXPECTED: Record<Fn, Row[]> = {
   api: [
     ...store,
-    row('sqs:SendMessage', ['control queue', 'send queue']), // SendMessageBatchCommand (and the redrive's destinations)
+    row('sqs:SendMessage', ['control queue', 'import queue', 'send queue']), // SendMessageBatchCommand (and the redrive's destinations)
     row('sqs:ReceiveMessage', ['dead-letter queue']), // SqsDeadLetters.list
     row('sqs:StartMessageMoveTask', ['dead-letter queue']), // SqsDeadLetters.redrive
     row('sqs:DeleteMessage', ['dead-letter queue'], 'sqs'), // the move task, on the caller's permissions
@@ -54,8 +59,8 @@ const EXPECTED: Record<Fn, Row[]> = {
     row('scheduler:UpdateSchedule', ['campaign-* schedules']),
     row('scheduler:DeleteSchedule', ['campaign-* schedules']),
     row('iam:PassRole', ['scheduler role']), // RoleArn of Create/UpdateSchedule
-    row('s3:GetObject', ['media objects']), // S3MediaStore.readMedia
-    row('s3:PutObject', ['media objects']), // S3MediaStore.putMedia
+    row('s3:GetObject', ['import objects', 'media objects']), // S3MediaStore.readMedia, S3ImportFiles reads
+    row('s3:PutObject', ['import objects', 'media objects']), // S3MediaStore.putMedia, S3ImportFiles puts, the presigned POST
     ...logs,
   ],
   send: [
@@ -83,6 +88,17 @@ const EXPECTED: Record<Fn, Row[]> = {
     ...['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].map((a) => row(a, ['reputation dead-letter queue'], 'lambda')),
     ...logs,
   ],
+  import: [
+    ...store,
+    ...['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].map((a) =>
+      row(a, ['import queue'], 'lambda'),
+    ),
+    row('ses:SendEmail', ['ses configuration set', 'ses identity *']), // confirmations on double opt-in lists
+    row('secretsmanager:GetSecretValue', ['key ring']),
+    row('s3:GetObject', ['import objects']), // S3ImportFiles.readFile
+    row('s3:PutObject', ['import objects']), // S3ImportFiles.putRejected, putSettled
+    ...logs,
+  ],
 };
 
 /** IAM actions each SDK command needs (TransactWriteItems is authorised item by item). */
@@ -106,6 +122,8 @@ const ACTIONS_OF_COMMAND: Record<string, readonly string[]> = {
   GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
   GetObjectCommand: ['s3:GetObject'],
   PutObjectCommand: ['s3:PutObject'],
+  // Read on the source, write on the destination (S3 checks both on the caller's role).
+  CopyObjectCommand: ['s3:GetObject', 's3:PutObject'],
   CreateScheduleCommand: ['scheduler:CreateSchedule', 'iam:PassRole'],
   UpdateScheduleCommand: ['scheduler:UpdateSchedule', 'iam:PassRole'],
   DeleteScheduleCommand: ['scheduler:DeleteSchedule'],
@@ -117,12 +135,13 @@ let fnIds: Record<Fn, string>;
 
 beforeAll(() => {
   s = synthPublisher({ bundle: true });
-  const { data, sending, api, feedback, scheduling, edge, reputationGuard } = s.stack;
+  const { data, sending, api, feedback, scheduling, edge, reputationGuard, imports } = s.stack;
   fnIds = {
     api: s.logicalId(api.apiFunction),
     send: s.logicalId(sending.sendFunction),
     feedback: s.logicalId(feedback.feedbackFunction),
     reputation: s.logicalId(reputationGuard.guardFunction),
+    import: s.logicalId(imports.importFunction),
   };
   ids = {
     table: s.logicalId(data.table),
@@ -130,6 +149,7 @@ beforeAll(() => {
     controlQueue: s.logicalId(sending.controlQueue),
     dlq: s.logicalId(sending.deadLetterQueue),
     media: s.logicalId(s.stack.media.bucket),
+    importQueue: s.logicalId(imports.queue),
     feedbackDlq: s.logicalId(feedback.deadLetterQueue),
     reputationDlq: s.logicalId(reputationGuard.deadLetterQueue),
     configurationSet: s.logicalId(sending.configurationSet),
@@ -155,6 +175,8 @@ function label(fn: Fn, resource: unknown): string {
   if (j === getAtt(ids.controlQueue!)) return 'control queue';
   if (j === getAtt(ids.dlq!)) return 'dead-letter queue';
   if (j === JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.media, 'Arn'] }, '/media/*']] })) return 'media objects';
+  if (j === JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.media, 'Arn'] }, '/imports/*']] })) return 'import objects';
+  if (j === getAtt(ids.importQueue!)) return 'import queue';
   if (j === getAtt(ids.feedbackDlq!)) return 'feedback dead-letter queue';
   if (j === getAtt(ids.reputationDlq!)) return 'reputation dead-letter queue';
   if (j === ref(ids.adminToken!)) return 'admin token';
@@ -194,7 +216,7 @@ function commandsInBundle(fn: Fn): string[] {
   return [...new Set(names.filter((n) => n.endsWith('Command')))].sort();
 }
 
-describe.each(['api', 'send', 'feedback', 'reputation'] as const)('the %s function’s role', (fn) => {
+describe.each(['api', 'send', 'feedback', 'reputation', 'import'] as const)('the %s function’s role', (fn) => {
   it('allows exactly the calls of its wiring, on exactly their resources', () => {
     expect(granted(fn)).toEqual(expected(fn));
   });
@@ -213,5 +235,29 @@ describe('the api function', () => {
   it('may send mail (confirmations, test sends): SendEmail is in its bundle and its role', () => {
     expect(commandsInBundle('api')).toContain('SendEmailCommand');
     expect(granted('api')['ses:SendEmail']).toEqual(['ses configuration set', 'ses identity *']);
+  });
+});
+
+describe('the bundles', () => {
+  // The nodejs24.x runtime ships the SDK's clients and lib-dynamodb, not @aws-sdk/s3-presigned-post
+  // (the import wizard's upload form): an import left external would fail the function at load.
+  it.each(['api', 'send', 'feedback', 'reputation', 'import'] as const)(
+    'the %s bundle leaves to the runtime only the SDK packages it ships',
+    (fn) => {
+      const assetPath = functionResource(s.template, fnIds[fn]).Metadata?.['aws:asset:path'] as string;
+      const code = readFileSync(join(s.outdir, assetPath, 'functions/handlers/index.mjs'), 'utf8');
+      const external = [...new Set([...code.matchAll(/from"(@aws-sdk\/[a-z0-9-]+)[^"]*"/g)].map((m) => m[1]!))];
+      expect(external.length).toBeGreaterThan(0);
+      expect(external.filter((p) => !/^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)$/.test(p))).toEqual([]);
+    },
+  );
+
+  it('carries the presigned POST in the api and import bundles', () => {
+    for (const fn of ['api', 'import'] as const) {
+      const assetPath = functionResource(s.template, fnIds[fn]).Metadata?.['aws:asset:path'] as string;
+      const code = readFileSync(join(s.outdir, assetPath, 'functions/handlers/index.mjs'), 'utf8');
+      expect(code).toContain('X-Amz-Signature');
+      expect(code).not.toContain('"@aws-sdk/s3-presigned-post"');
+    }
   });
 });

@@ -46,7 +46,7 @@ describe('the import worker', () => {
       Handler: 'functions/handlers/index.handler',
       Timeout: 600,
     });
-    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Timeout);
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (fn.Timeout as number));
     expect(queue).toMatchObject({
       SqsManagedSseEnabled: true,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [s.logicalId(imports.deadLetterQueue), 'Arn'] }, maxReceiveCount: 3 },

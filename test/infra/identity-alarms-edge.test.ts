@@ -128,8 +128,8 @@ describe('alarms and dashboard', () => {
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [s.logicalId(s.stack.sending.controlQueue), 'QueueName'] } }],
       Threshold: 300,
     });
-    // 2 SES + 3 DLQ + 4 × 2 functions + send and control backlogs + 5xx.
-    expect(alarms()).toHaveLength(16);
+    // 2 SES + 4 DLQ + 5 × 2 functions + send and control backlogs + 5xx.
+    expect(alarms()).toHaveLength(19);
   });
 
   it('all notify the SNS topic (alarm and back to OK), which mails the address from context', () => {

@@ -15,6 +15,7 @@ let ids: {
   api: string;
   send: string;
   feedback: string;
+  import: string;
   adminToken: string;
   tokenKeys: string;
   httpApi: string;
@@ -23,7 +24,7 @@ let ids: {
 
 beforeAll(() => {
   s = synthPublisher({ bundle: true });
-  const { data, sending, api, feedback } = s.stack;
+  const { data, sending, api, feedback, imports } = s.stack;
   ids = {
     table: s.logicalId(data.table),
     queue: s.logicalId(sending.queue),
@@ -31,6 +32,7 @@ beforeAll(() => {
     api: s.logicalId(api.apiFunction),
     send: s.logicalId(sending.sendFunction),
     feedback: s.logicalId(feedback.feedbackFunction),
+    import: s.logicalId(imports.importFunction),
     adminToken: s.logicalId(api.adminTokenSecret),
     tokenKeys: s.logicalId(api.tokenKeysSecret),
     httpApi: s.logicalId(api.httpApi),
@@ -82,14 +84,14 @@ describe('DataConstruct', () => {
 
 describe('Lambda functions', () => {
   it('run Node.js 24 (the newest LTS Lambda offers) on ARM64 with source maps and a one-month log group', () => {
-    for (const id of [ids.api, ids.send, ids.feedback]) {
+    for (const id of [ids.api, ids.send, ids.feedback, ids.import]) {
       const fn = functionResource(s.template, id).Properties;
       expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'functions/handlers/index.handler' });
       expect(envOf(id).NODE_OPTIONS).toBe('--enable-source-maps');
       expect(fn.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
     }
-    // The four functions' (api, send, feedback, reputation guard) and the HTTP API access log.
-    s.template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
+    // The five functions' (api, send, feedback, reputation guard, import) and the HTTP API access log.
+    s.template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
   });
 
   const assetDir = (id: string) => {
@@ -126,6 +128,7 @@ describe('Lambda functions', () => {
       'CONTROL_QUEUE_URL',
       'DEAD_LETTER_QUEUE_ARN',
       'DEAD_LETTER_QUEUE_URL',
+      'IMPORT_QUEUE_URL',
       'MEDIA_BUCKET',
       'NODE_OPTIONS',
       'ORIGIN_VERIFY_SECRET_ARN',
@@ -173,7 +176,8 @@ describe('SendingConstruct', () => {
     const sizing = sendQueueSizing({ maxSendRate: 14, workers: 2, functionTimeoutSeconds: 60 });
     expect(sizing.batchSize).toBe(5);
     expect(s.stack.sending.sizing).toEqual(sizing);
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    // Send and control queues, and the import queue (test/infra/import-worker.test.ts).
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: ids.send },
       EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },

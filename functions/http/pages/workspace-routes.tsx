@@ -82,13 +82,16 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
   app.get('/assets/workspace.js', (c) => c.body(workspaceJs, 200, assetHeaders('text/javascript; charset=utf-8')));
   app.get('/assets/workspace.css', (c) => c.body(workspaceCss, 200, assetHeaders('text/css; charset=utf-8')));
 
-  let brand: FrameBrand | undefined;
+  // Read again every 30 s at most: an admin who changes the brand's logo or colours (Réglages ›
+  // Marques) sees the frame follow without a restart, and pages do not pay a read each.
+  let brand: { value: FrameBrand | undefined; readAt: number } | undefined;
   const frameBrand = async (): Promise<FrameBrand | undefined> => {
-    if (brand) return brand;
+    const now = deps.clock.now().getTime();
+    if (brand && now - brand.readAt < 30_000) return brand.value;
     // The configured brand; the first in the table when none is configured or it is gone.
     const b = (options.brandId ? await deps.store.getBrand(options.brandId) : undefined) ?? (await deps.store.listBrands())[0];
-    if (b) brand = { name: b.name, primary: b.colours.primary, logo: b.logo };
-    return brand;
+    brand = { value: b ? { name: b.name, primary: b.colours.primary, logo: b.logo } : undefined, readAt: now };
+    return brand.value;
   };
 
   const limit = bodyLimit({

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { htmxVersion } from '../../../functions/http/assets/vendor/htmx';
+import { testBrand } from '../../support/fakes';
 import { workspaceHarness } from '../../support/workspace-harness';
 
 describe('the workspace frame', () => {
@@ -80,5 +81,23 @@ describe('the workspace frame', () => {
     expect(r.status).toBe(200);
     expect(htmxVersion).toBe(installed.version);
     expect(await r.text()).toBe(readFileSync('node_modules/htmx.org/dist/htmx.min.js', 'utf8'));
+  });
+});
+
+describe('the frame’s brand', () => {
+  it('follows a change of the brand’s name or colours within 30 s, without a restart', async () => {
+    const h = await workspaceHarness();
+    const editor = h.as('editor');
+    await editor.get('/');
+    const brand = (await h.store.getBrand(testBrand.id)) ?? testBrand;
+    await h.store.putBrand({ ...brand, name: 'Département de Loir-et-Cher', colours: { ...brand.colours, primary: '#6a1b9a' } });
+
+    const soon = await (await editor.get('/')).text();
+    h.clock.advance(31_000);
+    const later = await (await editor.get('/')).text();
+
+    expect(soon).toContain(testBrand.name);
+    expect(later).toContain('<span class="brand-name">Département de Loir-et-Cher</span>');
+    expect(later).toContain('--brand: #6a1b9a');
   });
 });

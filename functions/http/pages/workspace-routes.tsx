@@ -94,32 +94,33 @@ export function workspaceRoutes(deps: AppDeps, options: WorkspaceOptions): Hono<
     return brand.value;
   };
 
-  const limit = bodyLimit({
-    maxSize: options.maxBodyBytes ?? 1024 * 1024,
-    onError: (c) =>
-      c.html(
-        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Envoi trop volumineux — Communiqué</title></head><body><main><h1>Envoi trop volumineux</h1><p>Le formulaire envoyé dépasse la taille permise. Rien n’a été enregistré : raccourcissez le texte ou joignez les fichiers séparément.</p></main></body></html>',
-        413,
-      ),
-  });
+  /** A body over the limit: a plain French page (the frame is not loaded yet), nothing saved. */
+  const tooLarge = (maxSize: number, title: string, message: string, back?: { href: string; label: string }) =>
+    bodyLimit({
+      maxSize,
+      onError: (c) =>
+        c.html(
+          `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title} — Communiqué</title></head><body><main><h1>${title}</h1><p>${message}</p>${back ? `<p><a href="${back.href}">${back.label}</a></p>` : ''}</main></body></html>`,
+          413,
+        ),
+    });
+  const limit = tooLarge(
+    options.maxBodyBytes ?? 1024 * 1024,
+    'Envoi trop volumineux',
+    'Le formulaire envoyé dépasse la taille permise. Rien n’a été enregistré : raccourcissez le texte ou joignez les fichiers séparément.',
+  );
   // The library takes files up to 10 MB: its own limit, and its own message.
-  const mediaLimit = bodyLimit({
-    maxSize: MEDIA_MAX_BODY_BYTES,
-    onError: (c) =>
-      c.html(
-        `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Fichier trop volumineux — Communiqué</title></head><body><main><h1>Fichier trop volumineux</h1><p>${mediaTooLargeMessage}</p><p><a href="/mediatheque">Revenir à la médiathèque</a></p></main></body></html>`,
-        413,
-      ),
+  const mediaLimit = tooLarge(MEDIA_MAX_BODY_BYTES, 'Fichier trop volumineux', mediaTooLargeMessage, {
+    href: '/mediatheque',
+    label: 'Revenir à la médiathèque',
   });
   // The import wizard's upload takes CSV files up to 10 MB (50,000 contacts); every other /audience form keeps the 1 MB limit.
-  const importLimit = bodyLimit({
-    maxSize: IMPORT_MAX_BYTES + 64 * 1024,
-    onError: (c) =>
-      c.html(
-        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Fichier trop volumineux — Communiqué</title></head><body><main><h1>Fichier trop volumineux</h1><p>Ce fichier dépasse 10 Mo : découpez-le en plusieurs fichiers. Rien n’a été importé.</p><p><a href="/audience/import">Revenir à l’import</a></p></main></body></html>',
-        413,
-      ),
-  });
+  const importLimit = tooLarge(
+    IMPORT_MAX_BYTES + 64 * 1024,
+    'Fichier trop volumineux',
+    'Ce fichier dépasse 10 Mo : découpez-le en plusieurs fichiers. Rien n’a été importé.',
+    { href: '/audience/import', label: 'Revenir à l’import' },
+  );
   const audienceLimit: typeof limit = (c, next) => (c.req.path === '/audience/import' ? importLimit(c, next) : limit(c, next));
   for (const prefix of workspacePrefixes) {
     // Hono's `/x/*` also matches `/x`: registering both would run the body limit twice (locked stream).

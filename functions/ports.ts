@@ -233,6 +233,14 @@ export interface CampaignStore {
   markUncoveredRequeue(campaignId: string, at: string, notSince: string): Promise<boolean>;
   /** `failed -> pending`, each only if still `failed`; returns the ids moved (resend to failed). */
   reopenFailedRecipients(campaignId: string, subscriberIds: readonly string[], at: string): Promise<Set<string>>;
+  /**
+   * Pauses a snapshot that ran out of time: keeps where it stopped (`progress`, opaque to the
+   * store) on the campaign item and ends the lease, so the next invocation takes it and resumes;
+   * false (nothing written) unless `owner` holds the lease. `completeSnapshot` clears it.
+   */
+  suspendSnapshot(campaignId: string, owner: string, progress: string): Promise<boolean>;
+  /** Where a suspended snapshot stopped (consistent read), if it did. */
+  getSnapshotProgress(campaignId: string): Promise<string | undefined>;
 }
 
 export interface SendContext {

@@ -23,7 +23,7 @@ export interface DeliveryInfo {
 export async function handleSendMessage(deps: SendDeps, message: SendMessage, delivery: DeliveryInfo = {}): Promise<void> {
   switch (message.type) {
     case 'launch':
-      return snapshotAudience(deps, message.campaignId);
+      return snapshotAudience(deps, message.campaignId, { deadlineMs: delivery.budget?.deadlineMs });
     case 'send':
       try {
         return await sendBatch(deps, message.campaignId, message.subscriberIds, {

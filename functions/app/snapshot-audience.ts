@@ -17,6 +17,17 @@ const PAGE = 1000;
  * is dead, not slow.
  */
 export const SNAPSHOT_LEASE_MS = 120_000;
+/**
+ * Kept free at the end of an invocation when a snapshot decides whether to read one more
+ * chunk: the chunk itself (a page read, a few batch reads and writes, its messages queued),
+ * then the continuation saved and a launch queued, with the settle margin of the send worker.
+ */
+export const SNAPSHOT_CHUNK_MS = 10_000;
+
+export interface SnapshotOptions {
+  /** When the invocation ends (epoch ms of the worker's clock); without it the snapshot runs to its end. */
+  readonly deadlineMs?: number;
+}
 
 /**
  * Freezes a campaign's audience into its ledger (confirmed members of its lists, suppressed
@@ -25,12 +36,12 @@ export const SNAPSHOT_LEASE_MS = 120_000;
  * while the rest is written. Safe to run again: once the total is fixed a rerun only re-queues
  * who is still pending (that is how a paused or crashed campaign resumes).
  */
-export async function snapshotAudience(deps: SendDeps, campaignId: string): Promise<void> {
+export async function snapshotAudience(deps: SendDeps, campaignId: string, options: SnapshotOptions = {}): Promise<void> {
   const campaign = await deps.store.getCampaign(campaignId);
   if (campaign?.status !== 'running') return;
   if (campaign.total === undefined) {
     // Taken here, or being taken elsewhere (a duplicated launch message): nothing to re-queue either way.
-    await takeSnapshot(deps, campaign);
+    await takeSnapshot(deps, campaign, options);
   } else {
     const batchSize = deps.batchSize ?? DEFAULT_BATCH;
     let cursor: string | undefined;
@@ -51,12 +62,22 @@ export async function snapshotAudience(deps: SendDeps, campaignId: string): Prom
 /**
  * Writes the ledger of a campaign that has none yet, under a lease on the campaign item, so
  * one snapshot runs at a time: a duplicated launch message finds the lease taken and stops
- * (`busy`). The first attempt ever writes with unconditional batch writes (the ledger is
- * empty, and nobody else writes it); a later attempt, after a holder died or gave up, may find
- * recipients already written and perhaps already sent, so it writes each one only unless
- * present. The total is fixed from the ledger itself, by the lease holder only.
+ * (`busy`). It goes one page of list members at a time (a chunk), each chunk written to the
+ * ledger and its send messages queued at once, so sending starts after the first chunk. When
+ * the invocation's time runs low (`deadlineMs`) it keeps where it stopped on the campaign item,
+ * gives the lease up and queues a `launch` that resumes there (`suspended`): no invocation runs
+ * past its time, however large the audience. The first list is written with unconditional
+ * batch writes on the very first attempt (the ledger is empty, and nobody else writes it);
+ * everything else only unless present, so a chunk written again after a crash, or a person
+ * met again on another list, keeps one entry. A person confirmed on several of the campaign's
+ * lists is written when their first such list is read, with every one of those lists. The
+ * total is fixed from the ledger itself, by the lease holder, after the last chunk.
  */
-export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<'taken' | 'busy'> {
+export async function takeSnapshot(
+  deps: SendDeps,
+  campaign: Campaign,
+  options: SnapshotOptions = {},
+): Promise<'taken' | 'busy' | 'suspended'> {
   const owner = randomUUID();
   const lease = await deps.store.acquireSnapshotLease(campaign.id, owner, deps.clock.now().getTime(), SNAPSHOT_LEASE_MS);
   if (!lease.acquired) return 'busy';
@@ -64,11 +85,13 @@ export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<
   // log the batches read (their messages carry what this snapshot knew, so they read nothing else).
   const snapshotAt = deps.store.audienceChangesMark();
   const batchSize = deps.batchSize ?? DEFAULT_BATCH;
-  const mode = lease.firstAttempt ? 'new' : 'unless-present';
   // The segment's filter as frozen at launch: only the members matching it, as profiles stand now.
   const filter = campaign.audienceFilter && !isEmptyFilter(campaign.audienceFilter) ? campaign.audienceFilter : undefined;
+  const lists = campaign.listIds;
   try {
-    const write = async (all: readonly { subscriberId: string; email: string; listIds: string[] }[]) => {
+    const saved = await deps.store.getSnapshotProgress(campaign.id);
+    let at = saved === undefined ? { listIndex: 0 } : parseProgress(campaign.id, saved);
+    const write = async (all: readonly { subscriberId: string; email: string; listIds: string[] }[], mode: 'new' | 'unless-present') => {
       if (all.length === 0) return;
       // Their profiles, read once here (one BatchGetItem per 100): the segment's filter, and the
       // names the send messages carry so that no batch reads them again. Without a filter the
@@ -113,36 +136,46 @@ export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<
       if (messages.length > 0) await deps.queue.enqueue(messages);
     };
 
-    // The other lists first, kept in memory (who is confirmed where), so that the first list
-    // can be streamed and each person still carries every list they are confirmed on.
-    const [first, ...others] = campaign.listIds;
-    const alsoOn = new Map<string, { email: string; listIds: string[] }>();
-    for (const listId of others) {
-      await eachPage(deps, listId, PAGE, async (members) => {
-        for (const m of members) {
-          if (m.status !== 'confirmed') continue;
-          const known = alsoOn.get(m.subscriberId);
-          if (known) known.listIds.push(listId);
-          else alsoOn.set(m.subscriberId, { email: m.email, listIds: [listId] });
+    // The first page of a fresh snapshot is smaller, so that sending starts sooner.
+    let limit = saved === undefined ? FIRST_PAGE : PAGE;
+    let chunks = 0;
+    while (at.listIndex < lists.length) {
+      // At least one chunk per invocation, so every invocation moves the snapshot on.
+      if (chunks > 0 && options.deadlineMs !== undefined && deps.clock.now().getTime() > options.deadlineMs - SNAPSHOT_CHUNK_MS) {
+        if (!(await deps.store.suspendSnapshot(campaign.id, owner, JSON.stringify(at)))) {
+          throw new Error(`campaign ${campaign.id}: snapshot lease lost before its continuation was saved`);
         }
-      });
-    }
-    const seen = new Set<string>();
-    if (first !== undefined) {
-      await eachPage(deps, first, FIRST_PAGE, async (members) => {
-        const fresh = members.filter((m) => m.status === 'confirmed' && !seen.has(m.subscriberId));
-        for (const m of fresh) seen.add(m.subscriberId);
-        await write(
-          fresh.map((m) => ({
+        // After the lease is given up, so the launch that resumes can take it.
+        await deps.queue.enqueue([{ type: 'launch', campaignId: campaign.id }]);
+        return 'suspended';
+      }
+      const listIndex = at.listIndex;
+      const listId = lists[listIndex] as string;
+      const page = await deps.store.listMembers(listId, { cursor: at.cursor, limit });
+      limit = PAGE;
+      const confirmed = page.items.filter((m) => m.status === 'confirmed');
+      const alsoOn = await confirmedOnOtherLists(
+        deps,
+        campaign.id,
+        confirmed,
+        lists.filter((_, j) => j !== listIndex),
+      );
+      const earlier = lists.slice(0, listIndex);
+      const later = lists.slice(listIndex + 1);
+      await write(
+        confirmed
+          // Met on an earlier list: written (or left out) there already, with this list too.
+          .filter((m) => !earlier.some((l) => alsoOn.get(l)?.has(m.subscriberId)))
+          .map((m) => ({
             subscriberId: m.subscriberId,
             email: m.email,
-            listIds: [first, ...(alsoOn.get(m.subscriberId)?.listIds ?? [])],
+            listIds: [listId, ...later.filter((l) => alsoOn.get(l)?.has(m.subscriberId))],
           })),
-        );
-      });
+        listIndex === 0 && lease.firstAttempt ? 'new' : 'unless-present',
+      );
+      chunks += 1;
+      at = page.cursor ? { listIndex, cursor: page.cursor } : { listIndex: listIndex + 1 };
     }
-    const rest = [...alsoOn].filter(([id]) => !seen.has(id)).map(([subscriberId, v]) => ({ subscriberId, ...v }));
-    for (let i = 0; i < rest.length; i += PAGE) await write(rest.slice(i, i + PAGE));
 
     // Counted from the ledger, not from this pass: a rerun after a crash may see a different membership.
     if (!(await deps.store.completeSnapshot(campaign.id, owner, await deps.store.countRecipients(campaign.id)))) {
@@ -155,16 +188,48 @@ export async function takeSnapshot(deps: SendDeps, campaign: Campaign): Promise<
   }
 }
 
-/** Members of a list, a page at a time: the first page of `firstPage`, the others of `PAGE`. */
-async function eachPage(deps: SendDeps, listId: string, firstPage: number, visit: (members: Membership[]) => Promise<void>): Promise<void> {
-  let cursor: string | undefined;
-  let limit = firstPage;
-  do {
-    const page = await deps.store.listMembers(listId, { cursor, limit });
-    cursor = page.cursor;
-    limit = PAGE;
-    await visit(page.items);
-  } while (cursor);
+/** Where a suspended snapshot resumes: the index of the campaign list it was reading and the page cursor. */
+interface SnapshotProgress {
+  readonly listIndex: number;
+  readonly cursor?: string;
+}
+
+function parseProgress(campaignId: string, saved: string): SnapshotProgress {
+  const p: unknown = JSON.parse(saved);
+  if (typeof p === 'object' && p !== null && 'listIndex' in p && typeof p.listIndex === 'number') {
+    const cursor = 'cursor' in p && typeof p.cursor === 'string' ? p.cursor : undefined;
+    return { listIndex: p.listIndex, cursor };
+  }
+  throw new Error(`campaign ${campaignId}: unreadable snapshot progress ${saved}`);
+}
+
+/**
+ * Which of these members are confirmed on each of the other lists (one batch read per list,
+ * beside each other): who was met on an earlier list, and every list a person carries.
+ */
+async function confirmedOnOtherLists(
+  deps: SendDeps,
+  campaignId: string,
+  members: readonly Membership[],
+  otherLists: readonly string[],
+): Promise<Map<string, ReadonlySet<string>>> {
+  if (members.length === 0 || otherLists.length === 0) return new Map();
+  const read = await Promise.all(
+    otherLists.map(async (listId) => {
+      const context = await deps.store.loadSendContext(
+        members.map((m) => ({
+          campaignId,
+          subscriberId: m.subscriberId,
+          email: m.email,
+          listIds: [listId],
+          status: 'pending',
+          updatedAt: '',
+        })),
+      );
+      return [listId, context.stillConfirmed] as const;
+    }),
+  );
+  return new Map(read);
 }
 
 async function enqueueBatches(deps: SendDeps, campaignId: string, ids: readonly string[], size: number): Promise<void> {

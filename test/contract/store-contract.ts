@@ -552,5 +552,28 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         for (const listId of ['l1', 'l2', 'none']) expect(await store.countMembersByStatus(listId)).toEqual(await walk(store, listId));
       });
     });
+
+    describe('a snapshot in chunks', () => {
+      it('keeps a suspended snapshot’s progress under the lease, for the next holder, until the total is fixed', async () => {
+        const { store } = await make();
+        await store.createCampaign(campaign('c-chunks'), mail);
+        expect(await store.getSnapshotProgress('c-chunks')).toBeUndefined();
+        expect(await store.acquireSnapshotLease('c-chunks', 'w1', 1_000, 60_000)).toEqual({ acquired: true, firstAttempt: true });
+        expect(await store.suspendSnapshot('c-chunks', 'intruder', '{"listIndex":9}')).toBe(false);
+        expect(await store.suspendSnapshot('c-chunks', 'w1', '{"listIndex":0,"cursor":"p2"}')).toBe(true);
+        expect(await store.getSnapshotProgress('c-chunks')).toBe('{"listIndex":0,"cursor":"p2"}');
+        expect(await store.renewSnapshotLease('c-chunks', 'w1', 90_000)).toBe(false); // the lease went with the suspension
+        // the next invocation takes the lease at once (well before the old one would have expired) and reads where to resume
+        expect(await store.acquireSnapshotLease('c-chunks', 'w2', 2_000, 60_000)).toEqual({ acquired: true, firstAttempt: false });
+        expect(await store.getSnapshotProgress('c-chunks')).toBe('{"listIndex":0,"cursor":"p2"}');
+        await store.releaseSnapshotLease('c-chunks', 'w2'); // an error: the progress stays for a retry
+        expect(await store.getSnapshotProgress('c-chunks')).toBe('{"listIndex":0,"cursor":"p2"}');
+        expect(await store.acquireSnapshotLease('c-chunks', 'w3', 3_000, 60_000)).toMatchObject({ acquired: true });
+        expect(await store.completeSnapshot('c-chunks', 'w3', 7)).toBe(true);
+        expect(await store.getSnapshotProgress('c-chunks')).toBeUndefined();
+        expect((await store.getCampaign('c-chunks'))?.total).toBe(7);
+        expect(await store.getCampaign('c-chunks')).not.toHaveProperty('snapshotProgress');
+      });
+    });
   });
 }

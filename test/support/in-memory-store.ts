@@ -126,7 +126,10 @@ export class InMemoryStore implements Store {
   readonly suppressed = new Map<string, { reason: string; at: string; email?: string }>();
   readonly campaigns = new Map<
     string,
-    Omit<Campaign, 'counts'> & { tally: Record<RecipientStatus, number>; snapshot: { attempts: number; owner?: string; until?: number } }
+    Omit<Campaign, 'counts'> & {
+      tally: Record<RecipientStatus, number>;
+      snapshot: { attempts: number; owner?: string; until?: number; progress?: string };
+    }
   >();
   readonly mails = new Map<string, CompiledMail>();
   readonly recipients = new Map<string, Recipient>();
@@ -371,7 +374,7 @@ export class InMemoryStore implements Store {
     if (c?.status !== 'running' || c.total !== undefined || (c.snapshot.until !== undefined && c.snapshot.until >= nowMs))
       return { acquired: false as const };
     const firstAttempt = c.snapshot.attempts === 0;
-    c.snapshot = { attempts: c.snapshot.attempts + 1, owner, until: nowMs + leaseMs };
+    c.snapshot = { attempts: c.snapshot.attempts + 1, owner, until: nowMs + leaseMs, progress: c.snapshot.progress };
     return { acquired: true as const, firstAttempt };
   }
   async renewSnapshotLease(id: string, owner: string, untilMs: number) {
@@ -388,7 +391,7 @@ export class InMemoryStore implements Store {
   }
   async releaseSnapshotLease(id: string, owner: string) {
     const c = this.campaigns.get(id);
-    if (c?.snapshot.owner === owner) c.snapshot = { attempts: c.snapshot.attempts };
+    if (c?.snapshot.owner === owner) c.snapshot = { attempts: c.snapshot.attempts, progress: c.snapshot.progress };
   }
   async replaceCompiledMail(campaignId: string, mail: CompiledMail) {
     this.mails.set(campaignId, clone(mail));
@@ -742,5 +745,15 @@ export class InMemoryStore implements Store {
   async loadSendContextSince(_since: string, recipients: readonly QueuedRecipient[]): Promise<SendContext> {
     const read = await this.loadSendContext(recipients.map((r) => ({ ...r, campaignId: '', status: 'pending' as const, updatedAt: '' })));
     return { ...read, names: new Map(recipients.flatMap((r) => (r.name ? [[r.subscriberId, r.name] as const] : []))) };
+  }
+
+  async suspendSnapshot(id: string, owner: string, progress: string) {
+    const c = this.campaigns.get(id);
+    if (c?.snapshot.owner !== owner) return false;
+    c.snapshot = { attempts: c.snapshot.attempts, progress };
+    return true;
+  }
+  async getSnapshotProgress(id: string) {
+    return this.campaigns.get(id)?.snapshot.progress;
   }
 }

@@ -230,7 +230,7 @@ export class DynamoCampaignStore implements CampaignStore {
   async completeSnapshot(campaignId: string, owner: string, total: number): Promise<boolean> {
     return this.table.conditionally({
       Key: keys.campaign(campaignId),
-      UpdateExpression: 'SET #t = :t REMOVE snapshotOwner, snapshotLeaseUntil',
+      UpdateExpression: 'SET #t = :t REMOVE snapshotOwner, snapshotLeaseUntil, snapshotProgress',
       ConditionExpression: 'snapshotOwner = :o',
       ExpressionAttributeNames: { '#t': 'total' },
       ExpressionAttributeValues: { ':o': owner, ':t': total },
@@ -640,5 +640,27 @@ export class DynamoCampaignStore implements CampaignStore {
       else stillConfirmed.delete(r.subscriberId);
     }
     return { suppressed, stillConfirmed, names: fromLog.names };
+  }
+
+  async suspendSnapshot(campaignId: string, owner: string, progress: string): Promise<boolean> {
+    return this.table.conditionally({
+      Key: keys.campaign(campaignId),
+      UpdateExpression: 'SET snapshotProgress = :p REMOVE snapshotOwner, snapshotLeaseUntil',
+      ConditionExpression: 'snapshotOwner = :o',
+      ExpressionAttributeValues: { ':o': owner, ':p': progress },
+    });
+  }
+
+  async getSnapshotProgress(campaignId: string): Promise<string | undefined> {
+    const r = await this.table.doc.send(
+      new GetCommand({
+        TableName: this.table.tableName,
+        Key: keys.campaign(campaignId),
+        ConsistentRead: true,
+        ProjectionExpression: 'snapshotProgress',
+      }),
+    );
+    const progress = r.Item?.snapshotProgress;
+    return typeof progress === 'string' ? progress : undefined;
   }
 }

@@ -346,4 +346,10 @@ export class DynamoStore implements Store {
   loadSendContextSince(...a: Parameters<CampaignStore['loadSendContextSince']>) {
     return this.campaigns.loadSendContextSince(...a);
   }
+  suspendSnapshot(...a: Parameters<CampaignStore['suspendSnapshot']>) {
+    return this.campaigns.suspendSnapshot(...a);
+  }
+  getSnapshotProgress(...a: Parameters<CampaignStore['getSnapshotProgress']>) {
+    return this.campaigns.getSnapshotProgress(...a);
+  }
 }

@@ -36,7 +36,7 @@ export async function handleSendMessage(deps: SendDeps, message: SendMessage, de
         await publishOnFirstSend(deps, message.campaignId);
       }
     case 'fire':
-      await fireScheduledCampaign(deps, message.campaignId);
+      await fireScheduledCampaign(deps, message.campaignId, { deadlineMs: delivery.budget?.deadlineMs });
       return;
     case 'sweep':
       await sweepCampaigns(deps, { staleClaimMs: STALE_CLAIM_MS, uncoveredAfterMs: deps.uncoveredAfterMs });

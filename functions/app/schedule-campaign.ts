@@ -56,7 +56,12 @@ export async function rescheduleCampaign(
  * it is not late beyond the cutoff (a stale schedule is marked `missed` with the reason, so the
  * press attaché sees it, rather than sent hours late). Firing twice sends once.
  */
-export async function fireScheduledCampaign(deps: SendDeps, campaignId: string): Promise<'sent' | 'missed' | 'early' | 'ignored'> {
+export async function fireScheduledCampaign(
+  deps: SendDeps,
+  campaignId: string,
+  /** The invocation's deadline: a large audience is snapshotted in chunks, resumed by launch messages. */
+  options: { deadlineMs?: number } = {},
+): Promise<'sent' | 'missed' | 'early' | 'ignored'> {
   const campaign = await deps.store.getCampaign(campaignId);
   if (campaign?.status !== 'scheduled' || !campaign.sendAt) return 'ignored';
   const now = deps.clock.now();
@@ -85,7 +90,7 @@ export async function fireScheduledCampaign(deps: SendDeps, campaignId: string):
   if (release.status !== 'sent') {
     await deps.store.updateRelease(markLaunched(release, now), release.version);
   }
-  await snapshotAudience(deps, campaignId);
+  await snapshotAudience(deps, campaignId, { deadlineMs: options.deadlineMs });
   return 'sent';
 }
 

@@ -89,3 +89,50 @@ describe('an audience snapshot in chunks across invocations', () => {
     expect(await store.getCampaign(campaign.id)).toMatchObject({ status: 'finished', total: people, counts: { sent: people } });
   });
 });
+
+describe('a scheduled campaign’s snapshot when its schedule fires', () => {
+  it('keeps to the firing invocation’s deadline: suspended with a continuation, resumed by launches, everyone written once', async () => {
+    // prepare: 2,000 people on one list, a campaign scheduled for 10:00 Paris time
+    const scheduled = new Map<string, Date>();
+    const scheduler = { schedule: async (id: string, at: Date) => void scheduled.set(id, at), unschedule: async () => {} };
+    const { deps, store, clock, queue } = fakeDeps({ batchSize: 50, scheduler });
+    await store.putBrand(testBrand);
+    const release = await createRelease(deps, { brandId: 'cd41', title: 'Programmé', body: 'Texte.' });
+    const list = await createList(deps, { name: 'Presse', kind: 'press', optIn: 'single' });
+    const at = clock.now().toISOString();
+    for (let i = 0; i < 2_000; i++) {
+      const id = `s${String(i).padStart(4, '0')}`;
+      await store.createSubscriber({ id, email: `p${i}@example.org`, tags: [], language: 'fr', createdAt: at, updatedAt: at });
+      await store.putMembership({ listId: list.id, subscriberId: id, email: `p${i}@example.org`, status: 'confirmed', updatedAt: at });
+    }
+    const listMembers = store.listMembers.bind(store);
+    store.listMembers = async (listId, options) => {
+      const page = await listMembers(listId, options);
+      clock.advance(page.items.length * MS_PER_MEMBER);
+      return page;
+    };
+    const { campaign } = await launchCampaign(deps, { releaseId: release.id, listIds: [list.id], sendAt: '2026-03-07T10:00' });
+    clock.advance((scheduled.get(campaign.id)?.getTime() ?? 0) - clock.now().getTime() + 1_000);
+    queue.messages.length = 0;
+
+    // act: the schedule fires in an invocation of 14 s
+    const deadlineMs = clock.now().getTime() + INVOCATION_MS;
+    await handleSendMessage(deps, { type: 'fire', campaignId: campaign.id }, { budget: new SendTimeBudget(deadlineMs) });
+    const endedMs = clock.now().getTime();
+    const suspended = await store.getSnapshotProgress(campaign.id);
+    const resumeQueued = queue.messages.some((m) => m.type === 'launch' && m.campaignId === campaign.id);
+    for (let guard = 0; guard < 20; guard++) {
+      const i = queue.messages.findIndex((m) => m.type === 'launch');
+      if (i < 0) break;
+      const [message] = queue.messages.splice(i, 1) as [SendMessage];
+      await handleSendMessage(deps, message, { budget: new SendTimeBudget(clock.now().getTime() + INVOCATION_MS) });
+    }
+
+    // assess
+    expect(endedMs).toBeLessThanOrEqual(deadlineMs);
+    expect(suspended).toBeDefined();
+    expect(resumeQueued).toBe(true);
+    expect((await store.getCampaign(campaign.id))?.total).toBe(2_000);
+    expect(await store.countRecipients(campaign.id)).toBe(2_000);
+  });
+});

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,21 +7,9 @@ import type { ImportReport } from '../../functions/app/import-contacts';
 import { type RunningRuntime, startRuntime } from '../../local/runtime';
 import { freshTable, localConfigFor } from '../support/emulator-context';
 import { freePort } from '../support/free-port';
+import { runCli } from '../support/run-cli';
 
-const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'local/cli.ts', ...args],
-      { cwd: projectDir, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const _projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('communique import <file> --list <id>: through the running app', () => {
   let runtime: RunningRuntime;
@@ -50,7 +37,7 @@ describe('communique import <file> --list <id>: through the running app', () => 
   it('imports the French Excel export and prints the report; a second import changes nothing', async () => {
     const file = 'test/fixtures/csv/presse-excel-cp1252.csv';
 
-    const first = await cli(['import', file, '--list', listId, '--json'], env);
+    const first = await runCli(['import', file, '--list', listId, '--json'], env);
 
     expect(first.code).toBe(0);
     const report = JSON.parse(first.stdout) as ImportReport;
@@ -62,18 +49,18 @@ describe('communique import <file> --list <id>: through the running app', () => 
     });
     expect(((await members.json()) as { items: unknown[] }).items).toHaveLength(report.created);
 
-    const again = await cli(['import', file, '--list', listId], env);
+    const again = await runCli(['import', file, '--list', listId], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/créés\s+0\n/);
     expect(again.stdout).toMatch(new RegExp(`inchangés\\s+${report.created}\\n`));
   });
 
   it('says in French what is wrong: unknown list, missing file', async () => {
-    const unknownList = await cli(['import', 'test/fixtures/csv/contacts-en.csv', '--list', 'inconnue'], env);
+    const unknownList = await runCli(['import', 'test/fixtures/csv/contacts-en.csv', '--list', 'inconnue'], env);
     expect(unknownList.code).not.toBe(0);
     expect(unknownList.stderr).toMatch(/Liste introuvable/);
 
-    const missing = await cli(['import', 'absent.csv', '--list', listId], env);
+    const missing = await runCli(['import', 'absent.csv', '--list', listId], env);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/absent\.csv/);
   });

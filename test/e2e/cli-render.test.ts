@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,24 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRuntime, startRuntime } from '../../local/runtime';
 import { freshTable, localConfigFor } from '../support/emulator-context';
 import { freePort } from '../support/free-port';
+import { runCli } from '../support/run-cli';
 
 const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const seed000 = 'test/fixtures/releases/seed-000.json';
 const seed001 = 'test/fixtures/releases/seed-001.json';
-
-/** `communique render …` as a person runs it: a child process, stdout and stderr kept apart. */
-function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'local/cli.ts', ...args],
-      { cwd: projectDir, env: { ...process.env, ...env }, maxBuffer: 20 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 const eventsOf = (ics: string) => Object.values(ical.sync.parseICS(ics)).filter((c): c is VEvent => c?.type === 'VEVENT');
 
@@ -37,7 +23,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('communique render <file>: no server needed', () => {
   it('--format ics prints the calendar entry of seed 001 (2 April 2024, 9:00 Paris)', async () => {
-    const r = await cli(['render', seed001, '--format', 'ics']);
+    const r = await runCli(['render', seed001, '--format', 'ics']);
 
     expect(r.code).toBe(0);
     expect(r.stderr).not.toMatch(/communique:/);
@@ -48,7 +34,7 @@ describe('communique render <file>: no server needed', () => {
   });
 
   it('--format text prints the plain-text mail with its title and dateline', async () => {
-    const r = await cli(['render', seed000, '--format', 'text']);
+    const r = await runCli(['render', seed000, '--format', 'text']);
 
     expect(r.code).toBe(0);
     const title = (JSON.parse(readFileSync(join(projectDir, seed000), 'utf8')) as { title: string }).title;
@@ -61,7 +47,7 @@ describe('communique render <file>: no server needed', () => {
 
   it('--format html --out writes the mail to a file and prints nothing on stdout', async () => {
     const out = join(scratch, 'seed-000.html');
-    const r = await cli(['render', seed000, '--out', out]);
+    const r = await runCli(['render', seed000, '--out', out]);
 
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
@@ -76,7 +62,7 @@ describe('communique render <file>: no server needed', () => {
     const seed = JSON.parse(readFileSync(join(projectDir, seed000), 'utf8')) as Record<string, unknown>;
     writeFileSync(bad, JSON.stringify({ ...seed, title: '' }));
 
-    const r = await cli(['render', bad, '--format', 'text']);
+    const r = await runCli(['render', bad, '--format', 'text']);
 
     expect(r.code).not.toBe(0);
     expect(r.stdout).toBe('');
@@ -91,18 +77,18 @@ describe('communique render <file>: no server needed', () => {
     const file = join(scratch, `bad-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
 
-    const r = await cli(['render', file]);
+    const r = await runCli(['render', file]);
 
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(message);
   });
 
   it('refuses ics for a release without event, and an unknown format', async () => {
-    const noEvent = await cli(['render', seed000, '--format', 'ics']);
+    const noEvent = await runCli(['render', seed000, '--format', 'ics']);
     expect(noEvent.code).not.toBe(0);
     expect(noEvent.stderr).toContain('ne décrit pas d’événement');
 
-    const unknown = await cli(['render', seed000, '--format', 'pdf']);
+    const unknown = await runCli(['render', seed000, '--format', 'pdf']);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('« pdf » inconnu');
   });
@@ -127,7 +113,7 @@ describe('communique render <id>: through the running app', () => {
     const id = items.find((r) => r.content.kind === 'event-announcement')?.id ?? 'missing';
     const env = { COMMUNIQUE_API_URL: runtime.appUrl, COMMUNIQUE_ADMIN_TOKEN: runtime.adminToken };
 
-    const [byId, byFile] = [await cli(['render', id, '--format', 'ics'], env), await cli(['render', seed001, '--format', 'ics'])];
+    const [byId, byFile] = [await runCli(['render', id, '--format', 'ics'], env), await runCli(['render', seed001, '--format', 'ics'])];
 
     expect(byId.code).toBe(0);
     const [stored, local] = [eventsOf(byId.stdout)[0], eventsOf(byFile.stdout)[0]];
@@ -139,7 +125,7 @@ describe('communique render <id>: through the running app', () => {
   });
 
   it('says which release is unknown, in French, with a non-zero exit', async () => {
-    const r = await cli(['render', 'inconnu', '--format', 'text'], {
+    const r = await runCli(['render', 'inconnu', '--format', 'text'], {
       COMMUNIQUE_API_URL: runtime.appUrl,
       COMMUNIQUE_ADMIN_TOKEN: runtime.adminToken,
     });

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,20 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRuntime, startRuntime } from '../../local/runtime';
 import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/emulator-context';
 import { freePort } from '../support/free-port';
+import { runCli } from '../support/run-cli';
 
-const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', 'local/cli.ts', ...args],
-      { cwd: projectDir, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end();
-  });
-}
+const _projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * In front of the app: forwards every request, but for the first `POST /api/campaigns` it lets
@@ -88,7 +76,7 @@ describe('communique send: the answer to the launch is lost', () => {
     for (const name of ['alice', 'bruno']) await api('POST', `/api/lists/${list.id}/subscribers`, { email: `${name}@${domain}` });
     const release = await api<{ id: string }>('POST', '/api/releases', { brandId: 'cd41', title: 'Réessai sans doublon' });
 
-    const sent = await cli(['send', release.id, '--list', list.id, '--yes', '--watch'], {
+    const sent = await runCli(['send', release.id, '--list', list.id, '--yes', '--watch'], {
       COMMUNIQUE_API_URL: proxyUrl,
       COMMUNIQUE_ADMIN_TOKEN: runtime.adminToken,
     });

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,23 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRuntime, startRuntime } from '../../local/runtime';
 import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/emulator-context';
 import { freePort } from '../support/free-port';
+import { runCli } from '../support/run-cli';
 
-const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** `communique …` as a script runs it: no terminal on stdin. */
-function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', 'local/cli.ts', ...args],
-      { cwd: projectDir, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-    child.stdin?.end();
-  });
-}
+const _projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('communique send <release> --list <id> --segment <id>: through the running app', () => {
   let runtime: RunningRuntime;
@@ -66,14 +51,14 @@ describe('communique send <release> --list <id> --segment <id>: through the runn
     const { items } = await request<{ items: { id: string; content: { kind: string } }[] }>('GET', '/api/releases');
     const release = items[0]?.id ?? 'missing';
 
-    const sent = await cli(['send', release, '--list', list.id, '--segment', segment.id, '--yes', '--watch'], env);
+    const sent = await runCli(['send', release, '--list', list.id, '--segment', segment.id, '--yes', '--watch'], env);
 
     expect(sent.code).toBe(0);
     expect(sent.stdout).toContain('2 destinataire(s) du segment « Audiovisuel du 41 »  (écartés : 2 hors segment, 0 adresse(s) bloquée(s)');
     const mails = await outboxFor(domain);
     expect(mails.map((m) => m.destination.to[0]).sort()).toEqual([`radio41@${domain}`, `tv41@${domain}`]);
 
-    const unknown = await cli(['send', release, '--list', list.id, '--segment', 'inconnu', '--yes'], env);
+    const unknown = await runCli(['send', release, '--list', list.id, '--segment', 'inconnu', '--yes'], env);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('Segment introuvable : inconnu');
   });

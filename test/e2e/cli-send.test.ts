@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,23 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRuntime, startRuntime } from '../../local/runtime';
 import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/emulator-context';
 import { freePort } from '../support/free-port';
+import { runCli } from '../support/run-cli';
 
-const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** `communique …` as a script runs it: no terminal on stdin. */
-function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', 'local/cli.ts', ...args],
-      { cwd: projectDir, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-    child.stdin?.end();
-  });
-}
+const _projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('communique send <release> --list <id>: through the running app', () => {
   let runtime: RunningRuntime;
@@ -56,13 +41,13 @@ describe('communique send <release> --list <id>: through the running app', () =>
     const { items } = await request<{ items: { id: string; content: { kind: string } }[] }>('GET', '/api/releases');
     const invitation = items.find((r) => r.content.kind === 'event-announcement')?.id ?? 'missing';
 
-    const unconfirmed = await cli(['send', invitation, '--list', list.id], env);
+    const unconfirmed = await runCli(['send', invitation, '--list', list.id], env);
     expect(unconfirmed.code).not.toBe(0);
     expect(unconfirmed.stdout).toContain('4 destinataire(s)');
     expect(unconfirmed.stderr).toContain('relancez avec --yes');
     expect(await outboxFor(domain)).toEqual([]);
 
-    const sent = await cli(['send', invitation, '--list', list.id, '--yes', '--watch'], env);
+    const sent = await runCli(['send', invitation, '--list', list.id, '--yes', '--watch'], env);
 
     expect(sent.code).toBe(0);
     const finalLine =

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -17,8 +16,9 @@ import { buildLocalWiring, type LocalWiring } from '../../functions/wiring';
 import { freshTable, localConfigFor, outboxFor, uniqueDomain } from '../support/emulator-context';
 import { fakeRenderer, testBrand } from '../support/fakes';
 import { freePort } from '../support/free-port';
+import { runCli } from '../support/run-cli';
 
-const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const _projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const admin = { authorization: 'Bearer admin' };
 
 /** Changed by each test: what the fault-injecting mailer does, and which addresses fail for a passing or a lasting reason. */
@@ -266,21 +266,21 @@ describe('dead letters: communique dlq list | redrive (local, end to end)', () =
     const env = { COMMUNIQUE_API_URL: `http://127.0.0.1:${port}`, COMMUNIQUE_ADMIN_TOKEN: 'admin' };
     try {
       // act: list through the CLI
-      const list = await cli(['dlq', 'list'], env);
+      const list = await runCli(['dlq', 'list'], env);
       expect(list.code).toBe(0);
       expect(list.stdout).toContain(`send    campagne ${id} (1 destinataire(s))`);
       expect(wiring.queue.deadLetters).toHaveLength(1); // listing leaves them in place
 
       // the cause is fixed; redrive
       failing = false;
-      const redrive = await cli(['dlq', 'redrive'], env);
+      const redrive = await runCli(['dlq', 'redrive'], env);
       await wiring.queue.idle();
 
       // assess
       expect(redrive.code).toBe(0);
       expect(redrive.stdout).toContain('1 message(s) remis en file');
       expect(wiring.queue.deadLetters).toEqual([]);
-      const empty = await cli(['dlq', 'list'], env);
+      const empty = await runCli(['dlq', 'list'], env);
       expect(empty.stdout).toContain('aucune lettre morte');
       expect((await campaignNow(id)).status).toBe('finished');
       await oncePerAddress(domain, 2);
@@ -290,15 +290,3 @@ describe('dead letters: communique dlq list | redrive (local, end to end)', () =
     }
   }, 60_000);
 });
-
-function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', 'local/cli.ts', ...args],
-      { cwd: projectDir, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end();
-  });
-}

@@ -31,6 +31,31 @@ const sameSecret = (given: string, expected: string) =>
   timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 
 /** Where to go after signing in: only a path of this site (never `//elsewhere` or a full URL). */
+/** A new password typed twice (invitation, first account): the same rules and hint everywhere. */
+function NewPasswordFields(props: { errors?: readonly FieldError[] }) {
+  return (
+    <>
+      <TextField
+        name="password"
+        label="Mot de passe"
+        type="password"
+        autocomplete="new-password"
+        hint={`Au moins ${passwordMinLength} caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.`}
+        error={errorFor(props.errors, 'password')}
+        required
+      />
+      <TextField
+        name="confirmation"
+        label="Mot de passe, une seconde fois"
+        type="password"
+        autocomplete="new-password"
+        error={errorFor(props.errors, 'confirmation')}
+        required
+      />
+    </>
+  );
+}
+
 export function safeReturnPath(raw: string | undefined): string {
   if (!raw?.startsWith('/') || raw.startsWith('//') || raw.includes('\\')) return '/';
   try {
@@ -115,23 +140,7 @@ function InvitationForm(props: { csrfToken: string; token: string; user: UserAcc
       <form method="post" action={`/invitation/${props.token}`} novalidate>
         <CsrfField token={props.csrfToken} />
         <input type="hidden" name="email" autocomplete="username" value={props.user.email} />
-        <TextField
-          name="password"
-          label="Mot de passe"
-          type="password"
-          autocomplete="new-password"
-          hint={`Au moins ${passwordMinLength} caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.`}
-          error={errorFor(props.errors, 'password')}
-          required
-        />
-        <TextField
-          name="confirmation"
-          label="Mot de passe, une seconde fois"
-          type="password"
-          autocomplete="new-password"
-          error={errorFor(props.errors, 'confirmation')}
-          required
-        />
+        <NewPasswordFields errors={props.errors} />
         <button type="submit">Activer mon compte</button>
       </form>
     </>
@@ -174,23 +183,7 @@ function FirstAccountForm(props: { csrfToken: string; draft?: Record<string, str
           error={errorFor(props.errors, 'email')}
           required
         />
-        <TextField
-          name="password"
-          label="Mot de passe"
-          type="password"
-          autocomplete="new-password"
-          hint={`Au moins ${passwordMinLength} caractères.`}
-          error={errorFor(props.errors, 'password')}
-          required
-        />
-        <TextField
-          name="confirmation"
-          label="Mot de passe, une seconde fois"
-          type="password"
-          autocomplete="new-password"
-          error={errorFor(props.errors, 'confirmation')}
-          required
-        />
+        <NewPasswordFields errors={props.errors} />
         <button type="submit">Créer le compte et me connecter</button>
       </form>
     </>

@@ -87,10 +87,14 @@ export interface AudienceStore {
   liftSuppression(key: string, liftable: readonly string[]): Promise<SuppressionEntry | undefined>;
   /** Replaces a list's settings (name, kind, opt-in, sign-up, brand); fails unless the list exists. */
   updateList(list: MailingList): Promise<void>;
-  /** How many members of the list are in each state (reads the list's memberships). */
+  /** How many members of the list are in each state (DynamoStore: one counter item per list, not a walk). */
   countMembersByStatus(listId: string): Promise<Record<SubscriptionStatus, number>>;
   /** Subscribers by id, read in batches; unknown ids are left out. */
   getSubscribers(ids: readonly string[]): Promise<Subscriber[]>;
+  /** Memberships by (list, subscriber), read in batches; the pairs with no membership are left out. */
+  getMemberships(pairs: readonly { readonly listId: string; readonly subscriberId: string }[]): Promise<Membership[]>;
+  /** The subscriber id of each (normalised) address the audience knows, read in batches; unknown addresses are absent. */
+  subscriberIdsByEmail(emails: readonly string[]): Promise<Map<string, string>>;
   /** Removes a membership (a publisher took the contact off the list; the consent ledger says so). */
   deleteMembership(listId: string, subscriberId: string): Promise<void>;
   /**

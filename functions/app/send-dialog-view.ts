@@ -7,7 +7,7 @@ import { awaitsApproval } from '../domain/review-gate';
 import type { Segment } from '../domain/segment';
 import { subjectOf } from '../render/subject';
 import type { AppDeps } from './deps';
-import { type AudienceEstimate, estimateAudience } from './estimate-audience';
+import { type AudienceEstimate, audienceCounter } from './estimate-audience';
 import { getRelease } from './manage-releases';
 import { brandsOf, embargoSubjectPrefix, isUnderEmbargo } from './release-rendering';
 
@@ -88,18 +88,21 @@ export async function sendDialogView(
   const segments = await deps.store.listSegments();
   const segment = choice.segmentId ? segments.find((g) => g.id === choice.segmentId) : undefined;
   const filter = segment?.filter;
+  const allLists = await deps.store.listLists();
+  // One read of the suppressions for every count below (each list's row, then the total).
+  const count = await audienceCounter(deps, options.perList === false ? choice.listIds : allLists.map((l) => l.id), filter);
   const lists = await Promise.all(
-    (await deps.store.listLists()).map(async (list) => ({
+    allLists.map(async (list) => ({
       list,
       checked: chosen.has(list.id),
       embargoed: embargoed && list.kind !== 'press',
       // The live summary shows the total only: it skips reading every list again on each change.
-      ...(options.perList === false ? { recipients: 0, suppressed: 0, notConfirmed: 0 } : await estimateAudience(deps, [list.id], filter)),
+      ...(options.perList === false ? { recipients: 0, suppressed: 0, notConfirmed: 0 } : await count([list.id])),
     })),
   );
   lists.sort((a, b) => Number(b.list.kind === 'press') - Number(a.list.kind === 'press') || a.list.name.localeCompare(b.list.name, 'fr'));
   const counted = lists.filter((l) => l.checked && !l.embargoed).map((l) => l.list.id);
-  const total = counted.length > 0 ? await estimateAudience(deps, counted, filter) : { recipients: 0, suppressed: 0, notConfirmed: 0 };
+  const total = counted.length > 0 ? await count(counted) : { recipients: 0, suppressed: 0, notConfirmed: 0 };
   const blocked = awaitsApproval(brand, release.status)
     ? 'Ce communiqué n’est pas encore approuvé : la relecture est obligatoire pour cette marque avant tout envoi ou programmation.'
     : undefined;

@@ -553,6 +553,32 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
       });
     });
 
+    describe('memberships and subscriber ids read in batches (what the audience estimate reads)', () => {
+      it('answers every pair and address it knows across batches of 100, and leaves the unknown ones out', async () => {
+        const { store } = await make();
+        const ids = Array.from({ length: 130 }, (_, i) => `b${i}`);
+        for (const id of ids) await store.createSubscriber(subscriber(id, `${id}@example.org`));
+        for (const id of ids.slice(0, 120))
+          await store.putMembership({ listId: 'l1', subscriberId: id, email: `${id}@example.org`, status: 'confirmed', updatedAt: at });
+        for (const id of ids.slice(100))
+          await store.putMembership({ listId: 'l2', subscriberId: id, email: `${id}@example.org`, status: 'unconfirmed', updatedAt: at });
+
+        const pairs = ids.flatMap((subscriberId) => ['l1', 'l2', 'l3'].map((listId) => ({ listId, subscriberId })));
+        const found = await store.getMemberships([...pairs, pairs[0] ?? { listId: 'l1', subscriberId: 'b0' }]);
+        expect(found).toHaveLength(120 + 30);
+        expect(found.filter((m) => m.listId === 'l2').every((m) => m.status === 'unconfirmed')).toBe(true);
+        expect(new Set(found.map((m) => `${m.listId}#${m.subscriberId}`)).size).toBe(150);
+        expect(await store.getMemberships([])).toEqual([]);
+
+        const emails = [...ids.map((id) => `${id}@example.org`), 'inconnu@example.org'];
+        const byEmail = await store.subscriberIdsByEmail(emails);
+        expect(byEmail.size).toBe(130);
+        expect(byEmail.get('b117@example.org')).toBe('b117');
+        expect(byEmail.has('inconnu@example.org')).toBe(false);
+        expect((await store.subscriberIdsByEmail([])).size).toBe(0);
+      });
+    });
+
     describe('a snapshot in chunks', () => {
       it('keeps a suspended snapshot’s progress under the lease, for the next holder, until the total is fixed', async () => {
         const { store } = await make();

@@ -2,8 +2,12 @@ import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } f
 import { describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
 import { keys } from '../../functions/adapters/dynamodb/keys';
+import { countAudience } from '../../functions/app/count-audience';
+import { bootstrapAdmin } from '../../functions/domain/actor';
 import type { Membership, Subscriber, SubscriptionStatus } from '../../functions/domain/audience';
+import { listInputSchema } from '../../functions/domain/audience';
 import type { ContactWrite } from '../../functions/domain/contact-row-rules';
+import { audienceByWalkingEveryMember } from '../support/audience-oracle';
 import { freshTable } from '../support/emulator-context';
 
 const at = '2026-03-06T09:00:00.000Z';
@@ -84,5 +88,54 @@ describe('members counted by list and status, on DynamoDB Local', () => {
       n_unsubscribed: walked.unsubscribed,
     });
     expect(await store.countMembersByStatus('l1')).toEqual(walked);
+  });
+
+  it('give the send dialog’s and GET /api/audience’s counts: equal to a walk over every member after sign-ups, unsubscribes, an import and suppressions at once', async () => {
+    const { client, tableName } = await freshTable('audience-counts');
+    const store = new DynamoStore(client, tableName, { addressPepper: 'counts-pepper-0123456789abcdef' });
+    const onList = (listId: string, subscriberId: string, status: SubscriptionStatus): Membership => ({
+      ...member(subscriberId, status),
+      listId,
+    });
+    for (const id of ['l1', 'l2']) await store.createList({ ...listInputSchema.parse({ name: `Liste ${id}` }), id, createdAt: at });
+    // Two lists sharing 60 people: 100 on l1 only, 60 on both, 40 on l2 only.
+    for (const id of range('a', 200)) await store.createSubscriber(subscriber(id));
+    await store.writeContacts([
+      ...range('a', 160).map((id) => ({ membership: onList('l1', id, 'confirmed') })),
+      ...range('a', 200)
+        .slice(100)
+        .map((id) => ({ membership: onList('l2', id, 'unconfirmed') })),
+    ]);
+
+    await Promise.all([
+      // Sign-ups to both lists, confirmed on l2 only.
+      ...range('n', 80).map(async (id) => {
+        await store.createSubscriber(subscriber(id));
+        await store.putMembership(onList('l1', id, 'unconfirmed'));
+        await store.putMembership(onList('l2', id, 'confirmed'));
+      }),
+      // Unsubscribes from l1, among the people on both lists and the others.
+      ...range('a', 200)
+        .filter((_, i) => i % 4 === 0 && i < 160)
+        .map((id) => store.setMembershipStatus('l1', id, 'unsubscribed', at)),
+      // An import confirming people on l2 while the rest goes on.
+      store.writeContacts(
+        range('a', 200)
+          .slice(120)
+          .map((id) => ({ membership: onList('l2', id, 'confirmed') })),
+      ),
+      // Addresses blocked: a complaint, bounces, someone on no list.
+      ...['a3', 'a101', 'a150', 'a190', 'n7'].map((id) => store.suppress(`${id}@example.org`, 'hard-bounce', at)),
+      store.suppress('personne@example.org', 'manual', at),
+    ]);
+
+    const actor = bootstrapAdmin;
+    for (const listIds of [['l1'], ['l2'], ['l1', 'l2']]) {
+      const expected = await audienceByWalkingEveryMember(store, listIds);
+      expect({ listIds, ...(await countAudience({ store }, actor, { listIds })) }).toEqual({ listIds, ...expected });
+    }
+    const both = await countAudience({ store }, actor, { listIds: ['l1', 'l2'] });
+    expect(both.suppressed).toBe(5);
+    expect(both.recipients + both.suppressed + both.notConfirmed).toBe(280); // 200 + 80 signed up, each once
   });
 });

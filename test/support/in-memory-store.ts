@@ -652,6 +652,17 @@ export class InMemoryStore implements Store {
       return s ? [clone(s)] : [];
     });
   }
+  async getMemberships(pairs: readonly { readonly listId: string; readonly subscriberId: string }[]) {
+    const keysWanted = new Set(pairs.map((p) => `${p.listId}#${p.subscriberId}`));
+    return [...keysWanted].flatMap((k) => {
+      const m = this.memberships.get(k);
+      return m ? [clone(m)] : [];
+    });
+  }
+  async subscriberIdsByEmail(emails: readonly string[]) {
+    const wanted = new Set(emails);
+    return new Map([...this.subscribers.values()].filter((s) => wanted.has(s.email)).map((s) => [s.email, s.id]));
+  }
   async deleteMembership(listId: string, subscriberId: string) {
     this.memberships.delete(`${listId}#${subscriberId}`);
   }

@@ -363,6 +363,19 @@ export class DynamoAudienceStore implements AudienceStore {
     return items.map((i) => strip<Subscriber>(i));
   }
 
+  async getMemberships(pairs: readonly { readonly listId: string; readonly subscriberId: string }[]): Promise<Membership[]> {
+    const wanted = new Map(pairs.map((p) => [`${p.listId}#${p.subscriberId}`, keys.membership(p.listId, p.subscriberId)]));
+    const items = await this.table.batchGet([...wanted.values()]);
+    return items.map((i) => strip<Membership>(i));
+  }
+
+  async subscriberIdsByEmail(emails: readonly string[]): Promise<Map<string, string>> {
+    const items = await this.table.batchGet([...new Set(emails)].map((e) => keys.email(e)));
+    const found = new Map<string, string>();
+    for (const i of items) if (typeof i.subscriberId === 'string') found.set(String(i.pk).slice('EMAIL#'.length), i.subscriberId);
+    return found;
+  }
+
   async deleteMembership(listId: string, subscriberId: string): Promise<void> {
     await recordAudienceChange(this.table, { kind: 'membership', subscriberId, listId, status: 'removed' });
     await changeMembership(this.table, listId, subscriberId, (current) => (current ? { delete: true } : undefined));

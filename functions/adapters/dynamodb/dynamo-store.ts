@@ -163,6 +163,12 @@ export class DynamoStore implements Store {
   getSubscribers(...a: Parameters<AudienceStore['getSubscribers']>) {
     return this.audience.getSubscribers(...a);
   }
+  getMemberships(...a: Parameters<AudienceStore['getMemberships']>) {
+    return this.audience.getMemberships(...a);
+  }
+  subscriberIdsByEmail(...a: Parameters<AudienceStore['subscriberIdsByEmail']>) {
+    return this.audience.subscriberIdsByEmail(...a);
+  }
   deleteMembership(...a: Parameters<AudienceStore['deleteMembership']>) {
     return this.audience.deleteMembership(...a);
   }

@@ -49,8 +49,8 @@ export async function recordSesEvent(
   switch (event.eventType) {
     case 'Send':
       // Conditional (only a claim still `sending`): safe to repeat, so no seen-mark needed.
+      // Settling is idempotent and nothing follows it: no seen-mark (a write per mail saved; see bench/aws-cost.ts).
       if (campaignId && subscriberId) await deps.store.settleIfSending(campaignId, subscriberId, event.mail.messageId, at);
-      if (!(await firstTime())) return { kind: 'duplicate' };
       break;
     case 'Delivery':
       if (!(await firstTime())) return { kind: 'duplicate' };
@@ -86,4 +86,22 @@ export async function recordSesEvent(
   // Here only on the event's first recording: a redelivered event suppresses again but counts nothing.
   if (suppressed.length > 0) deps.metrics?.count('MailsSuppressed', suppressed.length);
   return { kind: 'recorded', eventType: event.eventType, suppressed };
+}
+
+/**
+ * The feedback function's one line per event: at debug level for the routine ones (a Send or a
+ * Delivery, an event seen twice), which the ledger and the counters already record, so that the
+ * two events every mail brings cost no log bytes; at info for what a person may look for
+ * (bounces, complaints, suppressions, events not handled).
+ */
+export function logFeedbackOutcome(
+  logger: { info(message: string, extra: Record<string, unknown>): void; debug(message: string, extra: Record<string, unknown>): void },
+  detailType: string,
+  outcome: FeedbackOutcome,
+): void {
+  const routine =
+    outcome.kind === 'duplicate' ||
+    (outcome.kind === 'recorded' && (outcome.eventType === 'Send' || outcome.eventType === 'Delivery') && outcome.suppressed.length === 0);
+  if (routine) logger.debug('ses event', { detailType, outcome });
+  else logger.info('ses event', { detailType, outcome });
 }

@@ -1,5 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { recordSesEvent } from '../app/record-ses-event';
+import { logFeedbackOutcome, recordSesEvent } from '../app/record-ses-event';
 import { buildAwsFeedbackDeps, logger } from '../worker-wiring';
 
 const deps = await buildAwsFeedbackDeps();
@@ -13,7 +13,7 @@ const deps = await buildAwsFeedbackDeps();
 export const handler = async (event: EventBridgeEvent<string, unknown>) => {
   try {
     const outcome = await recordSesEvent(deps, event);
-    logger.info('ses event', { detailType: event['detail-type'], outcome });
+    logFeedbackOutcome(logger, event['detail-type'], outcome);
     return outcome;
   } finally {
     deps.metrics.flush();

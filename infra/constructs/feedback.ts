@@ -72,6 +72,8 @@ export class FeedbackConstruct extends Construct {
     this.feedbackFunction = new CommuniqueFunction(this, 'FeedbackFunction', {
       entry: 'functions/handlers/feedback.ts',
       description: 'Communiqué SES feedback: bounces, complaints, deliveries (EventBridge)',
+      // Invoked per mail (feedback: per SES event): Lambda's START/END/REPORT lines were most of the log bill.
+      platformLogs: 'warnings-only',
       // A handful of DynamoDB writes per event.
       memorySize: 256,
       timeout: Duration.seconds(30),

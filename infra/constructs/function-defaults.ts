@@ -52,6 +52,13 @@ export interface CommuniqueFunctionProps {
    * runtime lacks.
    */
   readonly externalModules?: readonly string[];
+  /**
+   * Lambda's own START/END/REPORT lines. `warnings-only` keeps only the platform's warnings and
+   * errors (JSON log format, system log level WARN): for the functions invoked once or more per
+   * mail, where those lines were most of the log bytes billed (bench/aws-cost.ts). Duration and
+   * memory remain in CloudWatch metrics. Default `all`.
+   */
+  readonly platformLogs?: 'all' | 'warnings-only';
 }
 
 /**
@@ -115,6 +122,9 @@ export class CommuniqueFunction extends NodejsFunction {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       logGroup,
+      ...(props.platformLogs === 'warnings-only'
+        ? { loggingFormat: lambda.LoggingFormat.JSON, systemLogLevelV2: lambda.SystemLogLevel.WARN }
+        : {}),
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },

@@ -149,6 +149,8 @@ export class SendingConstruct extends Construct {
     this.sendFunction = new CommuniqueFunction(this, 'SendFunction', {
       entry: 'functions/handlers/send.ts',
       description: 'Communiqué send worker: SQS batches -> SES',
+      // Invoked per mail (feedback: per SES event): Lambda's START/END/REPORT lines were most of the log bill.
+      platformLogs: 'warnings-only',
       timeout: SEND_TIMEOUT,
       reservedConcurrentExecutions: reserved,
       tracing: props.tracing,

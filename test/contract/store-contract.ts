@@ -367,6 +367,10 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         expect(await store.getRecipient('c1', 'b')).toMatchObject({ status: 'sent', messageId: 'ses-b' });
         expect(await store.getRecipient('c1', 'c')).toMatchObject({ status: 'pending', error: 'throttled' });
         expect(await store.getRecipient('c1', 'd')).toMatchObject({ status: 'pending' });
+        // Late Send events: a recipient already sent (the read says so) and one never claimed are left as they are.
+        expect(await store.settleIfSending('c1', 'a', 'ses-late', at)).toBe(false);
+        expect(await store.settleIfSending('c1', 'd', 'ses-d', at)).toBe(false);
+        expect(await store.getRecipient('c1', 'a')).toMatchObject({ status: 'sent', messageId: 'm-a' });
         expect(await store.tallyLedger('c1')).toEqual({
           recipients: 4,
           counts: { pending: 2, sending: 0, sent: 2, failed: 0, skipped: 0 },

@@ -112,6 +112,16 @@ describe('Lambda functions', () => {
     expect(feedback).not.toMatch(/mj-column/);
   });
 
+  it('keep only the platform’s warnings for the per-mail functions (send, feedback), all of them for the others', () => {
+    for (const id of [ids.send, ids.feedback])
+      expect(functionResource(s.template, id).Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON', SystemLogLevel: 'WARN' });
+    for (const id of [ids.api, ids.import]) {
+      const config = functionResource(s.template, id).Properties.LoggingConfig as Record<string, unknown>;
+      expect(config.LogFormat).toBeUndefined();
+      expect(config.SystemLogLevel).toBeUndefined();
+    }
+  });
+
   it('ship the templates where the api bundle looks for them (../../templates/ from functions/handlers/)', () => {
     expect(existsSync(join(assetDir(ids.api), 'functions/handlers/index.mjs.map'))).toBe(true);
     expect(existsSync(join(assetDir(ids.api), 'templates/mail/press-release.mjml.hbs'))).toBe(true);

@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignStore, DeliveryCounter, FeedbackStore } from '../../ports';
 import { keys } from './keys';
 import { isConditionFailure, type TableAccess } from './table-access';
@@ -27,6 +27,19 @@ export class DynamoFeedbackStore implements FeedbackStore {
   }
 
   async settleIfSending(campaignId: string, subscriberId: string, messageId: string, at: string): Promise<boolean> {
+    // Nearly every Send event comes after the worker recorded the mail. An eventually consistent
+    // read (half a read unit) tells so for far less than the refused conditional write it saves
+    // (a whole write unit). Only `sent` is trusted from it, because a sent recipient never goes
+    // back; any other answer, stale or not, gets the conditional write as before.
+    const seen = await this.table.doc.send(
+      new GetCommand({
+        TableName: this.table.tableName,
+        Key: keys.recipient(campaignId, subscriberId),
+        ProjectionExpression: '#s',
+        ExpressionAttributeNames: { '#s': 'status' },
+      }),
+    );
+    if (seen.Item?.status === 'sent') return false;
     if (!(await this.ledger.settleRecipient(campaignId, subscriberId, { status: 'sent', messageId }, at))) return false;
     await this.ledger.addToCounts(campaignId, { sending: -1, sent: 1 }, 'unfinished');
     return true;

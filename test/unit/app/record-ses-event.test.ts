@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../../functions/app/launch-campaign';
 import { addSubscriberToList, createList } from '../../../functions/app/manage-audience';
 import { createRelease } from '../../../functions/app/manage-releases';
-import { recordSesEvent } from '../../../functions/app/record-ses-event';
+import { logFeedbackOutcome, recordSesEvent } from '../../../functions/app/record-ses-event';
 import { emptyCounts } from '../../../functions/domain/campaign';
 import { fakeCompile, fakeDeps, testBrand } from '../../support/fakes';
 
@@ -64,6 +64,44 @@ describe('recording SES feedback', () => {
       mail: { messageId: 'm-9', destination: ['s9@example.org'], tags: { campaign: ['c9'], recipient: ['s9'] } },
     });
     expect(await store.getRecipient('c9', 's9')).toMatchObject({ status: 'sent', messageId: 'm-9' });
+  });
+
+  it('settles from a Send event delivered twice without marking it seen (settling is idempotent): one sent, counted once', async () => {
+    const { deps, store } = fakeDeps();
+    await store.addRecipients('c8', [
+      { campaignId: 'c8', subscriberId: 's8', email: 's8@example.org', listIds: [], status: 'pending', updatedAt: '' },
+    ]);
+    await store.claimRecipient('c8', 's8', '2026-03-06T10:00:00Z');
+    const send = {
+      eventType: 'Send',
+      mail: { messageId: 'm-8', destination: ['s8@example.org'], tags: { campaign: ['c8'], recipient: ['s8'] } },
+    };
+    const seen = store.markEventSeen.bind(store);
+    const marks: string[] = [];
+    store.markEventSeen = async (key) => {
+      marks.push(key);
+      return seen(key);
+    };
+    expect(await recordSesEvent(deps, send)).toEqual({ kind: 'recorded', eventType: 'Send', suppressed: [] });
+    expect(await recordSesEvent(deps, send)).toEqual({ kind: 'recorded', eventType: 'Send', suppressed: [] });
+    expect(marks).toEqual([]);
+    expect(await store.getRecipient('c8', 's8')).toMatchObject({ status: 'sent', messageId: 'm-8' });
+    expect((await store.tallyLedger('c8')).counts).toMatchObject({ sending: 0, sent: 1 });
+  });
+
+  it('logs the routine events (Send, Delivery, a duplicate) at debug, what a person may look for at info', () => {
+    const lines: string[] = [];
+    const logger = {
+      info: (_m: string, extra: Record<string, unknown>) => lines.push(`info ${JSON.stringify(extra.outcome)}`),
+      debug: (_m: string, extra: Record<string, unknown>) => lines.push(`debug ${JSON.stringify(extra.outcome)}`),
+    };
+    logFeedbackOutcome(logger, 'Email Sent', { kind: 'recorded', eventType: 'Send', suppressed: [] });
+    logFeedbackOutcome(logger, 'Email Delivered', { kind: 'recorded', eventType: 'Delivery', suppressed: [] });
+    logFeedbackOutcome(logger, 'Email Delivered', { kind: 'duplicate' });
+    logFeedbackOutcome(logger, 'Email Bounced', { kind: 'recorded', eventType: 'Bounce', suppressed: ['x@example.org'] });
+    logFeedbackOutcome(logger, 'Email Complaint Received', { kind: 'recorded', eventType: 'Complaint', suppressed: [] });
+    logFeedbackOutcome(logger, 'Email Opened', { kind: 'ignored', eventType: 'Open' });
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['debug', 'debug', 'debug', 'info', 'info', 'info']);
   });
 
   it('loses no suppression when a write fails part-way: the redelivered event suppresses', async () => {

@@ -204,6 +204,11 @@ console.log(
 );
 
 const send = results.find((r) => r.handler === 'send') as BundleFigures;
+for (const handler of ['send', 'feedback']) {
+  const r = results.find((x) => x.handler === handler);
+  if (r) console.log(`FIGURE ${handler} bundle: ${kib(r.bytes)} (target <= 200 KiB)`);
+}
+console.log(`FIGURE api init: ${apiInit.toFixed(0)} ms (target <= ${API_INIT_TARGET_MS} ms)`);
 console.log('\nsend : les 5 paquets les plus lourds (octets dans index.mjs minifié)');
 for (const [pkg, bytes] of packagesByOutputBytes(send.metafile).slice(0, 5)) {
   console.log(`  ${pkg.padEnd(40)}${kib(bytes).padStart(11)}  ${((bytes / send.bytes) * 100).toFixed(1).padStart(5)} %`);

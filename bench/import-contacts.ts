@@ -267,6 +267,11 @@ try {
   console.log(
     `  compte rendu                    créés ${fmt(report.created)}, mis à jour ${report.updated}, inchangés ${report.unchanged}, ignorés ${report.skippedSuppressed}, rejetés ${report.rejected.length}`,
   );
+  console.log(
+    `FIGURE import rows/s ÷ BatchWriteItem loop items/s: ${(rowsPerSecond / loopRate).toFixed(3)} (${fmt(rows)} rows; target >= 0.25)`,
+  );
+  console.log(`FIGURE import DynamoDB requests per row: ${(totalRequests / rows).toFixed(3)}`);
+  console.log(`FIGURE import peak RSS: ${mb(peakRss)}`);
   if (report.created !== rows) {
     console.error(`attendu ${rows} créés : ${JSON.stringify(report.rejected.slice(0, 5))}`);
     process.exitCode = 1;

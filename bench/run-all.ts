@@ -3,8 +3,9 @@
  * process (`node --import tsx bench/<name>.ts`) so one bench's emulators, heap and JIT never
  * colour the next. Quick arguments by default (a bench that declares a `quick` option gets
  * `--quick`; the others get the small arguments listed below, or none); `--full` runs each with
- * its own defaults. Prints each bench's output as it comes and a summary; exits non-zero if any
- * bench failed. Figures are printed, never asserted.
+ * its own defaults. Prints each bench's output as it comes, then the `FIGURE` lines the benches
+ * printed (the figures issue 13 asks for, together) and a summary; exits non-zero if any bench
+ * failed. Figures are printed, never asserted.
  *
  *   npm run bench [-- --full] [-- send-cpu render-compile ...]
  */
@@ -44,11 +45,21 @@ function argsFor(bench: string): readonly string[] {
   return quickArgsWithoutQuickOption[bench] ?? [];
 }
 
+/** The `FIGURE <name>: <value>` lines the benches print, in order, for the summary. */
+const figures: { bench: string; line: string }[] = [];
+
 function run(bench: string, args: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join('bench', `${bench}.ts`), ...args], {
       cwd: projectDir,
-      stdio: 'inherit',
+      stdio: ['inherit', 'pipe', 'inherit'],
+    });
+    let partial = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.startsWith('FIGURE ')) figures.push({ bench, line: line.slice('FIGURE '.length) });
     });
     child.once('error', (e) => {
       console.error(`cannot start ${bench}: ${e.message}`);
@@ -69,6 +80,11 @@ for (const bench of selected) {
 }
 
 const failed = results.filter((r) => r.code !== 0);
+if (figures.length > 0) {
+  console.log(`\n=== figures (issue 13's table and the others) ${'='.repeat(40)}`);
+  const benchWidth = Math.max(...figures.map((f) => f.bench.length));
+  for (const f of figures) console.log(`${f.bench.padEnd(benchWidth)}  ${f.line}`);
+}
 console.log(`\n=== summary (${values.full ? 'full' : 'quick'} runs) ${'='.repeat(56)}`);
 const width = Math.max(...results.map((r) => r.bench.length), 5);
 for (const r of results)

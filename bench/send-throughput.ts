@@ -274,6 +274,10 @@ try {
   console.log(
     `end-to-end ratio ${(e2eRate / loopRate).toFixed(2)} (issue 5 target >= 0.8; ${e2eRate / loopRate >= 0.8 ? 'met' : 'not met'} on this run); launch to first send ${((firstSend - t0) / 1000).toFixed(2)} s`,
   );
+  console.log(`FIGURE campaign ÷ plain SendEmail loop: ${(e2eRate / loopRate).toFixed(2)} (${fmt(recipients)} recipients; target >= 0.8)`);
+  console.log(`FIGURE DynamoDB Local CPU per mail: ${perMail(run.jvmCpuMs)} ms (target <= 1 ms)`);
+  console.log(`FIGURE this process's CPU per mail, campaign vs loop: ${perMail(run.nodeCpuMs)} vs ${perMail(limit.nodeCpuMs)} ms`);
+  console.log(`FIGURE DynamoDB requests per mail: ${dynamoPerMail.toFixed(2)}`);
   sesClient.destroy();
   wiring.close();
 } catch (e: unknown) {

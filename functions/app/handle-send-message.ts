@@ -39,7 +39,11 @@ export async function handleSendMessage(deps: SendDeps, message: SendMessage, de
       await fireScheduledCampaign(deps, message.campaignId, { deadlineMs: delivery.budget?.deadlineMs });
       return;
     case 'sweep':
-      await sweepCampaigns(deps, { staleClaimMs: STALE_CLAIM_MS, uncoveredAfterMs: deps.uncoveredAfterMs });
+      await sweepCampaigns(deps, {
+        staleClaimMs: STALE_CLAIM_MS,
+        uncoveredAfterMs: deps.uncoveredAfterMs,
+        deadlineMs: delivery.budget?.deadlineMs,
+      });
       return;
     case 'import':
       if (!deps.runImport) throw new Error(`import message for job ${message.jobId} reached a worker wired without runImport`);

@@ -2,7 +2,7 @@ import { recipientRef } from '../domain/campaign';
 import type { RecipientSettlement } from '../ports';
 import type { SendDeps } from './deps';
 import { finishFromLedger } from './finish-campaign';
-import { takeSnapshot } from './snapshot-audience';
+import { type SnapshotOptions, takeSnapshot } from './snapshot-audience';
 
 /**
  * A claim younger than this belongs to a live worker (a claim waits for the pacer a fraction
@@ -17,7 +17,8 @@ const LOOKUP_AFTER_MS = 10_000;
  *   header, whatever their number: the emulator hands out its whole outbox at each read; or a SES
  *   Send event already settled it), it is recorded as sent; otherwise, once the claim is older
  *   than `staleAfterMs`, it goes back to pending and is queued again;
- * - a running campaign whose snapshot was left half-written (its lease expired) gets it finished;
+ * - a running campaign whose snapshot was left half-written (its lease expired) gets it finished,
+ *   in chunks that keep to the invocation's deadline (`deadlineMs`), like a launch's;
  * - a campaign whose ledger is complete is finished, with the ledger's counts, even if the worker
  *   that sent the last mail died before reporting it;
  * - a cancelled campaign gets the same repair without sending anything again (a stale claim
@@ -28,6 +29,7 @@ export async function reconcileClaims(
   deps: SendDeps,
   campaignId: string,
   staleAfterMs: number,
+  options: SnapshotOptions = {},
 ): Promise<{ recovered: number; requeued: number }> {
   const campaign = await deps.store.getCampaign(campaignId);
   if (!campaign) return { recovered: 0, requeued: 0 };
@@ -74,7 +76,7 @@ export async function reconcileClaims(
     await deps.queue.enqueue([{ type: 'send', campaignId, subscriberIds: requeue.slice(i, i + size) }]);
   if (campaign.status === 'running') {
     if (campaign.total === undefined)
-      await takeSnapshot(deps, campaign); // 'busy' while its holder is alive
+      await takeSnapshot(deps, campaign, options); // 'busy' while its holder is alive; suspended near the invocation's deadline
     else await finishFromLedger(deps, campaign, { recipients: tally.recipients, counts });
   }
   return { recovered, requeued: requeue.length };

@@ -9,7 +9,7 @@ import { markLaunched } from './publish-release';
 import { reconcileClaims } from './reconcile-claims';
 import { compileCampaignMail } from './release-rendering';
 import { requeueUncovered } from './requeue-uncovered';
-import { snapshotAudience } from './snapshot-audience';
+import { SNAPSHOT_CHUNK_MS, snapshotAudience } from './snapshot-audience';
 
 /** Default tolerance for a late schedule: beyond it the campaign is `missed`, nothing is sent. */
 export const DEFAULT_LATE_CUTOFF_MS = 15 * 60_000;
@@ -127,7 +127,7 @@ async function fireTimeRefusal(deps: SendDeps, campaign: Campaign, now: Date): P
  */
 export async function sweepCampaigns(
   deps: SendDeps,
-  options: { staleClaimMs: number; uncoveredAfterMs?: number },
+  options: { staleClaimMs: number; uncoveredAfterMs?: number; deadlineMs?: number },
 ): Promise<{ fired: number; reconciled: number; requeued?: number }> {
   let fired = 0;
   let reconciled = 0;
@@ -138,10 +138,13 @@ export async function sweepCampaigns(
     const page = await deps.store.listCampaigns({ cursor, limit: 100 });
     cursor = page.cursor;
     for (const c of page.items) {
+      // Too little time left for a snapshot's chunk: the next sweep goes on from here (and a suspended snapshot resumes by its own launch).
+      if (options.deadlineMs !== undefined && deps.clock.now().getTime() > options.deadlineMs - SNAPSHOT_CHUNK_MS)
+        return { fired, reconciled, requeued };
       if (c.status === 'scheduled' && c.sendAt && Date.parse(c.sendAt) <= now) {
-        if ((await fireScheduledCampaign(deps, c.id)) !== 'ignored') fired++;
+        if ((await fireScheduledCampaign(deps, c.id, { deadlineMs: options.deadlineMs })) !== 'ignored') fired++;
       } else if (c.status === 'running' || (c.status === 'cancelled' && !c.countsFinalAt)) {
-        const r = await reconcileClaims(deps, c.id, options.staleClaimMs);
+        const r = await reconcileClaims(deps, c.id, options.staleClaimMs, { deadlineMs: options.deadlineMs });
         reconciled += r.recovered + r.requeued;
         if (c.status === 'running') requeued += await requeueUncovered(deps, c, options.uncoveredAfterMs);
       }

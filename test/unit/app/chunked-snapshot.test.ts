@@ -136,3 +136,57 @@ describe('a scheduled campaign’s snapshot when its schedule fires', () => {
     expect(await store.countRecipients(campaign.id)).toBe(2_000);
   });
 });
+
+describe('a snapshot the periodic sweep takes over', () => {
+  it('keeps to the sweep’s deadline too: a due schedule nobody fired and a launch that was lost, each written in chunks, everyone once', async () => {
+    // prepare: 2,000 people on one list; campaign A scheduled and due, nobody fired it; campaign B launched, its launch message lost
+    const scheduler = { schedule: async () => {}, unschedule: async () => {} };
+    const { deps, store, clock, queue } = fakeDeps({ batchSize: 50, scheduler });
+    await store.putBrand(testBrand);
+    const release = await createRelease(deps, { brandId: 'cd41', title: 'Balayage', body: 'Texte.' });
+    const list = await createList(deps, { name: 'Presse', kind: 'press', optIn: 'single' });
+    const at = clock.now().toISOString();
+    for (let i = 0; i < 2_000; i++) {
+      const id = `s${String(i).padStart(4, '0')}`;
+      await store.createSubscriber({ id, email: `p${i}@example.org`, tags: [], language: 'fr', createdAt: at, updatedAt: at });
+      await store.putMembership({ listId: list.id, subscriberId: id, email: `p${i}@example.org`, status: 'confirmed', updatedAt: at });
+    }
+    const scheduledCampaign = (await launchCampaign(deps, { releaseId: release.id, listIds: [list.id], sendAt: '2026-03-07T10:00' }))
+      .campaign;
+    clock.advance(Date.parse(scheduledCampaign.sendAt ?? '') - clock.now().getTime() + 1_000);
+    const lostLaunch = (await launchCampaign(deps, { releaseId: release.id, listIds: [list.id] })).campaign;
+    queue.messages.length = 0;
+    const listMembers = store.listMembers.bind(store);
+    store.listMembers = async (listId, options) => {
+      const page = await listMembers(listId, options);
+      clock.advance(page.items.length * MS_PER_MEMBER);
+      return page;
+    };
+
+    // act: sweeps (one a minute) and the launches they leave, each an invocation of 14 s
+    const invocations: { kind: string; deadlineMs: number; endedMs: number }[] = [];
+    for (let guard = 0; guard < 40; guard++) {
+      const done = await Promise.all(
+        [scheduledCampaign.id, lostLaunch.id].map(async (id) => (await store.getCampaign(id))?.total !== undefined),
+      );
+      if (done.every(Boolean)) break;
+      const i = queue.messages.findIndex((m) => m.type === 'launch');
+      const message: SendMessage = i >= 0 ? (queue.messages.splice(i, 1)[0] as SendMessage) : { type: 'sweep' };
+      const deadlineMs = clock.now().getTime() + INVOCATION_MS;
+      await handleSendMessage(deps, message, { budget: new SendTimeBudget(deadlineMs) });
+      invocations.push({ kind: message.type, deadlineMs, endedMs: clock.now().getTime() });
+      queue.messages.splice(0, queue.messages.length, ...queue.messages.filter((m) => m.type !== 'send'));
+      clock.advance(message.type === 'sweep' ? 60_000 : 1_000);
+    }
+
+    // assess: the sweep suspended the snapshots it took (each resumed by a launch), no invocation ran past its time
+    expect(invocations.filter((i) => i.kind === 'sweep').length).toBeGreaterThanOrEqual(2);
+    expect(invocations.filter((i) => i.kind === 'launch').length).toBeGreaterThanOrEqual(2);
+    for (const i of invocations) expect(i.endedMs).toBeLessThanOrEqual(i.deadlineMs);
+    for (const id of [scheduledCampaign.id, lostLaunch.id]) {
+      expect((await store.getCampaign(id))?.total).toBe(2_000);
+      expect(await store.countRecipients(id)).toBe(2_000);
+      expect(await store.getSnapshotProgress(id)).toBeUndefined();
+    }
+  });
+});

@@ -135,6 +135,7 @@ export class PublisherStack extends Stack {
       },
       sendQueue: this.sending.queue,
       controlQueue: this.sending.controlQueue,
+      importQueue: this.imports.queue,
       httpApi: this.api.httpApi,
       alarmEmail: props.alarmEmail,
     });

@@ -17,6 +17,8 @@ export interface MonitoringConstructProps {
   readonly sendQueue: sqs.IQueue;
   /** The control queue (fire, sweep, launch): a message waiting 5 minutes means a schedule is about to be late. */
   readonly controlQueue?: sqs.IQueue;
+  /** The import queue: an import waiting 15 minutes means the import function does not take it. */
+  readonly importQueue?: sqs.IQueue;
   readonly httpApi: apigwv2.IHttpApi;
   /** Where alarms are mailed (an SNS e-mail subscription, to confirm once). */
   readonly alarmEmail?: string;
@@ -37,7 +39,7 @@ export const COMPLAINT_RATE_THRESHOLD = 0.0008;
 const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * Alarms (SES reputation, dead letters, function errors and throttles, send backlog, API 5xx),
+ * Alarms (SES reputation, dead letters, function errors and throttles, send, control and import backlogs, API 5xx),
  * all to one SNS topic, and a dashboard of the sending: mails per minute, bounce and complaint
  * rates, queue depth. docs/deploy.md says what each alarm means and what to do.
  */
@@ -146,6 +148,20 @@ export class MonitoringConstruct extends Construct {
           alarmDescription: 'A fire, sweep or launch message has waited 5 minutes: a scheduled campaign nears its 15-minute cutoff.',
           metric: props.controlQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
           threshold: 300,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    if (props.importQueue) {
+      add(
+        new cloudwatch.Alarm(this, 'ImportBacklogAlarm', {
+          alarmDescription:
+            'An import has waited 15 minutes for the import function: it fails or is throttled, and the person who uploaded the file sees it queued.',
+          metric: props.importQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+          threshold: 900,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -102,7 +102,7 @@ describe('alarms and dashboard', () => {
     }
   });
 
-  it('fire on errors and throttles of each function, the send backlog at 15 minutes, the control backlog at 5, and API 5xx', () => {
+  it('fire on errors and throttles of each function, the send and import backlogs at 15 minutes, the control backlog at 5, and API 5xx', () => {
     const { api, sending, feedback, reputationGuard } = s.stack;
     for (const fn of [api.apiFunction, sending.sendFunction, feedback.feedbackFunction, reputationGuard.guardFunction]) {
       for (const metric of ['Errors', 'Throttles']) {
@@ -128,8 +128,13 @@ describe('alarms and dashboard', () => {
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [s.logicalId(s.stack.sending.controlQueue), 'QueueName'] } }],
       Threshold: 300,
     });
-    // 2 SES + 4 DLQ + 5 × 2 functions + send and control backlogs + 5xx.
-    expect(alarms()).toHaveLength(19);
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [s.logicalId(s.stack.imports.queue), 'QueueName'] } }],
+      Threshold: 900,
+    });
+    // 2 SES + 4 DLQ + 5 × 2 functions + send, control and import backlogs + 5xx.
+    expect(alarms()).toHaveLength(20);
   });
 
   it('all notify the SNS topic (alarm and back to OK), which mails the address from context', () => {

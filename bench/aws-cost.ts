@@ -95,6 +95,8 @@ interface Meter {
   writeUnitsTable: number;
   writeUnitsGsi1: number;
   transactItems: number;
+  /** Transaction items that write a campaign's recipient (`RCPT#` sort key): the claims and settles. */
+  recipientTransactItems: number;
   byCommand: Map<string, number>;
 }
 const emptyMeter = (): Meter => ({
@@ -103,6 +105,7 @@ const emptyMeter = (): Meter => ({
   writeUnitsTable: 0,
   writeUnitsGsi1: 0,
   transactItems: 0,
+  recipientTransactItems: 0,
   byCommand: new Map(),
 });
 
@@ -129,6 +132,15 @@ function meterDynamo(client: DynamoDBClient) {
       m.byCommand.set(command, (m.byCommand.get(command) ?? 0) + 1);
       const items = command === 'TransactWriteItemsCommand' ? (input.TransactItems as unknown[]).length : 0;
       m.transactItems += items;
+      if (items > 0) {
+        const sortKey = (t: Record<string, { Key?: { sk?: unknown }; Item?: { sk?: unknown } } | undefined>) => {
+          const w = t.Update ?? t.Put ?? t.Delete ?? t.ConditionCheck;
+          const sk = w?.Key?.sk ?? w?.Item?.sk;
+          return typeof sk === 'string' ? sk : ((sk as { S?: string } | undefined)?.S ?? '');
+        };
+        for (const t of input.TransactItems as Parameters<typeof sortKey>[0][])
+          if (sortKey(t).startsWith('RCPT#')) m.recipientTransactItems++;
+      }
       let result: Awaited<ReturnType<typeof next>>;
       try {
         result = await next(args);
@@ -276,6 +288,24 @@ try {
     for (const outcome of outcomes) logFeedbackOutcome(logger, 'Email Delivered', outcome);
   });
 
+  // (3) the same campaign on a table whose gsi1 projects ALL attributes, as before the INCLUDE
+  // projection (issue 11): every claim and settle then rewrote the recipient's index entry too.
+  const projectedAll = await freshWiring(env, { concurrency: 4, sendRate: 1_000_000 }, { gsi1Projection: { ProjectionType: 'ALL' } });
+  const allMeter = meterDynamo(projectedAll.wiring.dynamo);
+  const allRelease = await seedRelease(projectedAll.wiring.deps);
+  const allAudience = await seedAudience(projectedAll.wiring.deps, recipients);
+  allMeter.current = emptyMeter();
+  const allCampaign = (await launchCampaign(projectedAll.wiring.deps, { releaseId: allRelease.id, listIds: [allAudience.listId] })).campaign
+    .id;
+  await runToEnd(projectedAll.wiring, allCampaign);
+  const sendingAll = allMeter.current;
+  if ((await projectedAll.wiring.deps.store.getCampaign(allCampaign))?.counts.sent !== recipients) {
+    console.error('campaign on the ALL-projection table did not send to everyone');
+    exitCode = 1;
+  }
+  projectedAll.wiring.close();
+  await clearOutbox(env.ses!);
+
   // --- the bill ---------------------------------------------------------------------------
   const per1000 = 1000 / recipients;
   const sizing = sendQueueSizing({ maxSendRate: rate, workers, functionTimeoutSeconds: SEND_TIMEOUT_S });
@@ -350,6 +380,17 @@ try {
   const withoutEvents = total - events.length * PRICES.eventBridgeEvent;
   console.log(
     `if SES's events on the default bus are free, as AWS service events are: $${(withoutEvents * per1000).toFixed(4)} per 1,000 mails`,
+  );
+  const campaignWrites = (m: Meter) => (m.writeUnitsTable + m.writeUnitsGsi1) * PRICES.dynamoWriteRequestUnit * per1000;
+  console.log(
+    `gsi1 projection, the campaign's writes per 1,000 mails: INCLUDE (now) ${fmt(sending.writeUnitsTable * per1000)} table + ${fmt(sending.writeUnitsGsi1 * per1000)} gsi1 WRU, $${campaignWrites(sending).toFixed(5)}; ALL (before) ${fmt(sendingAll.writeUnitsTable * per1000)} table + ${fmt(sendingAll.writeUnitsGsi1 * per1000)} gsi1 WRU as DynamoDB Local reports them, $${campaignWrites(sendingAll).toFixed(5)} (same run)`,
+  );
+  // DynamoDB Local reports no index units for the items of a transaction. With ALL projected,
+  // each claim and settle of a recipient (all in transactions) rewrites its index entry: one
+  // more write unit each in AWS. INCLUDE projects none of what they change.
+  const modeledAll = sendingAll.recipientTransactItems * PRICES.dynamoWriteRequestUnit * per1000;
+  console.log(
+    `  ALL, counting the index entry each of the ${fmt(sendingAll.recipientTransactItems * per1000)} claims and settles per 1,000 mails rewrites: +$${modeledAll.toFixed(5)}, so $${(total * per1000 - campaignWrites(sending) + campaignWrites(sendingAll) + modeledAll).toFixed(4)} per 1,000 mails in all`,
   );
   console.log(`FIGURE cost per 1,000 mails beyond SES: $${(total * per1000).toFixed(4)} (target <= $0.01)`);
 } finally {

@@ -63,7 +63,11 @@ describe('feedback handler with EventBridge SES events, on DynamoDB Local', () =
 
     expect(await handler(event)).toMatchObject({ kind: 'recorded' });
     expect(await store.getRecipient(campaign.id, who.subscriberId)).toMatchObject({ status: 'sent', messageId: '0102018e-send-settle' });
-    expect(await handler(event)).toEqual({ kind: 'duplicate' });
+    const counted = (await store.getCampaign(campaign.id))?.counts;
+    // Redelivered: settling is idempotent, so a Send event has no seen-mark; it changes nothing the second time.
+    expect(await handler(event)).toEqual({ kind: 'recorded', eventType: 'Send', suppressed: [] });
+    expect(await store.getRecipient(campaign.id, who.subscriberId)).toMatchObject({ status: 'sent', messageId: '0102018e-send-settle' });
+    expect((await store.getCampaign(campaign.id))?.counts).toEqual(counted);
   });
 
   it('Email Delivered counts a delivery on the campaign, and a redelivered event counts nothing more', async () => {

@@ -20,6 +20,8 @@ import { deliveryCounters } from '../../domain/campaign';
 import { addressKey } from '../../domain/email-hash';
 import { decodeCursor, encodeCursor } from './keys';
 
+/** BatchGetItem requests of one `batchGet` in flight at once. */
+const BATCH_GETS_IN_FLIGHT = 4;
 export type Item = Record<string, unknown>;
 
 /**
@@ -141,14 +143,18 @@ export class TableAccess {
   /** BatchGetItem over any number of keys: chunks of 100, unprocessed keys retried. */
   async batchGet(wanted: readonly Key[]): Promise<Item[]> {
     const out: Item[] = [];
-    for (let i = 0; i < wanted.length; i += 100) {
-      let pending: Item[] | undefined = wanted.slice(i, i + 100);
-      while (pending && pending.length > 0) {
+    const chunks: Key[][] = [];
+    for (let i = 0; i < wanted.length; i += 100) chunks.push(wanted.slice(i, i + 100));
+    // A few requests in flight: thousands of keys (a snapshot's names, an audience count's lookups) in a fraction of the time.
+    await inParallel(chunks, BATCH_GETS_IN_FLIGHT, async (chunk) => {
+      let pending: Item[] | undefined = chunk;
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** attempt)));
         const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
         out.push(...(r.Responses?.[this.tableName] ?? []));
         pending = r.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
       }
-    }
+    });
     return out;
   }
 

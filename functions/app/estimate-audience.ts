@@ -21,15 +21,22 @@ const PAGE = 1000;
  *
  * Without a segment the figures come from the lists' counters (`countMembersByStatus`, one item
  * per list), not from a walk over every member: one list costs a counter read and a read of the
- * suppressions; several lists also walk every list but the largest, to find the people on more
- * than one. A segment needs each member's profile, so with one the members are walked.
+ * suppressions; several lists also need the people on more than one, found by the cheaper of
+ * looking the smaller lists' members up on the larger ones and walking the lists. A segment
+ * needs each member's profile, so with one the members are walked.
  */
 export async function estimateAudience(
   deps: Pick<SendDeps, 'store'>,
   listIds: readonly string[],
   filter?: SegmentFilter,
+  options: CountOptions = {},
 ): Promise<AudienceEstimate> {
-  return (await audienceCounter(deps, listIds, filter))(listIds);
+  return (await audienceCounter(deps, listIds, filter, options))(listIds);
+}
+
+export interface CountOptions {
+  /** How to find the people on several lists; chosen by cost when absent (see `distinctPeopleStrategy`). */
+  readonly strategy?: 'lookup' | 'walk';
 }
 
 /**
@@ -40,10 +47,11 @@ export async function audienceCounter(
   deps: Pick<SendDeps, 'store'>,
   listIds: readonly string[],
   filter?: SegmentFilter,
+  options: CountOptions = {},
 ): Promise<(listIds: readonly string[]) => Promise<AudienceEstimate>> {
   if (filter && !isEmptyFilter(filter)) return (some) => walkAudience(deps, some, false, filter);
   const blocked = await confirmedWithBlockedAddress(deps, [...new Set(listIds)]);
-  return (some) => countFromCounters(deps, some, blocked);
+  return (some) => countFromCounters(deps, some, blocked, options.strategy);
 }
 
 /**
@@ -74,29 +82,64 @@ async function confirmedWithBlockedAddress(deps: Pick<SendDeps, 'store'>, listId
 const membersOf = (c: Record<SubscriptionStatus, number>) => c.confirmed + c.unconfirmed + c.unsubscribed;
 
 /**
- * The estimate from the counters: the people on the lists and those confirmed on one at least,
- * each counted once, at the largest list they are on (resp. confirmed on). The largest list's
- * figures are its counters; each smaller list is walked, and its members looked up on the
- * larger lists in batches. Then the people whose address is blocked come off.
+ * A membership looked up by key costs about as much as this many read while walking a list
+ * (a `BatchGetItem` key against an item of a `Query` page: DynamoDB Local's CPU, and AWS's read
+ * units for items of a few hundred bytes).
+ */
+const LOOKUP_COST_IN_WALKED_ITEMS = 8;
+/** Members per page when every list is walked: a `Query` page (1 MB) holds a few thousand. */
+const WALK_PAGE = 5000;
+
+/** How to find the people on several lists, by cost: look the smaller lists' members up on the larger ones, or walk them all. */
+export function distinctPeopleStrategy(membersLargestFirst: readonly number[]): 'lookup' | 'walk' {
+  const lookups = membersLargestFirst.reduce((n, members, k) => n + members * k, 0);
+  const walked = membersLargestFirst.reduce((n, members) => n + members, 0);
+  return lookups * LOOKUP_COST_IN_WALKED_ITEMS <= walked ? 'lookup' : 'walk';
+}
+
+/**
+ * The estimate from the counters. One list: its counters. Several: the people on them and those
+ * confirmed on one at least, each counted once, by the cheaper of two ways
+ * (`distinctPeopleStrategy`): a press list beside a large newsletter looks the press list's
+ * members up on the newsletter (each counted at the largest list they are on; the largest list's
+ * figures are its counters); lists of similar sizes are walked, each person kept once in memory.
+ * Then the people whose address is blocked come off.
  */
 async function countFromCounters(
   deps: Pick<SendDeps, 'store'>,
   rawListIds: readonly string[],
   blocked: ReadonlyMap<string, ReadonlySet<string>>,
+  strategy?: 'lookup' | 'walk',
 ): Promise<AudienceEstimate> {
   const listIds = [...new Set(rawListIds)];
   if (listIds.length === 0) return { recipients: 0, suppressed: 0, notConfirmed: 0 };
   const counted = await Promise.all(listIds.map(async (listId) => ({ listId, counts: await deps.store.countMembersByStatus(listId) })));
   counted.sort((a, b) => membersOf(b.counts) - membersOf(a.counts));
+  const { people, confirmed } =
+    counted.length === 1 || (strategy ?? distinctPeopleStrategy(counted.map((c) => membersOf(c.counts)))) === 'lookup'
+      ? await distinctByLookup(deps, counted)
+      : await distinctByWalk(
+          deps,
+          counted.map((c) => c.listId),
+        );
+  let suppressed = 0;
+  for (const on of blocked.values()) if (listIds.some((l) => on.has(l))) suppressed++;
+  return { recipients: confirmed - suppressed, suppressed, notConfirmed: people - confirmed };
+}
+
+async function distinctByLookup(
+  deps: Pick<SendDeps, 'store'>,
+  largestFirst: readonly { listId: string; counts: Record<SubscriptionStatus, number> }[],
+): Promise<{ people: number; confirmed: number }> {
   let people = 0;
   let confirmed = 0;
-  for (const [k, { listId, counts }] of counted.entries()) {
+  for (const [k, { listId, counts }] of largestFirst.entries()) {
     if (k === 0) {
       people += membersOf(counts);
       confirmed += counts.confirmed;
       continue;
     }
-    const larger = counted.slice(0, k).map((c) => c.listId);
+    const larger = largestFirst.slice(0, k).map((c) => c.listId);
     let cursor: string | undefined;
     do {
       const page = await deps.store.listMembers(listId, { cursor, limit: PAGE });
@@ -114,9 +157,27 @@ async function countFromCounters(
       }
     } while (cursor);
   }
-  let suppressed = 0;
-  for (const on of blocked.values()) if (listIds.some((l) => on.has(l))) suppressed++;
-  return { recipients: confirmed - suppressed, suppressed, notConfirmed: people - confirmed };
+  return { people, confirmed };
+}
+
+/** Every list walked at once, in large pages, each person kept once (their id, in a set). */
+async function distinctByWalk(deps: Pick<SendDeps, 'store'>, listIds: readonly string[]): Promise<{ people: number; confirmed: number }> {
+  const people = new Set<string>();
+  const confirmed = new Set<string>();
+  await Promise.all(
+    listIds.map(async (listId) => {
+      let cursor: string | undefined;
+      do {
+        const page = await deps.store.listMembers(listId, { cursor, limit: WALK_PAGE });
+        cursor = page.cursor;
+        for (const m of page.items) {
+          people.add(m.subscriberId);
+          if (m.status === 'confirmed') confirmed.add(m.subscriberId);
+        }
+      } while (cursor);
+    }),
+  );
+  return { people: people.size, confirmed: confirmed.size };
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/dynamodb/dynamo-store';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { countAudience } from '../../functions/app/count-audience';
+import { estimateAudience } from '../../functions/app/estimate-audience';
 import { bootstrapAdmin } from '../../functions/domain/actor';
 import type { Membership, Subscriber, SubscriptionStatus } from '../../functions/domain/audience';
 import { listInputSchema } from '../../functions/domain/audience';
@@ -133,6 +134,12 @@ describe('members counted by list and status, on DynamoDB Local', () => {
     for (const listIds of [['l1'], ['l2'], ['l1', 'l2']]) {
       const expected = await audienceByWalkingEveryMember(store, listIds);
       expect({ listIds, ...(await countAudience({ store }, actor, { listIds })) }).toEqual({ listIds, ...expected });
+      for (const strategy of ['lookup', 'walk'] as const)
+        expect({ listIds, strategy, ...(await estimateAudience({ store }, listIds, undefined, { strategy })) }).toEqual({
+          listIds,
+          strategy,
+          ...expected,
+        });
     }
     const both = await countAudience({ store }, actor, { listIds: ['l1', 'l2'] });
     expect(both.suppressed).toBe(5);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateAudience } from '../../../functions/app/estimate-audience';
+import { distinctPeopleStrategy, estimateAudience } from '../../../functions/app/estimate-audience';
 import type { SubscriptionStatus } from '../../../functions/domain/audience';
 import type { Store } from '../../../functions/ports';
 import { audienceByWalkingEveryMember } from '../../support/audience-oracle';
@@ -58,13 +58,19 @@ function counted(store: Store) {
 }
 
 describe('an audience counted from the lists’ counters', () => {
-  it('equals a walk over every member, for each list alone and for lists together, on ten random audiences', async () => {
+  it('equals a walk over every member, for each list alone and for lists together, both ways of finding people on several lists, on ten random audiences', async () => {
     const choices = [['l1'], ['l2'], ['l4'], ['l1', 'l2'], ['l3', 'l4'], ['l1', 'l2', 'l3', 'l4'], ['l4', 'l2', 'l4'], ['l1', 'vide']];
     for (let seed = 1; seed <= 10; seed++) {
       const store = await audience(seed);
       for (const listIds of choices) {
         const expected = await audienceByWalkingEveryMember(store, listIds);
-        expect({ seed, listIds, ...(await estimateAudience({ store }, listIds)) }).toEqual({ seed, listIds, ...expected });
+        for (const strategy of ['lookup', 'walk', undefined] as const)
+          expect({ seed, listIds, strategy, ...(await estimateAudience({ store }, listIds, undefined, { strategy })) }).toEqual({
+            seed,
+            listIds,
+            strategy,
+            ...expected,
+          });
       }
     }
   });
@@ -79,7 +85,7 @@ describe('an audience counted from the lists’ counters', () => {
     expect(calls.get('findSuppressed')).toBeUndefined();
   });
 
-  it('walks every list but the largest to find the people on several, and only those', async () => {
+  it('by lookup, walks every list but the largest to find the people on several, and only those', async () => {
     const store = await audience(7);
     const { spy, calls } = counted(store);
     const walked: string[] = [];
@@ -92,9 +98,16 @@ describe('an audience counted from the lists’ counters', () => {
         };
       },
     });
-    await estimateAudience({ store: watching }, ['l4', 'l1', 'l3']);
+    await estimateAudience({ store: watching }, ['l4', 'l1', 'l3'], undefined, { strategy: 'lookup' });
     expect(calls.get('countMembersByStatus')).toBe(3);
     expect(new Set(walked)).toEqual(new Set(['l3', 'l4'])); // l1, the largest, is never walked
+  });
+
+  it('looks a press list up on a large newsletter, and walks lists of similar sizes', () => {
+    expect(distinctPeopleStrategy([100_000, 500])).toBe('lookup'); // 500 lookups against 100,500 walked
+    expect(distinctPeopleStrategy([100_000, 5_000, 2_000])).toBe('lookup');
+    expect(distinctPeopleStrategy([112_360, 94_003, 89_331])).toBe('walk'); // 272,665 lookups against 295,694 walked
+    expect(distinctPeopleStrategy([240, 180])).toBe('walk');
   });
 
   it('counts a confirmed person whose address is blocked once, and takes them out of the reached', async () => {

@@ -1,4 +1,4 @@
-import type { SubscriptionStatus } from '../domain/audience';
+import type { Membership, SubscriptionStatus } from '../domain/audience';
 import { isEmptyFilter, matches, type SegmentFilter } from '../domain/segment';
 import type { SendDeps } from './deps';
 
@@ -67,16 +67,38 @@ async function confirmedWithBlockedAddress(deps: Pick<SendDeps, 'store'>, listId
   do {
     const page = await deps.store.listSuppressions({ limit: PAGE, cursor });
     cursor = page.cursor;
-    const ids = await deps.store.subscriberIdsByEmail(page.items.flatMap((e) => (e.email ? [e.email] : [])));
-    const pairs = [...ids.values()].flatMap((subscriberId) => listIds.map((listId) => ({ listId, subscriberId })));
-    for (const m of await deps.store.getMemberships(pairs)) {
-      if (m.status !== 'confirmed') continue;
+    const ids = [...(await deps.store.subscriberIdsByEmail(page.items.flatMap((e) => (e.email ? [e.email] : [])))).values()];
+    const wanted = new Set(listIds);
+    for (const m of await membershipsOf(deps, ids, listIds)) {
+      if (m.status !== 'confirmed' || !wanted.has(m.listId)) continue;
       const on = blocked.get(m.subscriberId) ?? new Set<string>();
       on.add(m.listId);
       blocked.set(m.subscriberId, on);
     }
   } while (cursor);
   return blocked;
+}
+
+/**
+ * Above this many lists, each blocked person's memberships are listed (one query each, for the
+ * one or two lists a person is usually on) rather than looked up for every list (the send dialog
+ * counts all 20 lists of a large table: 20 keys a person).
+ */
+const LISTS_LOOKED_UP_BY_KEY = 3;
+const PERSONS_IN_FLIGHT = 8;
+
+async function membershipsOf(deps: Pick<SendDeps, 'store'>, subscriberIds: readonly string[], listIds: readonly string[]) {
+  if (listIds.length <= LISTS_LOOKED_UP_BY_KEY)
+    return deps.store.getMemberships(subscriberIds.flatMap((subscriberId) => listIds.map((listId) => ({ listId, subscriberId }))));
+  const found: Membership[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(PERSONS_IN_FLIGHT, subscriberIds.length) }, async () => {
+      for (let i = next++; i < subscriberIds.length; i = next++)
+        found.push(...(await deps.store.listMembershipsOf(subscriberIds[i] ?? '')));
+    }),
+  );
+  return found;
 }
 
 const membersOf = (c: Record<SubscriptionStatus, number>) => c.confirmed + c.unconfirmed + c.unsubscribed;

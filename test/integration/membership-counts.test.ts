@@ -98,7 +98,8 @@ describe('members counted by list and status, on DynamoDB Local', () => {
       ...member(subscriberId, status),
       listId,
     });
-    for (const id of ['l1', 'l2']) await store.createList({ ...listInputSchema.parse({ name: `Liste ${id}` }), id, createdAt: at });
+    for (const id of ['l1', 'l2', 'l3', 'l4'])
+      await store.createList({ ...listInputSchema.parse({ name: `Liste ${id}` }), id, createdAt: at });
     // Two lists sharing 60 people: 100 on l1 only, 60 on both, 40 on l2 only.
     for (const id of range('a', 200)) await store.createSubscriber(subscriber(id));
     await store.writeContacts([
@@ -130,8 +131,12 @@ describe('members counted by list and status, on DynamoDB Local', () => {
       store.suppress('personne@example.org', 'manual', at),
     ]);
 
+    // Two more small lists, so that a count of four lists lists each blocked person's memberships (one query each).
+    await store.writeContacts(['a3', 'a150', 'a7', 'n1'].map((id) => ({ membership: onList('l3', id, 'confirmed') })));
+    await store.writeContacts(['a190', 'a8'].map((id) => ({ membership: onList('l4', id, 'unconfirmed') })));
+
     const actor = bootstrapAdmin;
-    for (const listIds of [['l1'], ['l2'], ['l1', 'l2']]) {
+    for (const listIds of [['l1'], ['l2'], ['l1', 'l2'], ['l3', 'l4'], ['l1', 'l2', 'l3', 'l4']]) {
       const expected = await audienceByWalkingEveryMember(store, listIds);
       expect({ listIds, ...(await countAudience({ store }, actor, { listIds })) }).toEqual({ listIds, ...expected });
       for (const strategy of ['lookup', 'walk'] as const)

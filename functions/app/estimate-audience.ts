@@ -63,12 +63,12 @@ export async function audienceCounter(
 async function confirmedWithBlockedAddress(deps: Pick<SendDeps, 'store'>, listIds: readonly string[]): Promise<Map<string, Set<string>>> {
   const blocked = new Map<string, Set<string>>();
   if (listIds.length === 0) return blocked;
+  const wanted = new Set(listIds);
   let cursor: string | undefined;
   do {
     const page = await deps.store.listSuppressions({ limit: PAGE, cursor });
     cursor = page.cursor;
     const ids = [...(await deps.store.subscriberIdsByEmail(page.items.flatMap((e) => (e.email ? [e.email] : [])))).values()];
-    const wanted = new Set(listIds);
     for (const m of await membershipsOf(deps, ids, listIds)) {
       if (m.status !== 'confirmed' || !wanted.has(m.listId)) continue;
       const on = blocked.get(m.subscriberId) ?? new Set<string>();

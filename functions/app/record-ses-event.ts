@@ -48,8 +48,7 @@ export async function recordSesEvent(
 
   switch (event.eventType) {
     case 'Send':
-      // Conditional (only a claim still `sending`): safe to repeat, so no seen-mark needed.
-      // Settling is idempotent and nothing follows it: no seen-mark (a write per mail saved; see bench/aws-cost.ts).
+      // Conditional (only a claim still `sending`): safe to repeat, and nothing follows it, so no seen-mark (a write per mail).
       if (campaignId && subscriberId) await deps.store.settleIfSending(campaignId, subscriberId, event.mail.messageId, at);
       break;
     case 'Delivery':

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import * as sesLocal from 'aws-ses-v2-local';
+import { keepSesOutboxIn } from './ses-outbox-journal';
 
 export interface RunningService {
   readonly endpoint: string;
@@ -107,7 +108,12 @@ export async function startDynamoLocal(options: { port: number; dbPath?: string;
 }
 
 /** The SES v2 emulator, in this process; its outbox is at `/` and `GET /store`. */
-export async function startSesEmulator(options: { port: number; maxSendRate?: number }): Promise<RunningService> {
+export async function startSesEmulator(options: {
+  port: number;
+  maxSendRate?: number;
+  /** Where the accepted mails are journalled, to outlive this process (see ses-outbox-journal.ts); none when absent. */
+  outboxJournal?: string;
+}): Promise<RunningService> {
   // The emulator answers GetAccount from this variable; MaxSendRate is what pacing reads.
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify({
     DedicatedIpAutoWarmupEnabled: false,
@@ -128,6 +134,7 @@ export async function startSesEmulator(options: { port: number; maxSendRate?: nu
   // The package is CommonJS with `exports.default`: Node's ESM loader nests it one level deeper than bundlers do.
   const exported = sesLocal.default as unknown as { default?: typeof sesLocal.default };
   const startSesServer = typeof exported === 'function' ? sesLocal.default : (exported.default as typeof sesLocal.default);
+  if (options.outboxJournal) keepSesOutboxIn(options.outboxJournal);
   let server: Server;
   try {
     server = await startSesServer({ port: options.port, host: LOOPBACK });

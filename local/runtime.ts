@@ -44,7 +44,10 @@ export async function startRuntime(config: LocalConfig, log: (line: string) => v
     }
     if (!config.externalSes) {
       const rate = process.env.SES_MAX_SEND_RATE ? Number(process.env.SES_MAX_SEND_RATE) : undefined;
-      services.push(await startSesEmulator({ port: config.sesPort, maxSendRate: rate }));
+      // Its outbox journalled in the data folder: after a kill -9, reconciliation still finds the mails it had accepted.
+      services.push(
+        await startSesEmulator({ port: config.sesPort, maxSendRate: rate, outboxJournal: join(config.dataDir, 'ses-outbox.jsonl') }),
+      );
     }
     const secrets = loadOrCreateLocalSecrets(config.dataDir, config.adminToken);
     // A test switch (test/e2e/kill-restart.test.ts): die right after SES accepts a given mail.

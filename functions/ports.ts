@@ -80,6 +80,11 @@ export interface AudienceStore {
    * whose kept address contains the text (erasures keep none, so never match).
    */
   listSuppressions(options?: { limit?: number; cursor?: string; contains?: string }): Promise<Page<SuppressionEntry>>;
+  /**
+   * The addresses the suppressions keep (erasures keep none), a page at a time, read from the
+   * listing alone: what an audience count needs to find the blocked people, without each entry.
+   */
+  suppressedAddresses(options?: { limit?: number; cursor?: string }): Promise<Page<string>>;
   /** The suppression of an address, with its key; undefined when the address is not suppressed. */
   suppressionEntryOf(email: string): Promise<SuppressionEntry | undefined>;
   suppressionByKey(key: string): Promise<SuppressionEntry | undefined>;

@@ -66,9 +66,9 @@ async function confirmedWithBlockedAddress(deps: Pick<SendDeps, 'store'>, listId
   const wanted = new Set(listIds);
   let cursor: string | undefined;
   do {
-    const page = await deps.store.listSuppressions({ limit: PAGE, cursor });
+    const page = await deps.store.suppressedAddresses({ limit: PAGE, cursor });
     cursor = page.cursor;
-    const ids = [...(await deps.store.subscriberIdsByEmail(page.items.flatMap((e) => (e.email ? [e.email] : [])))).values()];
+    const ids = [...(await deps.store.subscriberIdsByEmail(page.items)).values()];
     for (const m of await membershipsOf(deps, ids, listIds)) {
       if (m.status !== 'confirmed' || !wanted.has(m.listId)) continue;
       const on = blocked.get(m.subscriberId) ?? new Set<string>();

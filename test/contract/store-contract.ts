@@ -581,6 +581,18 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         expect(byEmail.has('inconnu@example.org')).toBe(false);
         expect((await store.subscriberIdsByEmail([])).size).toBe(0);
       });
+
+      it('lists the suppressed addresses page by page, newest first, and no address for an erasure', async () => {
+        const { store } = await make();
+        const times = ['2026-03-06T09:00:00.000Z', '2026-03-06T09:01:00.000Z', '2026-03-06T09:02:00.000Z', '2026-03-06T09:03:00.000Z'];
+        await store.suppress('a@example.org', 'hard-bounce', times[0] ?? at);
+        await store.suppress('b@example.org', 'complaint', times[1] ?? at);
+        await store.suppress('gone@example.org', 'erased', times[2] ?? at);
+        await store.suppress('c@example.org', 'manual', times[3] ?? at);
+        const pages = await allPages(2, (cursor) => store.suppressedAddresses({ limit: 2, cursor }));
+        expect(pages.flat()).toEqual(['c@example.org', 'b@example.org', 'a@example.org']);
+        expect(pages.length).toBeGreaterThanOrEqual(2);
+      });
     });
 
     describe('a snapshot in chunks', () => {

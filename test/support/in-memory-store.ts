@@ -627,6 +627,11 @@ export class InMemoryStore implements Store {
       50,
     );
   }
+  async suppressedAddresses(options: { limit?: number; cursor?: string } = {}) {
+    const all = [...this.suppressed.keys()].map((k) => this.suppressionEntry(k) as SuppressionEntry);
+    const page = paginate(all, (e) => `${e.at}#${e.key}`, { ...options, descending: true }, 1000);
+    return { items: page.items.flatMap((e) => (e.email ? [e.email] : [])), cursor: page.cursor };
+  }
   async suppressionEntryOf(email: string) {
     return this.suppressionEntry(this.hmac(email));
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { redactAddress } from '../../domain/address-redaction';
 import type { MailingList, Membership, Subscriber, SubscriptionStatus } from '../../domain/audience';
 import type { ConsentRecord } from '../../domain/consent';
@@ -11,7 +11,7 @@ import { type SuppressionEntry, suppressionKeepsAddress } from '../../domain/sup
 import type { AudienceStore, Page } from '../../ports';
 import { recordAudienceChange } from './audience-changes-store';
 import { lookupContacts as lookupContactsInBatches, writeContacts as writeContactsInBatches } from './contact-batches';
-import { gsi, keys } from './keys';
+import { decodeCursor, encodeCursor, gsi, keys } from './keys';
 import { changeMembership, emptyMembershipCounts, readMembershipCounts } from './membership-counts';
 import { isConditionFailure, newCallId, strip, type TableAccess, transactionToken } from './table-access';
 
@@ -312,6 +312,27 @@ export class DynamoAudienceStore implements AudienceStore {
       options.cursor,
     );
     return { items: page.items.map(suppressionEntryOf), cursor: page.cursor };
+  }
+
+  async suppressedAddresses(options: { limit?: number; cursor?: string } = {}): Promise<Page<string>> {
+    // The index projects the address: no item read per suppression (table.query would fetch each whole).
+    const r = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': suppressionsIndex },
+        ProjectionExpression: '#e',
+        ExpressionAttributeNames: { '#e': 'email' },
+        ScanIndexForward: false,
+        Limit: options.limit ?? 1000,
+        ExclusiveStartKey: decodeCursor(options.cursor),
+      }),
+    );
+    return {
+      items: (r.Items ?? []).flatMap((i) => (typeof i.email === 'string' ? [i.email] : [])),
+      cursor: encodeCursor(r.LastEvaluatedKey),
+    };
   }
 
   suppressionEntryOf(email: string): Promise<SuppressionEntry | undefined> {

@@ -148,6 +148,9 @@ export class DynamoStore implements Store {
   suppressionEntryOf(...a: Parameters<AudienceStore['suppressionEntryOf']>) {
     return this.audience.suppressionEntryOf(...a);
   }
+  suppressedAddresses(...a: Parameters<AudienceStore['suppressedAddresses']>) {
+    return this.audience.suppressedAddresses(...a);
+  }
   suppressionByKey(...a: Parameters<AudienceStore['suppressionByKey']>) {
     return this.audience.suppressionByKey(...a);
   }

@@ -5,8 +5,7 @@ import { keys } from '../../functions/adapters/dynamodb/keys';
 import { countAudience } from '../../functions/app/count-audience';
 import { estimateAudience } from '../../functions/app/estimate-audience';
 import { bootstrapAdmin } from '../../functions/domain/actor';
-import type { Membership, Subscriber, SubscriptionStatus } from '../../functions/domain/audience';
-import { listInputSchema } from '../../functions/domain/audience';
+import { listInputSchema, type Membership, type Subscriber, type SubscriptionStatus } from '../../functions/domain/audience';
 import type { ContactWrite } from '../../functions/domain/contact-row-rules';
 import { audienceByWalkingEveryMember } from '../support/audience-oracle';
 import { freshTable } from '../support/emulator-context';
@@ -126,7 +125,7 @@ describe('members counted by list and status, on DynamoDB Local', () => {
           .slice(120)
           .map((id) => ({ membership: onList('l2', id, 'confirmed') })),
       ),
-      // Addresses blocked: a complaint, bounces, someone on no list.
+      // Addresses blocked: bounces of people on one list or both, and an address on no list.
       ...['a3', 'a101', 'a150', 'a190', 'n7'].map((id) => store.suppress(`${id}@example.org`, 'hard-bounce', at)),
       store.suppress('personne@example.org', 'manual', at),
     ]);

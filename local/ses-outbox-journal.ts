@@ -24,7 +24,8 @@ interface EmulatorStoreModule {
 const KEPT_S = 7 * 24 * 3600;
 const RESTORED_BODY = '(corps non conservé : courriel accepté avant un redémarrage de Communiqué)';
 
-let journalled: string | undefined;
+/** The journal the emulator's store writes to; its wrappers are installed once, at the first call. */
+let journal: string | undefined;
 
 /**
  * Makes the in-process SES emulator's outbox outlive the process (`npm start` without an
@@ -37,10 +38,8 @@ let journalled: string | undefined;
  * Clearing the emulator's store clears the journal. Returns how many mails were restored.
  */
 export function keepSesOutboxIn(path: string, nowS: number = Math.floor(Date.now() / 1000)): number {
-  if (journalled !== undefined) {
-    if (journalled !== path) throw new Error(`the SES emulator's outbox is already kept in ${journalled}, not ${path}`);
-    return 0;
-  }
+  // Started again in the same process with the same folder (tests): the store already holds it all.
+  if (journal === path) return 0;
   const store = emulatorStore();
   mkdirSync(dirname(path), { recursive: true });
   const kept: EmulatorMail[] = [];
@@ -60,18 +59,21 @@ export function keepSesOutboxIn(path: string, nowS: number = Math.floor(Date.now
   }
   store.getStoreReadonly().emails.push(...kept.map((m) => ({ ...m, body: { text: RESTORED_BODY }, attachments: [] })));
 
-  const save = store.saveEmail;
-  const clear = store.clearStore;
-  store.saveEmail = (email) => {
-    const { body: _body, attachments: _attachments, ...trace } = email;
-    appendFileSync(path, `${JSON.stringify(trace)}\n`);
-    save(email);
-  };
-  store.clearStore = () => {
-    writeFileSync(path, '');
-    clear();
-  };
-  journalled = path;
+  // A second runtime in the same process with another folder (tests) shares the one emulator: the journal follows the latest.
+  if (journal === undefined) {
+    const save = store.saveEmail;
+    const clear = store.clearStore;
+    store.saveEmail = (email) => {
+      const { body: _body, attachments: _attachments, ...trace } = email;
+      if (journal) appendFileSync(journal, `${JSON.stringify(trace)}\n`);
+      save(email);
+    };
+    store.clearStore = () => {
+      if (journal) writeFileSync(journal, '');
+      clear();
+    };
+  }
+  journal = path;
   return kept.length;
 }
 

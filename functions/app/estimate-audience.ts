@@ -1,4 +1,5 @@
 import type { Membership, SubscriptionStatus } from '../domain/audience';
+import { inParallel } from '../domain/in-parallel';
 import { isEmptyFilter, matches, type SegmentFilter } from '../domain/segment';
 import type { SendDeps } from './deps';
 
@@ -91,13 +92,9 @@ async function membershipsOf(deps: Pick<SendDeps, 'store'>, subscriberIds: reado
   if (listIds.length <= LISTS_LOOKED_UP_BY_KEY)
     return deps.store.getMemberships(subscriberIds.flatMap((subscriberId) => listIds.map((listId) => ({ listId, subscriberId }))));
   const found: Membership[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(PERSONS_IN_FLIGHT, subscriberIds.length) }, async () => {
-      for (let i = next++; i < subscriberIds.length; i = next++)
-        found.push(...(await deps.store.listMembershipsOf(subscriberIds[i] ?? '')));
-    }),
-  );
+  await inParallel(subscriberIds, PERSONS_IN_FLIGHT, async (subscriberId) => {
+    found.push(...(await deps.store.listMembershipsOf(subscriberId)));
+  });
   return found;
 }
 

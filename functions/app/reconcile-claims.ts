@@ -1,4 +1,5 @@
 import { recipientRef } from '../domain/campaign';
+import { inParallel } from '../domain/in-parallel';
 import type { RecipientSettlement } from '../ports';
 import type { SendDeps } from './deps';
 import { finishFromLedger } from './finish-campaign';
@@ -95,12 +96,8 @@ async function settleInGroups(
   const settled = new Set<string>();
   const slices: RecipientSettlement[][] = [];
   for (let i = 0; i < settlements.length; i += SETTLE_SLICE) slices.push(settlements.slice(i, i + SETTLE_SLICE));
-  let next = 0;
-  const worker = async () => {
-    for (let slice = slices[next++]; slice; slice = slices[next++]) {
-      for (const id of await deps.store.settleRecipients(campaignId, slice, at)) settled.add(id);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(SETTLE_PARALLEL, slices.length) }, worker));
+  await inParallel(slices, SETTLE_PARALLEL, async (slice) => {
+    for (const id of await deps.store.settleRecipients(campaignId, slice, at)) settled.add(id);
+  });
   return settled;
 }
